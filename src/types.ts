@@ -1,0 +1,245 @@
+/**
+ * Shared record types: the contract between pipeline stages.
+ *
+ * Each stage is a function from one record to the next:
+ *   ingest:    SourceFile            -> IngestedDocument   (text extracted, cleaned, metadata)
+ *   segment:   IngestedDocument      -> SegmentedDocument  (sections + sentences)
+ *   tag:       Sentence              -> Finding            (S/I/M/N label with evidence)
+ *   theme:     Finding               -> ThemedFinding      (theme ids with matched terms)
+ *   aggregate: ThemedFinding[] + Document[] -> Aggregates (council x theme summaries)
+ *   render/export: Aggregates       -> files in the output folder
+ */
+
+/** Finding label codes, as in the codebook (S/I/M/N). */
+export type LabelCode = 'S' | 'I' | 'M' | 'N';
+/** Finding label values as written in CSV outputs. */
+export type Label = 'strength' | 'improvement' | 'mixed' | 'neutral';
+
+export const LABELS: readonly Label[] = ['strength', 'improvement', 'mixed', 'neutral'] as const;
+export const LABEL_CODES: readonly LabelCode[] = ['S', 'I', 'M', 'N'] as const;
+export const CODE_TO_LABEL: Readonly<Record<LabelCode, Label>> = {
+  S: 'strength',
+  I: 'improvement',
+  M: 'mixed',
+  N: 'neutral',
+};
+export const LABEL_TO_CODE: Readonly<Record<Label, LabelCode>> = {
+  strength: 'S',
+  improvement: 'I',
+  mixed: 'M',
+  neutral: 'N',
+};
+
+export type SourceFormat = 'pdf' | 'txt' | 'md' | 'html';
+
+/** Document types recognised by metadata detection. */
+export type DocumentType =
+  | 'full_inspection'
+  | 'focused_visit'
+  | 'jtai'
+  | 'monitoring_visit'
+  | 'ofsted_letter'
+  | 'council_report'
+  | 'news'
+  | 'other';
+
+/** Ofsted judgement grades. */
+export type Grade = 'outstanding' | 'good' | 'requires_improvement' | 'inadequate';
+
+export interface Grades {
+  overall?: Grade;
+  /** ILACS area judgements (and older SIF areas where the table has them), keyed by a stable id. */
+  areas: Record<string, Grade>;
+}
+
+/** A file found in the corpus folder, plus its manifest row (if any). */
+export interface SourceFile {
+  /** File name relative to the corpus folder (POSIX separators); the `doc` id in outputs. */
+  file: string;
+  /** Absolute path. */
+  path: string;
+  format: SourceFormat;
+  /** Manifest row (all columns as given, trimmed), if the folder has a manifest naming this file. */
+  manifest?: Record<string, string>;
+}
+
+export interface DocumentMeta {
+  /** Local authority display name (gazetteer canonical name), or '' when unknown. */
+  council: string;
+  /** ONS code of the local authority (E06/E08/E09/E10...), or ''. */
+  onsCode: string;
+  /** Region name, or ''. */
+  region: string;
+  /** ISO date (YYYY-MM-DD), or '' when the text and manifest give none. */
+  date: string;
+  documentType: DocumentType;
+  grades: Grades;
+  /** Where each field came from: 'manifest' | 'text' | 'filename' | 'none'. */
+  provenance: Record<string, string>;
+  /** Extra manifest columns, passed through. */
+  extra: Record<string, string>;
+}
+
+/** Counts of material removed by cleaning, by kind (page numbers, headers, back matter...). */
+export type DroppedCounts = Record<string, number>;
+
+/** Output of ingest: clean text of one document with its metadata. */
+export interface IngestedDocument {
+  /** = SourceFile.file */
+  id: string;
+  file: string;
+  format: SourceFormat;
+  /** SHA-256 of the file bytes (hex). */
+  sha256: string;
+  /** Detected encoding for text formats ('utf-8', 'utf-16le', 'utf-16be', 'windows-1252'); 'pdf' for PDFs. */
+  encoding: string;
+  pageCount: number;
+  /**
+   * Clean text blocks in reading order. A block is a paragraph, heading or list item,
+   * already reflowed (layout line-wraps joined, de-hyphenated).
+   */
+  blocks: TextBlock[];
+  meta: DocumentMeta;
+  dropped: DroppedCounts;
+  /** Non-fatal problems noticed while ingesting. */
+  warnings: string[];
+}
+
+export type BlockKind = 'heading' | 'paragraph' | 'list_item' | 'table_row' | 'quote';
+
+export interface TextBlock {
+  kind: BlockKind;
+  text: string;
+  /** Heading level (1 = top) for headings. */
+  level?: number;
+  /** 1-based page where the block starts (PDFs), else 1. */
+  page: number;
+  /** Bullet or number marker for list items, e.g. '•', '1.', '18.1.', '(i)'. */
+  marker?: string;
+  /** True when the block sits inside a quoted passage (e.g. an Ofsted letter quoted in a council report). */
+  quoted?: boolean;
+}
+
+export interface Section {
+  /** Index of the section within its document. */
+  index: number;
+  heading: string;
+  level: number;
+  /** Headings from the top of the document down to this one. */
+  path: string[];
+}
+
+/** Output of segment: one sentence (or list item) with its place in the document. */
+export interface Sentence {
+  /** Stable id: `${doc}#${index}` */
+  id: string;
+  doc: string;
+  /** Position of the sentence in its document (0-based). */
+  index: number;
+  text: string;
+  /** Heading path of the section the sentence is in (outermost first). */
+  sectionPath: string[];
+  /** Block kind the sentence came from. */
+  blockKind: BlockKind;
+  isListItem: boolean;
+  isQuote: boolean;
+  isHeading: boolean;
+  page: number;
+  /** Lower-cased word tokens (natural's word tokenizer). */
+  tokens: string[];
+  /** Porter stems of the tokens (natural), same length as tokens. */
+  stems: string[];
+}
+
+export interface SegmentedDocument extends Omit<IngestedDocument, 'blocks'> {
+  sections: Section[];
+  sentences: Sentence[];
+}
+
+/** One piece of evidence behind a label: a cue, scope rule, section prior or model feature. */
+export interface Evidence {
+  /** 'cue' | 'negation' | 'hedge' | 'contrast' | 'comparative' | 'grade' | 'section' | 'boilerplate' | 'model' | 'default' */
+  kind: string;
+  /** What matched, e.g. the cue phrase or feature name. */
+  value: string;
+  /** Which label it pointed to. */
+  points: LabelCode;
+  /** Contribution weight (sign-free). */
+  weight: number;
+}
+
+export interface ClauseLabel {
+  text: string;
+  label: LabelCode;
+  evidence: Evidence[];
+}
+
+/** Output of tag. */
+export interface Finding extends Sentence {
+  label: Label;
+  code: LabelCode;
+  /** Confidence in [0,1]. */
+  confidence: number;
+  evidence: Evidence[];
+  clauses: ClauseLabel[];
+}
+
+export interface ThemeHit {
+  theme: string;
+  /** Terms (phrases/lemmas) that matched, or 'implied by X'. */
+  terms: string[];
+}
+
+/** Output of theme. */
+export interface ThemedFinding extends Finding {
+  themes: ThemeHit[];
+}
+
+/** A document's record after the whole per-document pipeline. */
+export interface AnalysedDocument extends Omit<SegmentedDocument, 'sentences'> {
+  findings: ThemedFinding[];
+}
+
+/** Council x theme summary (aggregate stage). */
+export interface CouncilSummary {
+  council: string;
+  onsCode: string;
+  theme: string;
+  strengths: number;
+  improvements: number;
+  mixed: number;
+  /** Evaluative sentences of this council (S+I+M, all themes): the rate denominator. */
+  evaluative: number;
+  /** Evaluative sentences of this council on this theme. */
+  themeEvaluative: number;
+  /** (improvements + mixed) / themeEvaluative, or null when themeEvaluative = 0. */
+  improvementShare: number | null;
+  /** (strengths - improvements) / themeEvaluative, or null. */
+  netBalance: number | null;
+  /** Documents contributing sentences. */
+  documents: string[];
+  /** Sentence ids behind the counts (after de-duplication). */
+  sentenceIds: string[];
+}
+
+export interface SkippedDocument {
+  file: string;
+  reason: string;
+  /** Machine-readable reason code: 'corrupt' | 'encrypted' | 'empty' | 'binary' | 'no_text' | 'too_large' | 'too_many_pages' | 'unsupported' | 'error' */
+  code: string;
+}
+
+export interface RunReport {
+  tool: string;
+  version: string;
+  corpus: string;
+  documents: number;
+  sentences: number;
+  skipped: SkippedDocument[];
+  warnings: { file: string; message: string }[];
+  dropped: DroppedCounts;
+  labelCounts: Record<Label, number>;
+  duplicates: number;
+  limits: Record<string, number>;
+  cache: { hits: number; misses: number };
+}
