@@ -240,6 +240,21 @@ export interface RunReport {
   dropped: DroppedCounts;
   labelCounts: Record<Label, number>;
   duplicates: number;
+  /** Limits in force (maxFileBytes, maxPages, maxSentenceChars). */
   limits: Record<string, number>;
-  cache: { hits: number; misses: number };
+  /** Limits that changed what was read in documents that were not skipped (e.g. over-long sentences split). */
+  limitsHit: LimitHitReport[];
+}
+
+/** A limit hit in a document that was still analysed (documents skipped by a limit are in `skipped`). */
+export interface LimitHitReport {
+  file: string;
+  /** Limit name, e.g. 'maxSentenceChars'. */
+  limit: string;
+  /** Items over the limit (e.g. sentences). */
+  count: number;
+  /** Pieces they were split into. */
+  pieces: number;
+  /** Size of the largest item over the limit. */
+  longest: number;
 }

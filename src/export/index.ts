@@ -1,45 +1,152 @@
 import { join } from 'node:path';
-import Papa from 'papaparse';
 import type { Aggregates } from '../aggregate/index.js';
+import { benchmark as computeBenchmark, type Benchmark } from '../aggregate/benchmark.js';
+import type { Codebook } from '../theme/codebook.js';
+import type { EmergingTerm } from '../theme/emerging.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { fixed, toCsv, type Cell } from './csv.js';
 
-/** Neutralise spreadsheet formula injection in a text cell. */
-export function safeCell(v: string): string {
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+export { safeCell, toCsv, fixed } from './csv.js';
+
+export const SENTENCE_COLUMNS = ['doc', 'council', 'ons_code', 'date', 'document_type', 'section', 'sentence_id', 'text', 'label', 'confidence', 'themes', 'evidence', 'theme_evidence', 'inspection', 'duplicate_of', 'is_focus'] as const;
+export const DOCUMENT_COLUMNS = ['doc', 'council', 'ons_code', 'region', 'date', 'document_type', 'format', 'pages', 'inspection', 'overall_grade', 'grades', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus'] as const;
+export const COUNCIL_THEME_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'strengths', 'improvements', 'mixed', 'theme_evaluative', 'council_evaluative', 'improvement_share', 'net_balance', 'strength_rate', 'improvement_rate', 'theme_rate', 'documents', 'document_ids', 'is_focus', 'is_peer'] as const;
+export const BENCHMARK_COLUMNS = ['theme', 'theme_name', 'council', 'ons_code', 'theme_evaluative', 'improvement_share', 'rank', 'councils_ranked', 'median_all', 'diff_from_median', 'peers_in_corpus', 'peers_with_data', 'peer_median', 'diff_from_peer_median', 'is_focus', 'is_peer'] as const;
+export const DUPLICATE_COLUMNS = ['council', 'inspection', 'sentence_id', 'doc', 'duplicate_of', 'duplicate_of_doc', 'label', 'text'] as const;
+export const EMERGING_COLUMNS = ['council', 'term', 'score', 'sentences', 'examples'] as const;
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+
+export interface CsvTables {
+  'sentences.csv': string;
+  'documents.csv': string;
+  'council_themes.csv': string;
+  'benchmark.csv': string;
+  'duplicates.csv': string;
+  'emerging_terms.csv': string;
 }
 
-export function toCsv(columns: string[], rows: (string | number)[][]): string {
-  return Papa.unparse({ fields: columns, data: rows.map((r) => r.map((c) => (typeof c === 'string' ? safeCell(c) : c))) }, { newline: '\n' }) + '\n';
-}
+/** Build every CSV export as text (pure; no I/O). */
+export function buildCsvs(agg: Aggregates, codebook: Codebook, bench: Benchmark, emerging: EmergingTerm[] = []): CsvTables {
+  const metaOf = new Map(agg.documents.map((d) => [d.id, d.meta]));
+  const themeName = new Map(codebook.themes.map((t) => [t.id, t.name]));
+  const focus = bench.focus;
+  const peers = new Set(bench.focusPeers);
+  const dupCount = new Map<string, number>();
+  for (const d of agg.duplicates) dupCount.set(d.doc, (dupCount.get(d.doc) ?? 0) + 1);
 
-const fmt = (x: number | null) => (x === null ? '' : x.toFixed(4));
-
-/** Stage 6a: write the tidy CSV exports. */
-export async function writeCsvs(agg: Aggregates, outDir: string): Promise<string[]> {
-  const councilOf = new Map(agg.documents.map((d) => [d.id, d.meta]));
   const sentences = toCsv(
-    ['doc', 'council', 'ons_code', 'date', 'document_type', 'section', 'sentence_id', 'text', 'label', 'confidence', 'themes', 'evidence'],
+    SENTENCE_COLUMNS,
     agg.findings.map((f) => {
-      const m = councilOf.get(f.doc)!;
-      return [f.doc, m.council, m.onsCode, m.date, m.documentType, f.sectionPath.join(' > '), f.id, f.text, f.label, f.confidence.toFixed(3), f.themes.map((t) => t.theme).join(';'), f.evidence.map((e) => `${e.kind}:${e.value}->${e.points}`).join('; ')];
+      const m = metaOf.get(f.doc)!;
+      const council = agg.councilOf[f.doc];
+      return [
+        f.doc,
+        council,
+        m.onsCode,
+        m.date,
+        m.documentType,
+        f.sectionPath.join(' > '),
+        f.id,
+        f.text,
+        f.label,
+        fixed(f.confidence, 3),
+        f.themes.map((t) => t.theme).join(';'),
+        f.evidence.map((e) => `${e.kind}:${e.value}->${e.points}`).join('; '),
+        f.themes.map((t) => `${t.theme}: ${t.terms.join('|')}`).join('; '),
+        agg.inspectionOf[f.doc],
+        agg.duplicateOf[f.id] ?? '',
+        council === focus,
+      ] satisfies Cell[];
     }),
   );
+
   const documents = toCsv(
-    ['doc', 'council', 'ons_code', 'date', 'document_type', 'overall_grade', 'sentences', 'strength', 'improvement', 'mixed', 'neutral'],
+    DOCUMENT_COLUMNS,
     agg.documents.map((d) => {
       const c = (code: string) => d.findings.filter((f) => f.code === code).length;
-      return [d.id, d.meta.council, d.meta.onsCode, d.meta.date, d.meta.documentType, d.meta.grades.overall ?? '', d.findings.length, c('S'), c('I'), c('M'), c('N')];
+      const grades = Object.entries(d.meta.grades?.areas ?? {})
+        .sort(([a], [b]) => cmp(a, b))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(';');
+      return [d.id, agg.councilOf[d.id], d.meta.onsCode, d.meta.region, d.meta.date, d.meta.documentType, d.format, d.pageCount, agg.inspectionOf[d.id], d.meta.grades?.overall ?? '', grades, d.findings.length, c('S'), c('I'), c('M'), c('N'), d.findings.length - c('N'), dupCount.get(d.id) ?? 0, agg.councilOf[d.id] === focus] satisfies Cell[];
     }),
   );
+
+  const rate = (k: number, n: number) => (n ? k / n : null);
   const councilThemes = toCsv(
-    ['council', 'ons_code', 'theme', 'strengths', 'improvements', 'mixed', 'theme_evaluative', 'council_evaluative', 'improvement_share', 'net_balance', 'documents'],
-    agg.councilThemes.map((r) => [r.council, r.onsCode, r.theme, r.strengths, r.improvements, r.mixed, r.themeEvaluative, r.evaluative, fmt(r.improvementShare), fmt(r.netBalance), r.documents.join(';')]),
+    COUNCIL_THEME_COLUMNS,
+    agg.councilThemes.map((r) => [
+      r.council,
+      r.onsCode,
+      r.theme,
+      themeName.get(r.theme) ?? r.theme,
+      r.strengths,
+      r.improvements,
+      r.mixed,
+      r.themeEvaluative,
+      r.evaluative,
+      fixed(r.improvementShare),
+      fixed(r.netBalance),
+      fixed(rate(r.strengths, r.evaluative)),
+      fixed(rate(r.improvements + r.mixed, r.evaluative)),
+      fixed(rate(r.themeEvaluative, r.evaluative)),
+      r.documents.length,
+      r.documents.join(';'),
+      r.council === focus,
+      peers.has(r.council),
+    ] satisfies Cell[]),
   );
-  const files: [string, string][] = [
-    ['sentences.csv', sentences],
-    ['documents.csv', documents],
-    ['council_themes.csv', councilThemes],
-  ];
-  for (const [name, body] of files) await writeFileAtomic(join(outDir, name), body);
-  return files.map(([n]) => n);
+
+  const benchmarkCsv = toCsv(
+    BENCHMARK_COLUMNS,
+    bench.rows.map((r) => [
+      r.theme,
+      themeName.get(r.theme) ?? r.theme,
+      r.council,
+      r.onsCode,
+      r.themeEvaluative,
+      fixed(r.improvementShare),
+      r.rank,
+      r.councilsRanked,
+      fixed(r.medianAll),
+      fixed(diff(r.improvementShare, r.medianAll)),
+      bench.peersSource ? (bench.neighbours[r.council]?.length ?? 0) : null,
+      bench.peersSource ? r.peersWithData : null,
+      fixed(r.peerMedian),
+      fixed(diff(r.improvementShare, r.peerMedian)),
+      r.isFocus,
+      r.isPeer,
+    ] satisfies Cell[]),
+  );
+
+  const duplicates = toCsv(
+    DUPLICATE_COLUMNS,
+    agg.duplicates.map((d) => [d.council, d.inspection, d.sentenceId, d.doc, d.duplicateOf, d.duplicateOfDoc, d.label, d.text] satisfies Cell[]),
+  );
+
+  const emergingCsv = toCsv(
+    EMERGING_COLUMNS,
+    [...emerging]
+      .sort((a, b) => cmp(a.council, b.council) || b.score - a.score || cmp(a.term, b.term))
+      .map((e) => [e.council, e.term, fixed(e.score), e.sentences, [...e.examples].join(';')] satisfies Cell[]),
+  );
+
+  return {
+    'sentences.csv': sentences,
+    'documents.csv': documents,
+    'council_themes.csv': councilThemes,
+    'benchmark.csv': benchmarkCsv,
+    'duplicates.csv': duplicates,
+    'emerging_terms.csv': emergingCsv,
+  };
+}
+
+/** Stage 6a: write the tidy CSV exports; returns the file names written. */
+export async function writeCsvs(agg: Aggregates, codebook: Codebook, outDir: string, bench: Benchmark = computeBenchmark(agg), emerging: EmergingTerm[] = []): Promise<string[]> {
+  const tables = buildCsvs(agg, codebook, bench, emerging);
+  const names = Object.keys(tables) as (keyof CsvTables)[];
+  for (const name of names) await writeFileAtomic(join(outDir, name), tables[name]);
+  return names;
 }

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, posix, resolve, sep } from 'node:path';
 import Papa from 'papaparse';
-import type { SourceFile, SourceFormat } from '../types.js';
+import type { DocumentType, SourceFile, SourceFormat } from '../types.js';
 import { UserError } from '../util/errors.js';
 
 export const SUPPORTED_EXTENSIONS: Readonly<Record<string, SourceFormat>> = {
@@ -14,12 +14,48 @@ export const SUPPORTED_EXTENSIONS: Readonly<Record<string, SourceFormat>> = {
   '.htm': 'html',
 };
 
+/**
+ * Manifest columns the pipeline knows. Other columns are passed through as extra metadata
+ * (with a warning); a column name one or two letters away from a known one is an error,
+ * since the typo would silently lose that metadata.
+ */
+export const KNOWN_MANIFEST_COLUMNS: readonly string[] = [
+  'file',
+  'local_authority',
+  'council',
+  'ons_code',
+  'region',
+  'date',
+  'published',
+  'inspection_date',
+  'document_type',
+  'ofsted_urn',
+  'urn',
+  'source',
+  'url',
+  'title',
+  'notes',
+  'overall_grade',
+];
+/** Columns holding dates: must be YYYY-MM-DD (or empty). */
+export const DATE_COLUMNS: readonly string[] = ['date', 'published', 'inspection_date'];
+export const DOCUMENT_TYPES: readonly DocumentType[] = [
+  'full_inspection',
+  'focused_visit',
+  'jtai',
+  'monitoring_visit',
+  'ofsted_letter',
+  'council_report',
+  'news',
+  'other',
+];
+
 export interface CorpusListing {
   dir: string;
   files: SourceFile[];
   /** Files present in the folder that are not of a supported format (reported, not read). */
   unsupported: string[];
-  /** Problems with the manifest (each names its line). */
+  /** Problems with the manifest that do not stop the run (each names its line). */
   manifestWarnings: string[];
 }
 
@@ -33,13 +69,19 @@ export async function discoverCorpus(dirArg: string): Promise<CorpusListing> {
     throw new UserError(`corpus folder not found: ${dirArg}`);
   }
   if (!st.isDirectory()) throw new UserError(`not a folder: ${dirArg}`);
-  const names = (await readdir(dir, { withFileTypes: true }))
-    .filter((d) => d.isFile() && !d.name.startsWith('.'))
-    .map((d) => d.name)
-    .sort();
+  const names: string[] = [];
+  for (const d of await readdir(dir, { withFileTypes: true })) {
+    if (d.name.startsWith('.')) continue;
+    if (d.isFile()) names.push(d.name);
+    else if (d.isSymbolicLink()) {
+      const target = await stat(join(dir, d.name)).catch(() => undefined);
+      if (target?.isFile()) names.push(d.name);
+    }
+  }
+  names.sort();
   if (names.length === 0) throw new UserError(`corpus folder is empty: ${dirArg}`);
   const manifestName = names.find((n) => n.toLowerCase() === 'manifest.csv');
-  const manifest = manifestName ? await readManifest(join(dir, manifestName)) : new Map<string, Record<string, string>>();
+  const manifest = manifestName ? await readManifest(join(dir, manifestName), manifestName) : { rows: new Map<string, ManifestRow>(), warnings: [] };
   const files: SourceFile[] = [];
   const unsupported: string[] = [];
   for (const name of names) {
@@ -49,28 +91,174 @@ export async function discoverCorpus(dirArg: string): Promise<CorpusListing> {
       unsupported.push(name);
       continue;
     }
-    files.push({ file: name, path: join(dir, name), format, manifest: manifest.get(name) });
+    files.push({ file: name, path: join(dir, name), format, manifest: manifest.rows.get(name)?.values });
   }
   if (files.length === 0) {
     throw new UserError(
       `no supported documents in ${dirArg} (looked for ${Object.keys(SUPPORTED_EXTENSIONS).join(', ')})`,
     );
   }
-  const manifestWarnings: string[] = [];
-  for (const name of manifest.keys()) {
-    if (!files.some((f) => f.file === name)) manifestWarnings.push(`manifest.csv names ${name}, which is not in the folder`);
+  const present = new Set(files.map((f) => f.file));
+  const manifestWarnings = [...manifest.warnings];
+  for (const [name, row] of manifest.rows) {
+    if (!present.has(name)) {
+      manifestWarnings.push(
+        `${manifestName} line ${row.line}: names ${name}, which is not ${unsupported.includes(name) ? 'a supported document' : 'in the corpus folder'}`,
+      );
+    }
   }
   return { dir, files, unsupported, manifestWarnings };
 }
 
-async function readManifest(path: string): Promise<Map<string, Record<string, string>>> {
-  const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
-  const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
-  const rows = new Map<string, Record<string, string>>();
-  for (const row of parsed.data) {
-    const clean: Record<string, string> = {};
-    for (const [k, v] of Object.entries(row)) clean[k.trim()] = (v ?? '').trim();
-    if (clean.file) rows.set(clean.file, clean);
+export interface ManifestRow {
+  /** 1-based line of the row in the manifest file. */
+  line: number;
+  values: Record<string, string>;
+}
+
+/** Levenshtein distance (small strings only). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
   }
-  return rows;
+  return d[b.length];
+}
+
+function isIsoDate(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}
+
+/**
+ * Normalise a manifest `file` cell to a name relative to the corpus folder, or return the
+ * reason it is refused (absolute paths and paths that climb out of the folder).
+ */
+export function manifestFileName(cell: string): { name: string } | { refused: string } {
+  const raw = cell.replace(/\\/g, '/');
+  if (raw.startsWith('/') || /^[A-Za-z]:\//.test(raw) || /^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    return { refused: `file ${cell} is an absolute path or URL; give a name relative to the corpus folder` };
+  }
+  const name = posix.normalize(raw);
+  if (name === '..' || name.startsWith('../') || name.split('/').includes('..')) {
+    return { refused: `file ${cell} is outside the corpus folder (paths outside the folder are refused)` };
+  }
+  if (name === '.' || name === '') return { refused: 'empty file name' };
+  return { name };
+}
+
+/** Read and validate manifest.csv. Fatal problems throw one UserError listing each by line. */
+export async function readManifest(path: string, label = 'manifest.csv'): Promise<{ rows: Map<string, ManifestRow>; warnings: string[] }> {
+  let text: string;
+  try {
+    text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (err) {
+    throw new UserError(`cannot read ${label}: ${(err as Error).message}`);
+  }
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  // Line number where each record starts (records may span lines inside quotes).
+  const records: { fields: string[]; line: number }[] = [];
+  const lineStarts: number[] = [];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lineStarts[mid] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+  let cursor = 0;
+  Papa.parse<string[]>(text, {
+    header: false,
+    skipEmptyLines: false,
+    step: (res) => {
+      let start = cursor;
+      while (text[start] === '\r' || text[start] === '\n') start++;
+      const line = lineOf(start);
+      cursor = res.meta.cursor;
+      for (const e of res.errors) errors.push(`line ${line}: ${e.message}`);
+      if (res.data.every((c) => c.trim() === '')) return;
+      records.push({ fields: res.data.map((c) => c.trim()), line });
+    },
+  });
+  const rows = new Map<string, ManifestRow>();
+  if (records.length === 0) throw new UserError(`${label} is empty (expected a header line with a 'file' column)`);
+  const header = records[0].fields;
+  const fileCol = header.indexOf('file');
+  if (fileCol < 0) {
+    throw new UserError(`${label} line ${records[0].line}: no 'file' column (header is: ${header.join(',')})`);
+  }
+  const seenCols = new Map<string, number>();
+  header.forEach((col, i) => {
+    if (col === '') errors.push(`line ${records[0].line}: column ${i + 1} has no name`);
+    else if (seenCols.has(col)) errors.push(`line ${records[0].line}: column '${col}' appears twice`);
+    seenCols.set(col, i);
+    if (!col || KNOWN_MANIFEST_COLUMNS.includes(col)) return;
+    const near = KNOWN_MANIFEST_COLUMNS.map((k) => [k, distance(col.toLowerCase(), k)] as const)
+      .filter(([k, dd]) => dd <= (k.length <= 6 ? 1 : 2))
+      .sort((a, b) => a[1] - b[1])[0];
+    if (near) errors.push(`line ${records[0].line}: unknown column '${col}' (did you mean '${near[0]}'?)`);
+    else warnings.push(`${label} line ${records[0].line}: unknown column '${col}' (kept as extra metadata; known columns: ${KNOWN_MANIFEST_COLUMNS.join(', ')})`);
+  });
+  for (const rec of records.slice(1)) {
+    const { fields, line } = rec;
+    if (fields.length !== header.length) {
+      errors.push(`line ${line}: ${fields.length} fields, but the header has ${header.length}`);
+      continue;
+    }
+    const values: Record<string, string> = {};
+    header.forEach((col, i) => {
+      if (col) values[col] = fields[i];
+    });
+    const cell = values.file;
+    if (!cell) {
+      errors.push(`line ${line}: empty 'file' cell`);
+      continue;
+    }
+    const fname = manifestFileName(cell);
+    if ('refused' in fname) {
+      errors.push(`line ${line}: ${fname.refused}`);
+      continue;
+    }
+    values.file = fname.name;
+    for (const col of DATE_COLUMNS) {
+      const v = values[col];
+      if (v && !isIsoDate(v)) errors.push(`line ${line}: bad date '${v}' in column '${col}' (expected YYYY-MM-DD)`);
+    }
+    const dt = values.document_type;
+    if (dt && !DOCUMENT_TYPES.includes(dt as DocumentType)) {
+      errors.push(`line ${line}: unknown document_type '${dt}' (one of ${DOCUMENT_TYPES.join(', ')})`);
+    }
+    const prev = rows.get(fname.name);
+    if (prev) {
+      errors.push(`line ${line}: duplicate file ${fname.name} (already on line ${prev.line})`);
+      continue;
+    }
+    rows.set(fname.name, { line, values });
+  }
+  if (errors.length) {
+    const shown = errors.slice(0, 20);
+    const more = errors.length > shown.length ? `\n  ... and ${errors.length - shown.length} more` : '';
+    throw new UserError(`bad manifest ${path}:\n  ${shown.join('\n  ')}${more}`);
+  }
+  return { rows, warnings };
+}
+
+/** True when `child` (absolute) lies inside `parent` (absolute). */
+export function isInside(parent: string, child: string): boolean {
+  const p = resolve(parent) + sep;
+  return resolve(child).startsWith(p);
 }

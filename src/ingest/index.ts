@@ -1,52 +1,117 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { IngestedDocument, SourceFile, TextBlock, DocumentMeta } from '../types.js';
+import { readFile, stat } from 'node:fs/promises';
+import type { IngestedDocument, SourceFile, TextBlock } from '../types.js';
 import { DocumentError } from '../util/errors.js';
-import { extractPdfPages } from './pdf.js';
+import { cleanLines } from './clean.js';
+import { decodeText } from './encoding.js';
+import type { Dropped, Line } from './lines.js';
+import { textToLines } from './markup.js';
+import { buildMeta } from './metadata.js';
+import { extractPdf, pdfToLines } from './pdf.js';
+import { buildBlocks } from './structure.js';
 
 export { discoverCorpus, SUPPORTED_EXTENSIONS } from './discover.js';
 export type { CorpusListing } from './discover.js';
+export { Gazetteer, normaliseCouncilName } from './gazetteer.js';
+export type { LocalAuthority } from './gazetteer.js';
+
+/** Default limit on file size: 100 MB (real inspection PDFs are under 2 MB; council exports under 1 MB). */
+export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
+/** Default limit on PDF pages: 500 (the longest real Ofsted reports run to about 60 pages). */
+export const DEFAULT_MAX_PAGES = 500;
 
 export interface IngestOptions {
+  /** Skip files larger than this ('too_large'). Default DEFAULT_MAX_FILE_BYTES (100 MB); 0 = no limit. */
   maxFileBytes?: number;
+  /** Skip PDFs with more pages than this ('too_many_pages'). Default DEFAULT_MAX_PAGES (500); 0 = no limit. */
+  maxPages?: number;
 }
+
+/** Minimum letters a PDF must yield (over all pages) to count as having a text layer. */
+const MIN_PDF_LETTERS = 20;
+const LETTER = /\p{L}/gu;
 
 /** Stage 1: read one source file into clean text blocks with metadata. */
 export async function ingest(src: SourceFile, opts: IngestOptions = {}): Promise<IngestedDocument> {
+  const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
+  const size = (await stat(src.path)).size;
+  if (size === 0) throw new DocumentError('empty', 'file is empty (0 bytes)');
+  if (maxFileBytes > 0 && size > maxFileBytes) {
+    throw new DocumentError('too_large', `file is ${size} bytes, over the limit of ${maxFileBytes}`);
+  }
   const bytes = await readFile(src.path);
   if (bytes.length === 0) throw new DocumentError('empty', 'file is empty (0 bytes)');
-  if (opts.maxFileBytes && bytes.length > opts.maxFileBytes) {
-    throw new DocumentError('too_large', `file is ${bytes.length} bytes, over the limit of ${opts.maxFileBytes}`);
-  }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  let pages: string[];
+  const dropped: Dropped = {};
+  const warnings: string[] = [];
+  let lines: Line[];
   let encoding: string;
-  if (src.format === 'pdf') {
-    pages = await extractPdfPages(bytes);
+  let pageCount: number;
+  const isPdf = src.format === 'pdf';
+  if (isPdf) {
+    const ex = await extractPdf(bytes, { maxPages });
+    pageCount = ex.pageCount;
+    let letters = 0;
+    for (const p of ex.pages) for (const l of p.lines) letters += l.text.match(LETTER)?.length ?? 0;
+    if (letters < MIN_PDF_LETTERS) {
+      throw new DocumentError('no_text', `PDF has no text layer (${pageCount} page(s), ${letters} letters): image-only or scanned`);
+    }
+    const emptyPages = ex.pages.filter((p) => p.lines.length === 0).length;
+    if (emptyPages > 0) warnings.push(`${emptyPages} of ${pageCount} page(s) have no text layer`);
+    lines = pdfToLines(ex);
     encoding = 'pdf';
   } else {
-    encoding = 'utf-8';
-    let text = new TextDecoder('utf-8').decode(bytes);
-    if (src.format === 'html') text = text.replace(/<[^>]+>/g, ' ');
-    pages = [text];
-  }
-  const blocks: TextBlock[] = [];
-  pages.forEach((pageText, i) => {
-    for (const para of pageText.split(/\n\s*\n/)) {
-      const text = para.replace(/\s+/g, ' ').trim();
-      if (text) blocks.push({ kind: 'paragraph', text, page: i + 1 });
+    if (startsWithPdfHeader(bytes) && src.format !== 'html') {
+      throw new DocumentError('binary', 'file has a text extension but is a PDF');
     }
-  });
-  const m = src.manifest ?? {};
-  const meta: DocumentMeta = {
-    council: m.local_authority ?? '',
-    onsCode: '',
-    region: '',
-    date: m.date ?? m.published ?? '',
-    documentType: 'other',
-    grades: { areas: {} },
-    provenance: {},
-    extra: {},
+    const decoded = decodeText(bytes);
+    encoding = decoded.encoding;
+    lines = textToLines(decoded.text, src.format as 'txt' | 'md' | 'html', dropped);
+    pageCount = lines.length ? lines[lines.length - 1]!.page : 1;
+    if (lines.length === 0) throw new DocumentError('empty', 'file has no text after removing markup');
+  }
+  const cleaned = cleanLines(lines, { isPdf, pageCount }, dropped);
+  const docWords = collectWords(cleaned);
+  const blocks: TextBlock[] = buildBlocks(cleaned, { isPdf, docWords });
+  if (blocks.length === 0) {
+    throw new DocumentError(isPdf ? 'no_text' : 'empty', 'no text left after cleaning');
+  }
+  let head = '';
+  for (const b of blocks) {
+    if (head.length > 4000) break;
+    head += b.text + '\n';
+  }
+  const meta = buildMeta({ manifest: src.manifest, blocks, head, file: src.file, warnings });
+  const sortedDropped: Dropped = {};
+  for (const k of Object.keys(dropped).sort()) sortedDropped[k] = dropped[k]!;
+  return {
+    id: src.file,
+    file: src.file,
+    format: src.format,
+    sha256,
+    encoding,
+    pageCount,
+    blocks,
+    meta,
+    dropped: sortedDropped,
+    warnings,
   };
-  return { id: src.file, file: src.file, format: src.format, sha256, encoding, pageCount: pages.length, blocks, meta, dropped: {}, warnings: [] };
+}
+
+function startsWithPdfHeader(bytes: Uint8Array): boolean {
+  return bytes.length > 5 && bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46 && bytes[4] === 0x2d;
+}
+
+const WORD = /[\p{L}][\p{L}'’-]*[\p{L}]/gu;
+
+/** Lower-cased words (hyphenated forms kept whole) of the document, for de-hyphenation. */
+function collectWords(lines: Line[]): Set<string> {
+  const s = new Set<string>();
+  for (const l of lines) {
+    const ws = l.text.match(WORD);
+    if (!ws) continue;
+    for (let k = 0; k < ws.length - 1; k++) s.add(ws[k]!.toLowerCase()); // last word may be a wrap fragment
+  }
+  return s;
 }

@@ -1,33 +1,220 @@
+/**
+ * PDF text extraction with pdfjs-dist (legacy build, in-process "fake" worker, no font
+ * faces, no eval). Text items are grouped into visual lines by baseline and ordered top to
+ * bottom, left to right, as pdftotext does; each line keeps its geometry and dominant font
+ * so the structurer can tell headings, list items and page furniture apart.
+ */
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DocumentError } from '../util/errors.js';
+import type { Line } from './lines.js';
 
-/** Extract the text of each page of a PDF (pdfjs-dist), lines joined by newlines. */
-export async function extractPdfPages(bytes: Uint8Array): Promise<string[]> {
-  const data = new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+export interface PdfItem {
+  str: string;
+  x: number;
+  /** Baseline, from the page top (points). */
+  y: number;
+  w: number;
+  h: number;
+  font: string;
+}
+
+export interface PdfPage {
+  width: number;
+  height: number;
+  lines: PdfRawLine[];
+}
+
+export interface PdfRawLine {
+  text: string;
+  x: number;
+  xEnd: number;
+  /** Baseline from the page top. */
+  y: number;
+  h: number;
+  font: string;
+  /** Column pieces of the line (split where the gap between items is wide), with their x. */
+  cells: { text: string; x: number }[];
+}
+
+export interface PdfExtraction {
+  pageCount: number;
+  pages: PdfPage[];
+}
+
+export interface PdfLimits {
+  maxPages?: number;
+}
+
+/** Read a PDF into lines per page. Throws DocumentError for unreadable, encrypted or over-long files. */
+export async function extractPdf(bytes: Uint8Array, limits: PdfLimits = {}): Promise<PdfExtraction> {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 1024)));
+  if (!head.includes('%PDF-')) throw new DocumentError('corrupt', 'not a PDF (no %PDF- header)');
+  // pdfjs takes ownership of (and detaches) the buffer it is given: pass a copy.
+  const data = new Uint8Array(bytes.byteLength);
+  data.set(bytes);
   let pdf;
   try {
-    pdf = await getDocument({ data, useSystemFonts: false, isEvalSupported: false, verbosity: 0 }).promise;
+    pdf = await getDocument({
+      data,
+      disableFontFace: true,
+      isEvalSupported: false,
+      useSystemFonts: false,
+      stopAtErrors: false,
+      verbosity: 0,
+    }).promise;
   } catch (err) {
     const name = (err as Error).name;
-    if (name === 'PasswordException') throw new DocumentError('encrypted', 'PDF is encrypted');
+    if (name === 'PasswordException') throw new DocumentError('encrypted', 'PDF is encrypted (password required)');
     throw new DocumentError('corrupt', `not a readable PDF: ${(err as Error).message}`);
   }
-  const pages: string[] = [];
   try {
-    for (let p = 1; p <= pdf.numPages; p++) {
-      const page = await pdf.getPage(p);
-      const content = await page.getTextContent();
-      let out = '';
-      for (const item of content.items) {
-        if (!('str' in item)) continue;
-        out += item.str;
-        if (item.hasEOL) out += '\n';
+    const pageCount = pdf.numPages;
+    if (limits.maxPages && pageCount > limits.maxPages) {
+      throw new DocumentError('too_many_pages', `PDF has ${pageCount} pages, over the limit of ${limits.maxPages}`);
+    }
+    const pages: PdfPage[] = [];
+    for (let p = 1; p <= pageCount; p++) {
+      let page;
+      try {
+        page = await pdf.getPage(p);
+      } catch (err) {
+        throw new DocumentError('corrupt', `page ${p} cannot be read: ${(err as Error).message}`);
       }
-      pages.push(out);
+      const [x0, y0, x1, y1] = page.view as [number, number, number, number];
+      const height = y1 - y0;
+      const width = x1 - x0;
+      let content;
+      try {
+        content = await page.getTextContent({ disableNormalization: false });
+      } catch (err) {
+        throw new DocumentError('corrupt', `text of page ${p} cannot be read: ${(err as Error).message}`);
+      }
+      const items: PdfItem[] = [];
+      for (const it of content.items) {
+        if (!('str' in it) || it.str === '') continue;
+        const t = it.transform as number[];
+        const h = it.height || Math.hypot(t[2]!, t[3]!);
+        items.push({ str: it.str, x: t[4]! - x0, y: y1 - t[5]!, w: it.width, h, font: it.fontName });
+      }
+      pages.push({ width, height, lines: groupLines(items) });
       page.cleanup();
     }
+    return { pageCount, pages };
   } finally {
     await pdf.destroy();
   }
-  return pages;
+}
+
+/** Group text items into lines: cluster by baseline, then order by x. */
+export function groupLines(items: PdfItem[]): PdfRawLine[] {
+  const visible = items.filter((i) => i.str.trim() !== '');
+  const sorted = visible
+    .map((it, k) => ({ it, k }))
+    .sort((a, b) => a.it.y - b.it.y || a.k - b.k)
+    .map((e) => e.it);
+  const clusters: PdfItem[][] = [];
+  let cur: PdfItem[] = [];
+  let curY = -Infinity;
+  let curH = 0;
+  for (const it of sorted) {
+    const tol = Math.max(1.5, 0.45 * Math.min(it.h || curH || 10, curH || it.h || 10));
+    if (cur.length && Math.abs(it.y - curY) <= tol) {
+      cur.push(it);
+      if (it.h > curH && it.str.trim()) {
+        curH = it.h;
+        curY = it.y;
+      }
+    } else {
+      if (cur.length) clusters.push(cur);
+      cur = [it];
+      curY = it.y;
+      curH = it.h;
+    }
+  }
+  if (cur.length) clusters.push(cur);
+  const lines: PdfRawLine[] = [];
+  for (const c of clusters) {
+    c.sort((a, b) => a.x - b.x);
+    let text = '';
+    const cells: { text: string; x: number }[] = [];
+    let prevEnd = -Infinity;
+    let h = 0;
+    let y = 0;
+    const fontChars = new Map<string, number>();
+    for (const it of c) {
+      const size = it.h || h || 10;
+      if (text) {
+        const gap = it.x - prevEnd;
+        if (gap > 1.0 * size) {
+          text = text.replace(/\s+$/, '') + '\t';
+          cells.push({ text: '', x: it.x });
+        } else if (gap > 0.15 * size && !/\s$/.test(text) && !/^\s/.test(it.str)) {
+          text += ' ';
+          cells[cells.length - 1]!.text += ' ';
+        }
+      } else cells.push({ text: '', x: it.x });
+      text += it.str;
+      cells[cells.length - 1]!.text += it.str;
+      prevEnd = Math.max(prevEnd, it.x + it.w);
+      const n = it.str.trim().length;
+      if (n > 0) {
+        fontChars.set(it.font, (fontChars.get(it.font) ?? 0) + n);
+        if (it.h > h) {
+          h = it.h;
+          y = it.y;
+        }
+      }
+    }
+    const trimmed = text.replace(/[ ]{2,}/g, ' ').trim();
+    if (!trimmed) continue;
+    let font = '';
+    let best = -1;
+    for (const [f, n] of fontChars) if (n > best) [font, best] = [f, n];
+    const cs = cells.map((k) => ({ text: k.text.replace(/\s+/g, ' ').trim(), x: k.x })).filter((k) => k.text);
+    lines.push({ text: trimmed, x: c[0]!.x, xEnd: prevEnd, y: y || c[0]!.y, h: h || 10, font, cells: cs });
+  }
+  return lines;
+}
+
+/** Plain text of each page (lines joined by newlines): used to compare with pdftotext. */
+export function pageTexts(ex: PdfExtraction): string[] {
+  return ex.pages.map((p) => p.lines.map((l) => l.text.replace(/\t/g, ' ')).join('\n'));
+}
+
+/** Lines of a PDF with relative size, emphasis, gaps and page positions, ready for cleaning. */
+export function pdfToLines(ex: PdfExtraction): Line[] {
+  // Body text = the (font, rounded size) carrying the most characters.
+  const styleChars = new Map<string, number>();
+  for (const p of ex.pages)
+    for (const l of p.lines) {
+      const key = `${l.font}|${Math.round(l.h)}`;
+      styleChars.set(key, (styleChars.get(key) ?? 0) + l.text.length);
+    }
+  let bodyKey = '';
+  let best = -1;
+  for (const [k, n] of styleChars) if (n > best) [bodyKey, best] = [k, n];
+  const [bodyFont, bodySizeStr] = bodyKey.split('|');
+  const bodySize = Number(bodySizeStr) || 12;
+  const out: Line[] = [];
+  ex.pages.forEach((p, pi) => {
+    const lines = p.lines;
+    lines.forEach((l, li) => {
+      const prev = li > 0 ? lines[li - 1] : undefined;
+      const pitch = bodySize * 1.2;
+      const gap = prev ? Math.max(0, (l.y - prev.y - Math.max(l.h, prev.h) * 1.2) / pitch) : 1;
+      const pos: Line['pos'] = l.y < p.height * 0.1 || li < 1 ? 'top' : l.y > p.height * 0.9 || li >= lines.length - 1 ? 'bottom' : 'body';
+      out.push({
+        text: l.text,
+        page: pi + 1,
+        gap,
+        x: l.x,
+        xEnd: l.xEnd,
+        size: Math.round((l.h / bodySize) * 100) / 100,
+        emph: l.font !== bodyFont,
+        pos,
+        cells: l.cells.length > 1 ? l.cells : undefined,
+      });
+    });
+  });
+  return out;
 }

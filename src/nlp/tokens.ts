@@ -2,13 +2,28 @@ import natural from './natural.js';
 
 const tokenizer = new natural.WordTokenizer();
 const stemmer = natural.PorterStemmer;
+const APOSTROPHES = /[’']/g;
 
-/** Lower-cased word tokens. */
+/** Lower-cased word tokens (natural's word tokenizer; apostrophes removed first: "children’s" -> "childrens"). */
 export function tokenize(text: string): string[] {
-  return tokenizer.tokenize(text.toLowerCase().replace(/[’']/g, '')) ?? [];
+  return tokenizer.tokenize(text.toLowerCase().replace(APOSTROPHES, '')) ?? [];
+}
+
+const STEM_CACHE_MAX = 100_000;
+const stemCache = new Map<string, string>();
+
+/** Porter stem of one token (memoised: the vocabulary of these reports is small). */
+export function stem(token: string): string {
+  let s = stemCache.get(token);
+  if (s === undefined) {
+    s = stemmer.stem(token);
+    if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
+    stemCache.set(token, s);
+  }
+  return s;
 }
 
 /** Porter stems for tokens (same length). */
 export function stems(tokens: string[]): string[] {
-  return tokens.map((t) => stemmer.stem(t));
+  return tokens.map(stem);
 }

@@ -1,17 +1,25 @@
-import { resolve } from 'node:path';
-import type { AnalysedDocument, Label, RunReport, SkippedDocument } from '../types.js';
+import { existsSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AnalysedDocument, DroppedCounts, Label, RunReport, SkippedDocument, SourceFile } from '../types.js';
 import { LABELS } from '../types.js';
-import { discoverCorpus, ingest } from '../ingest/index.js';
-import { segment } from '../segment/index.js';
-import { tagSentences } from '../tag/index.js';
-import { loadCodebook, themeFinding, type Codebook } from '../theme/index.js';
+import { discoverCorpus } from '../ingest/discover.js';
+import { loadCodebook, type Codebook } from '../theme/codebook.js';
 import { aggregate, type Aggregates } from '../aggregate/index.js';
-import { writeCsvs } from '../export/index.js';
-import { writeCharts } from '../render/index.js';
+import { loadPeers } from '../aggregate/peers.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { DocumentError } from '../util/errors.js';
+import { PROJECT_CODEBOOK } from '../util/paths.js';
 import { TOOL_NAME, VERSION } from '../version.js';
-import { join } from 'node:path';
+import { analyseTask, analyseDocument as analyseOne, type AnalyseOutcome, type AnalyseTask, STAGES } from './analyse.js';
+import { analysedKey, codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, extractKey, sha256 } from './cache.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { createProgress, type ProgressMode } from './progress.js';
+import { stageOutput } from './output.js';
+
+export { DEFAULT_LIMITS, type Limits } from './limits.js';
+export { DEFAULT_CACHE_DIR } from './cache.js';
 
 export interface PipelineOptions {
   /** Folder of documents (PDF, txt, md, html), optionally with manifest.csv. */
@@ -20,8 +28,44 @@ export interface PipelineOptions {
   outDir?: string;
   /** Codebook file; defaults to the project's codebook/codebook.json. */
   codebookPath?: string;
-  /** Called with progress/warning lines meant for stderr. */
+  /** Called with warning lines meant for stderr (skipped documents, cache problems). */
   log?: (line: string) => void;
+  /** Cache folder (default `.cache/inspection-themes` in the current directory); `null` turns the cache off. */
+  cacheDir?: string | null;
+  /** Per-document limits (defaults: DEFAULT_LIMITS). */
+  limits?: Partial<Limits>;
+  /** Progress display on stderr (default 'none'; the CLI uses 'auto'). */
+  progress?: ProgressMode;
+  /**
+   * Worker threads for ingest + analysis. 0 = in-process. Default: one per core
+   * (os.availableParallelism()), in-process when fewer than 4 documents need analysing.
+   */
+  workers?: number;
+  /** Called when the main thread enters a stage (benchmark memory sampling). */
+  onStage?: (stage: string) => void;
+  /** Council to highlight in every chart and CSV (name or ONS code); must be in the corpus. */
+  focus?: string;
+  /** Statistical-neighbour table (shaped like la_lookup.csv) for benchmarking against neighbours. */
+  peersFile?: string;
+}
+
+/** Timings and cache figures of a run. Not written to run_report.json (outputs stay byte-identical). */
+export interface RunStats {
+  /** Wall-clock milliseconds of the whole run. */
+  wallMs: number;
+  /**
+   * Milliseconds per stage. Per-document stages (ingest, segment, limits, tag, theme) are summed
+   * over documents and threads (CPU time); the others are wall-clock on the main thread.
+   */
+  stageMs: Record<string, number>;
+  /** Wall-clock milliseconds of the parallel per-document phase. */
+  analyseWallMs: number;
+  /** Documents answered by each cache layer. */
+  cache: { dir: string | null; analysed: number; extract: number; misses: number };
+  /** Worker threads used (0 = in-process). */
+  workers: number;
+  documents: number;
+  sentences: number;
 }
 
 export interface RunResult {
@@ -30,37 +74,170 @@ export interface RunResult {
   report: RunReport;
   /** Files written, relative to outDir. */
   written: string[];
+  stats: RunStats;
 }
 
-/** Analyse one source document through ingest -> segment -> tag -> theme. */
-export async function analyseDocument(src: Parameters<typeof ingest>[0], codebook: Codebook): Promise<AnalysedDocument> {
-  const ingested = await ingest(src);
-  const segmented = segment(ingested);
-  const findings = tagSentences(segmented.sentences).map((f) => themeFinding(f, codebook));
-  const { sentences: _s, ...rest } = segmented;
-  return { ...rest, findings };
+/** Analyse one source document through ingest -> segment -> tag -> theme (no cache; throws DocumentError). */
+export async function analyseDocument(src: SourceFile, codebook: Codebook, limits: Partial<Limits> = {}): Promise<AnalysedDocument> {
+  return analyseOne(src, codebook, { ...DEFAULT_LIMITS, ...limits });
 }
+
+/** Compiled worker entry: next to this module in dist; from src (vitest) the built copy in dist. */
+function workerPath(): string | undefined {
+  const here = import.meta.url;
+  const url = here.endsWith('.ts') ? new URL('../../dist/src/pipeline/worker.js', here) : new URL('./worker.js', here);
+  const p = fileURLToPath(url);
+  return existsSync(p) ? p : undefined;
+}
+
+const fmtBytes = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${n} bytes`);
 
 /** Run the whole pipeline on a corpus folder. */
 export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
+  const t0 = performance.now();
+  const stageMs: Record<string, number> = {};
+  const time = async <T>(stage: string, f: () => Promise<T> | T): Promise<T> => {
+    opts.onStage?.(stage);
+    const t = performance.now();
+    try {
+      return await f();
+    } finally {
+      stageMs[stage] = (stageMs[stage] ?? 0) + performance.now() - t;
+    }
+  };
   const log = opts.log ?? (() => {});
-  const codebook = loadCodebook(opts.codebookPath);
-  const listing = await discoverCorpus(opts.corpusDir);
+  const limits: Limits = { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(opts.limits ?? {}).filter(([, v]) => v !== undefined)) };
+  const codebook = loadCodebook(opts.codebookPath ?? PROJECT_CODEBOOK);
+  const peers = opts.peersFile ? loadPeers(opts.peersFile) : undefined;
+  const listing = await time('discover', () => discoverCorpus(opts.corpusDir));
+  const cacheDir = opts.cacheDir === null ? null : resolve(opts.cacheDir ?? DEFAULT_CACHE_DIR);
+  const cache = new DocumentCache(cacheDir);
+  const fp = codeFingerprints();
+  const progress = await createProgress({ mode: opts.progress ?? 'none' });
+  // Warnings are printed after the progress display has stopped.
+  const warn = log;
+
+  // Phase 1 (main thread): size check, hash, analysed-cache lookup. Reads bytes, never parses.
+  const n = listing.files.length;
+  const outcomes: (AnalyseOutcome | undefined)[] = new Array(n);
+  const pending: { i: number; task: AnalyseTask }[] = [];
+  progress.start('analysing', n);
+  await time('hash', async () => {
+    for (let i = 0; i < n; i++) {
+      const src = listing.files[i];
+      const base = { file: src.file, limitsHit: [], cache: 'miss' as const, ms: { ingest: 0, segment: 0, limits: 0, tag: 0, theme: 0 } };
+      let bytes: Buffer;
+      try {
+        const fh = await open(src.path, 'r');
+        try {
+          const { size } = await fh.stat();
+          if (size > limits.maxFileBytes) {
+            outcomes[i] = { ...base, error: { code: 'too_large', message: `file is ${fmtBytes(size)}, over the limit of ${fmtBytes(limits.maxFileBytes)} (--max-file-mb)` } };
+            continue;
+          }
+          bytes = await readFile(fh);
+        } finally {
+          await fh.close();
+        }
+      } catch (err) {
+        outcomes[i] = { ...base, error: { code: 'unreadable', message: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
+        continue;
+      }
+      const sha = sha256(bytes);
+      const ek = extractKey(src, sha, limits, fp);
+      const task: AnalyseTask = { src, limits, cacheDir, extractKey: ek, analysedKey: analysedKey(ek, codebook.hash, fp), sha256: sha };
+      const hit = await cache.getAnalysed(task.analysedKey);
+      if (hit) {
+        outcomes[i] = { ...base, doc: hit.doc, limitsHit: hit.limitsHit, cache: 'analysed' };
+        continue;
+      }
+      // A document skipped last time (corrupt, encrypted...) is answered from the extract layer.
+      const ex = await cache.getExtract(task.extractKey);
+      if (ex && !ex.ok) outcomes[i] = { ...base, error: { code: ex.code, message: ex.message }, cache: 'extract' };
+      else pending.push({ i, task });
+    }
+  });
+  for (const o of outcomes) if (o) progress.tick(o.doc?.findings.length ?? 0);
+
+  // Phase 2: ingest + analyse what the cache did not answer, on a worker pool.
+  const wp = workerPath();
+  const cores = availableParallelism();
+  const explicit = opts.workers !== undefined;
+  let workers = Math.max(0, Math.min(opts.workers ?? cores, pending.length));
+  if (!wp || (!explicit && (pending.length < 4 || import.meta.url.endsWith('.ts')))) workers = 0;
+  opts.onStage?.('analyse');
+  const tAnalyse = performance.now();
+  const settle = (i: number, o: AnalyseOutcome) => {
+    outcomes[i] = o;
+    progress.tick(o.doc?.findings.length ?? 0);
+  };
+  if (workers > 0) {
+    const { Piscina } = await import('piscina');
+    const pool = new Piscina<AnalyseTask, AnalyseOutcome>({
+      filename: wp!,
+      minThreads: workers,
+      maxThreads: workers,
+      idleTimeout: 500,
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+      workerData: { codebook },
+    });
+    try {
+      await Promise.all(
+        pending.map(({ i, task }) =>
+          pool.run(task).then(
+            (o) => settle(i, o),
+            (err: Error) => settle(i, { file: task.src.file, error: { code: 'error', message: `worker failed: ${err.message}` }, limitsHit: [], cache: 'miss', ms: { ingest: 0, segment: 0, limits: 0, tag: 0, theme: 0 } }),
+          ),
+        ),
+      );
+    } finally {
+      await pool.destroy();
+    }
+  } else {
+    for (const { i, task } of pending) settle(i, await analyseTask(task, codebook));
+  }
+  const analyseWallMs = performance.now() - tAnalyse;
+  progress.stop();
+
+  // Collect in file order.
   const documents: AnalysedDocument[] = [];
   const skipped: SkippedDocument[] = [];
-  for (const src of listing.files) {
-    try {
-      documents.push(await analyseDocument(src, codebook));
-    } catch (err) {
-      const code = err instanceof DocumentError ? err.code : 'error';
-      skipped.push({ file: src.file, code, reason: (err as Error).message });
-      log(`skipped ${src.file}: ${(err as Error).message}`);
+  const warnings: RunReport['warnings'] = listing.manifestWarnings.map((message) => ({ file: 'manifest.csv', message }));
+  const limitsHit: RunReport['limitsHit'] = [];
+  const dropped: DroppedCounts = {};
+  const cacheStats = { dir: cacheDir, analysed: 0, extract: 0, misses: 0 };
+  for (const s of STAGES) stageMs[s] = 0;
+  let cacheWarning: string | undefined;
+  for (let i = 0; i < n; i++) {
+    const o = outcomes[i]!;
+    for (const s of STAGES) stageMs[s] += o.ms[s];
+    if (o.cache === 'analysed') cacheStats.analysed++;
+    else if (o.cache === 'extract') cacheStats.extract++;
+    else cacheStats.misses++;
+    cacheWarning ??= o.cacheWarning;
+    limitsHit.push(...o.limitsHit);
+    if (o.doc) {
+      documents.push(o.doc);
+      for (const w of o.doc.warnings) warnings.push({ file: o.file, message: w });
+      for (const [k, v] of Object.entries(o.doc.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
+    } else {
+      const e = o.error ?? { code: 'error', message: 'no result' };
+      skipped.push({ file: o.file, code: e.code, reason: e.message });
     }
   }
-  for (const name of listing.unsupported) skipped.push({ file: name, code: 'unsupported', reason: 'not a supported format' });
-  const aggregates = aggregate(documents, codebook);
+  for (const name of listing.unsupported) {
+    skipped.push({ file: name, code: 'unsupported', reason: 'not a supported format (PDF, txt, md, html)' });
+  }
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const s of skipped) warn(`skipped ${s.file} (${s.code}): ${s.reason}`);
+  for (const h of limitsHit) warn(`limit: ${h.file}: ${h.count} sentence(s) over ${limits.maxSentenceChars} characters split into ${h.pieces} pieces (--max-sentence-chars)`);
+  for (const w of listing.manifestWarnings) warn(`warning: ${w}`);
+  if (cacheWarning) warn(`warning: ${cacheWarning}`);
+
+  const aggregates = await time('aggregate', () => aggregate(documents, codebook));
   const labelCounts = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;
   for (const f of aggregates.findings) labelCounts[f.label]++;
+  const dups = (aggregates as { duplicates?: unknown }).duplicates;
   const report: RunReport = {
     tool: TOOL_NAME,
     version: VERSION,
@@ -68,20 +245,39 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
     documents: documents.length,
     sentences: aggregates.findings.length,
     skipped,
-    warnings: listing.manifestWarnings.map((message) => ({ file: 'manifest.csv', message })),
-    dropped: {},
+    warnings,
+    dropped: Object.fromEntries(Object.entries(dropped).sort(([a], [b]) => (a < b ? -1 : 1))),
     labelCounts,
-    duplicates: 0,
-    limits: {},
-    cache: { hits: 0, misses: documents.length },
+    duplicates: Array.isArray(dups) ? dups.length : 0,
+    limits: { ...limits },
+    limitsHit,
   };
+
   const written: string[] = [];
   if (opts.outDir) {
-    const out = resolve(opts.outDir);
-    written.push(...(await writeCsvs(aggregates, out)));
-    written.push(...(await writeCharts(aggregates, codebook, out)));
-    await writeFileAtomic(join(out, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
-    written.push('run_report.json');
+    const staged = await stageOutput(opts.outDir);
+    const out = staged.tmp;
+    try {
+      // Writers take the output folder: they write into the temporary sibling, swapped in below.
+      const { writeOutputs } = await import('../export/outputs.js');
+      written.push(...(await time('export', () => writeOutputs(aggregates, codebook, out, { focus: opts.focus, peers }))));
+      await writeFileAtomic(join(out, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
+      written.push('run_report.json');
+      await staged.commit();
+    } catch (err) {
+      await staged.abort();
+      throw err;
+    }
   }
-  return { aggregates, codebook, report, written };
+  opts.onStage?.('done');
+  const stats: RunStats = {
+    wallMs: performance.now() - t0,
+    stageMs,
+    analyseWallMs,
+    cache: cacheStats,
+    workers,
+    documents: documents.length,
+    sentences: aggregates.findings.length,
+  };
+  return { aggregates, codebook, report, written, stats };
 }

@@ -1,39 +1,44 @@
 import { join } from 'node:path';
-import type { TopLevelSpec } from 'vega-lite';
 import type { Aggregates } from '../aggregate/index.js';
+import { benchmark as computeBenchmark, type Benchmark } from '../aggregate/benchmark.js';
 import type { Codebook } from '../theme/codebook.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { renderSvg, svgToPng } from './charts.js';
+import { renderSvg, svgToPng, compileSpec } from './charts.js';
+import { chartDefs, type ChartDef } from './specs.js';
+import { reportData, reportHtml } from './report.js';
 
-export function heatmapSpec(agg: Aggregates, codebook: Codebook): TopLevelSpec {
-  const name = new Map(codebook.themes.map((t) => [t.id, t.name]));
-  const values = agg.councilThemes
-    .filter((r) => r.themeEvaluative > 0)
-    .map((r) => ({ council: r.council, theme: name.get(r.theme) ?? r.theme, share: r.improvementShare, n: r.themeEvaluative }));
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Share of findings that are areas for improvement, by council and theme',
-    data: { values },
-    mark: 'rect',
-    encoding: {
-      x: { field: 'council', type: 'nominal', title: 'Council' },
-      y: { field: 'theme', type: 'nominal', title: 'Theme' },
-      color: { field: 'share', type: 'quantitative', title: 'Improvement share', scale: { scheme: 'blueorange', domain: [0, 1] } },
-      tooltip: [{ field: 'council' }, { field: 'theme' }, { field: 'share', format: '.0%' }, { field: 'n', title: 'findings' }],
-    },
-  };
+export { renderSvg, svgToPng, compileSpec } from './charts.js';
+export { chartDefs, heatmapSpec, balanceSpec, prevalenceSpec, profileSpec, type ChartDef } from './specs.js';
+export { reportData, reportHtml, scriptJson, escapeHtml } from './report.js';
+
+export interface RenderedChart {
+  def: ChartDef;
+  svg: string;
 }
 
-/** Stage 6b: charts (vl.json, svg, png) and the HTML report. */
-export async function writeCharts(agg: Aggregates, codebook: Codebook, outDir: string): Promise<string[]> {
-  const charts: [string, TopLevelSpec][] = [['heatmap', heatmapSpec(agg, codebook)]];
+/** Render every chart to SVG (pure; no I/O). */
+export async function renderCharts(agg: Aggregates, codebook: Codebook, bench: Benchmark): Promise<RenderedChart[]> {
+  const out: RenderedChart[] = [];
+  for (const def of chartDefs(agg, codebook, bench)) out.push({ def, svg: await renderSvg(def.spec) });
+  return out;
+}
+
+/** Stage 6b: charts (charts/<name>.vl.json, .svg, .png) and report.html; returns files written (relative). */
+export async function writeCharts(agg: Aggregates, codebook: Codebook, outDir: string, bench: Benchmark = computeBenchmark(agg)): Promise<string[]> {
   const written: string[] = [];
-  for (const [name, spec] of charts) {
-    const svg = await renderSvg(spec);
-    await writeFileAtomic(join(outDir, 'charts', `${name}.vl.json`), JSON.stringify(spec, null, 2) + '\n');
-    await writeFileAtomic(join(outDir, 'charts', `${name}.svg`), svg);
-    await writeFileAtomic(join(outDir, 'charts', `${name}.png`), svgToPng(svg));
-    written.push(`charts/${name}.vl.json`, `charts/${name}.svg`, `charts/${name}.png`);
+  const charts = await renderCharts(agg, codebook, bench);
+  for (const { def, svg } of charts) {
+    await writeFileAtomic(join(outDir, 'charts', `${def.name}.vl.json`), JSON.stringify(def.spec, null, 2) + '\n');
+    await writeFileAtomic(join(outDir, 'charts', `${def.name}.svg`), svg);
+    await writeFileAtomic(join(outDir, 'charts', `${def.name}.png`), svgToPng(svg));
+    written.push(`charts/${def.name}.vl.json`, `charts/${def.name}.svg`, `charts/${def.name}.png`);
   }
+  await writeFileAtomic(join(outDir, 'report.html'), reportHtml(reportData(agg, codebook, bench, charts.map((c) => c.def))));
+  written.push('report.html');
   return written;
+}
+
+/** Compile-check every spec (used by tests and callers that only want the specs). */
+export function compileAll(defs: ChartDef[]): void {
+  for (const d of defs) compileSpec(d.spec);
 }

@@ -1,35 +1,77 @@
-import type { IngestedDocument, SegmentedDocument, Section, Sentence } from '../types.js';
+import type { IngestedDocument, SegmentedDocument, Section, Sentence, TextBlock } from '../types.js';
 import { stems, tokenize } from '../nlp/tokens.js';
+import { splitSentences } from './sentences.js';
+
+export { splitSentences } from './sentences.js';
+
+/** Quoted spans: ‘…’, “…”, "…" and '…' (an apostrophe inside a word does not close a quote). */
+const QUOTE_SPANS = /‘(?:[^’]|’(?=\p{L}))*’|“[^”]*”|"[^"]*"|(?<!\p{L})'(?:[^']|'(?=\p{L}))*'(?!\p{L})/gu;
+const NON_SPACE = /\S/g;
+
+/** Share of a text's non-space characters that sit inside quotation marks. */
+function quotedShare(text: string): number {
+  let inside = 0;
+  QUOTE_SPANS.lastIndex = 0;
+  for (const m of text.matchAll(QUOTE_SPANS)) inside += m[0].replace(/\s/g, '').length;
+  const total = text.match(NON_SPACE)?.length ?? 0;
+  return total ? inside / total : 0;
+}
 
 /** Stage 2: split a document's blocks into sentences, each with its section path. */
 export function segment(doc: IngestedDocument): SegmentedDocument {
   const sections: Section[] = [];
   const sentences: Sentence[] = [];
   let path: string[] = [];
+  let levels: number[] = [];
+  const push = (block: TextBlock, text: string, isQuote: boolean) => {
+    const tokens = tokenize(text);
+    const index = sentences.length;
+    sentences.push({
+      id: `${doc.id}#${index}`,
+      doc: doc.id,
+      index,
+      text,
+      sectionPath: path,
+      blockKind: block.kind,
+      isListItem: block.kind === 'list_item',
+      isQuote,
+      isHeading: block.kind === 'heading',
+      page: block.page,
+      tokens,
+      stems: stems(tokens),
+    });
+  };
   for (const block of doc.blocks) {
     if (block.kind === 'heading') {
       const level = block.level ?? 1;
-      path = [...path.slice(0, level - 1), block.text];
+      // Keep the enclosing headings of a lower level; a heading replaces its level and deeper ones.
+      const keep = levels.findIndex((l) => l >= level);
+      const cut = keep < 0 ? levels.length : keep;
+      levels = [...levels.slice(0, cut), level];
+      path = [...path.slice(0, cut), block.text];
       sections.push({ index: sections.length, heading: block.text, level, path });
+      push(block, block.text, !!block.quoted);
+      continue;
     }
-    const parts = block.kind === 'paragraph' ? block.text.split(/(?<=[.!?])\s+(?=[A-Z“"])/) : [block.text];
+    if (block.kind === 'table_row') {
+      push(block, block.text, !!block.quoted);
+      continue;
+    }
+    const parts = splitSentences(block.text);
+    // A sentence inside a quotation that spans several sentences: track the open quote.
+    let open = false;
     for (const text of parts) {
-      const tokens = tokenize(text);
-      const index = sentences.length;
-      sentences.push({
-        id: `${doc.id}#${index}`,
-        doc: doc.id,
-        index,
-        text,
-        sectionPath: path,
-        blockKind: block.kind,
-        isListItem: block.kind === 'list_item',
-        isQuote: !!block.quoted,
-        isHeading: block.kind === 'heading',
-        page: block.page,
-        tokens,
-        stems: stems(tokens),
-      });
+      const share = quotedShare(text);
+      const startsOpen = /^['‘“"]/.test(text);
+      const closes = /['’”"][)\].,;:!?]*$/.test(text) || /[.!?]['’”"]$/.test(text);
+      const isQuote = !!block.quoted || share >= 0.6 || open || (startsOpen && !closes && parts.length > 1);
+      if (startsOpen && !closes) open = true;
+      else if (open && closes) {
+        push(block, text, true);
+        open = false;
+        continue;
+      }
+      push(block, text, isQuote);
     }
   }
   const { blocks: _blocks, ...rest } = doc;

@@ -1,27 +1,84 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
+import { parsePhrase } from './phrase.js';
 
-export const ThemeSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'theme id must be lower_snake_case'),
-  category: z.string().min(1),
-  name: z.string().min(1),
-  description: z.string().min(1),
-  /** Phrases matched on word boundaries, case-insensitive (multi-word allowed). */
-  phrases: z.array(z.string().min(1)).default([]),
-  /** Exclusions: a match is dropped when one of these phrases covers it. */
-  exclude: z.array(z.string().min(1)).default([]),
-  /** Other theme ids this one implies. */
-  implies: z.array(z.string()).default([]),
+/**
+ * A match phrase: words separated by spaces, matched on word boundaries against a sentence's
+ * tokens, case-insensitive. Each word matches itself and its plural / "-s" form ("strategy
+ * meeting" also matches "strategy meetings"), except:
+ *   - `~word`  matches any word with the same Porter stem ("~assessment": assessed, assessing);
+ *   - `=word`  matches that exact (lower-cased) token only ("=missing" does not match "missed");
+ *   - `word*`  matches any token starting with "word" ("safeguard*");
+ *   - `*`      on its own is a gap of 0 to 2 arbitrary words ("referral * lado").
+ */
+const PhraseSchema = z.string().min(1).superRefine((p, ctx) => {
+  const err = parsePhrase(p).error;
+  if (err) ctx.addIssue({ code: 'custom', message: `bad phrase "${p}": ${err}` });
 });
 
-export const CodebookSchema = z.object({
-  version: z.string().min(1),
-  categories: z.array(z.object({ id: z.string().min(1), name: z.string().min(1) })).min(1),
-  themes: z.array(ThemeSchema).min(1),
+const RegexSchema = z.string().min(1).superRefine((p, ctx) => {
+  try {
+    new RegExp(p, 'i');
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `bad section pattern "${p}": ${(e as Error).message}` });
+  }
 });
+
+/** Co-occurrence rule: every group must have a matching phrase in the sentence (within `within` words of each other, if given). */
+const CooccurSchema = z
+  .object({
+    all: z.array(z.array(PhraseSchema).min(1)).min(2, 'a co-occurrence rule needs at least two groups'),
+    within: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const ThemeSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'theme id must be lower_snake_case (a-z, 0-9, _; starting with a letter)'),
+    category: z.string().min(1),
+    name: z.string().min(1),
+    description: z.string().min(1),
+    /** Any one of these phrases assigns the theme (see PhraseSchema for the syntax). */
+    phrases: z.array(PhraseSchema).default([]),
+    /** Co-occurrence rules: the theme is assigned when all groups of one rule match. */
+    cooccur: z.array(CooccurSchema).default([]),
+    /** Exclusions: a phrase match of this theme is dropped when one of these phrases overlaps it ("health assessment"). */
+    exclude: z.array(PhraseSchema).default([]),
+    /** Vetoes: the theme's phrase and co-occurrence matches are dropped when any of these phrases occurs anywhere in the sentence. */
+    unless: z.array(PhraseSchema).default([]),
+    /** Section rules: case-insensitive regular expressions tested against each heading of the sentence's section path. */
+    sections: z.array(RegexSchema).default([]),
+    /** 'always': a section match assigns the theme; 'fallback': only when no phrase or co-occurrence rule assigned any theme. */
+    sectionMode: z.enum(['always', 'fallback']).default('always'),
+    /** Other theme ids this one implies (they are added with evidence "implied by <id>"). */
+    implies: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const CodebookSchema = z
+  .object({
+    version: z.string().min(1),
+    description: z.string().optional(),
+    categories: z.array(z.object({ id: z.string().min(1), name: z.string().min(1) }).strict()).min(1),
+    themes: z.array(ThemeSchema).min(1),
+    /**
+     * Continuation: an evaluative sentence that no rule themes and that starts with one of these
+     * phrases ("This", "As a result", ...) takes the themes of the evaluative sentence just before it
+     * in the same section.
+     */
+    continuation: z.array(PhraseSchema).default([]),
+    /**
+     * Anaphora: like continuation, but the previous sentence's themes are added even when the
+     * sentence has themes of its own (a sentence opening "They ..." is still about the same thing).
+     */
+    anaphora: z.array(PhraseSchema).default([]),
+    /** Generic words ignored by emerging-term discovery (besides English stopwords and words the themes cover). */
+    emergingIgnore: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
 
 export type Theme = z.infer<typeof ThemeSchema>;
 export interface Codebook extends z.infer<typeof CodebookSchema> {
@@ -30,7 +87,60 @@ export interface Codebook extends z.infer<typeof CodebookSchema> {
   source: string;
 }
 
-export const DEFAULT_CODEBOOK_PATH = fileURLToPath(new URL('../../../codebook/codebook.json', import.meta.url));
+/** The project codebook: <repo>/codebook/codebook.json, from src/theme (tsx, vitest) or dist/src/theme (built). */
+export const DEFAULT_CODEBOOK_PATH = ((): string => {
+  const built = fileURLToPath(new URL('../../../codebook/codebook.json', import.meta.url));
+  const source = fileURLToPath(new URL('../../codebook/codebook.json', import.meta.url));
+  return existsSync(built) || !existsSync(source) ? built : source;
+})();
+
+/** Name the entry an issue path points at: `themes[3] (id "foo")` rather than `themes.3`. */
+function describePath(json: unknown, path: PropertyKey[]): string {
+  const parts: string[] = [];
+  let node: unknown = json;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i];
+    if (typeof key === 'number') {
+      const item = Array.isArray(node) ? node[key] : undefined;
+      const id = item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : undefined;
+      parts[parts.length - 1] = `${parts[parts.length - 1] ?? ''}[${key}]${id ? ` (id "${id}")` : ''}`;
+    } else {
+      parts.push(String(key));
+    }
+    node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key as string] : undefined;
+  }
+  return parts.join('.') || '(top level)';
+}
+
+/** Validate a parsed codebook object; throws a UserError naming every bad entry (up to 10). */
+export function validateCodebook(json: unknown, source = '<codebook>'): z.infer<typeof CodebookSchema> {
+  const parsed = CodebookSchema.safeParse(json);
+  if (!parsed.success) {
+    const say = (m: string) => (/received undefined$/.test(m) ? 'is required (missing)' : m);
+    const lines = parsed.error.issues.slice(0, 10).map((issue) => `  ${describePath(json, issue.path)}: ${say(issue.message)}`);
+    const more = parsed.error.issues.length > 10 ? `\n  ... and ${parsed.error.issues.length - 10} more` : '';
+    throw new UserError(`codebook ${source} is invalid:\n${lines.join('\n')}${more}`);
+  }
+  const data = parsed.data;
+  const problems: string[] = [];
+  const categories = new Set(data.categories.map((c) => c.id));
+  const ids = new Set<string>();
+  data.themes.forEach((t, i) => {
+    if (ids.has(t.id)) problems.push(`themes[${i}] (id "${t.id}"): duplicate theme id`);
+    ids.add(t.id);
+    if (!categories.has(t.category)) problems.push(`themes[${i}] (id "${t.id}"): unknown category "${t.category}" (categories: ${[...categories].join(', ')})`);
+    if (!t.phrases.length && !t.cooccur.length && !t.sections.length)
+      problems.push(`themes[${i}] (id "${t.id}"): no match rules (give phrases, cooccur or sections)`);
+  });
+  data.themes.forEach((t, i) => {
+    for (const imp of t.implies) {
+      if (!ids.has(imp)) problems.push(`themes[${i}] (id "${t.id}"): implies unknown theme "${imp}"`);
+      if (imp === t.id) problems.push(`themes[${i}] (id "${t.id}"): implies itself`);
+    }
+  });
+  if (problems.length) throw new UserError(`codebook ${source} is invalid:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return data;
+}
 
 /** Load and validate a codebook file; a bad entry gives a UserError naming it. */
 export function loadCodebook(path: string = DEFAULT_CODEBOOK_PATH): Codebook {
@@ -46,21 +156,7 @@ export function loadCodebook(path: string = DEFAULT_CODEBOOK_PATH): Codebook {
   } catch (err) {
     throw new UserError(`codebook ${path} is not valid JSON: ${(err as Error).message}`);
   }
-  const parsed = CodebookSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`codebook ${path}: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  const ids = new Set<string>();
-  for (const t of parsed.data.themes) {
-    if (ids.has(t.id)) throw new UserError(`codebook ${path}: duplicate theme id ${t.id}`);
-    ids.add(t.id);
-  }
-  for (const t of parsed.data.themes) {
-    for (const imp of t.implies) {
-      if (!ids.has(imp)) throw new UserError(`codebook ${path}: theme ${t.id} implies unknown theme ${imp}`);
-    }
-  }
+  const data = validateCodebook(json, path);
   const hash = createHash('sha256').update(raw).digest('hex');
-  return { ...parsed.data, hash, source: path };
+  return { ...data, hash, source: path };
 }

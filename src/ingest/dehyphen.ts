@@ -1,0 +1,49 @@
+/**
+ * Line-end de-hyphenation: "informa-" + "tion" becomes "information" only when the joined
+ * form is a word (an English word list, or the document itself uses it unhyphenated);
+ * otherwise the hyphen stays ("co-" + "location" -> "co-location").
+ */
+import { createRequire } from 'node:module';
+
+let dictionary: Set<string> | undefined;
+function dict(): Set<string> {
+  if (!dictionary) {
+    const require = createRequire(import.meta.url);
+    dictionary = new Set(require('an-array-of-english-words') as string[]);
+  }
+  return dictionary;
+}
+
+const PREFIXES = new Set([
+  're', 'co', 'pre', 'non', 'multi', 'anti', 'post', 'sub', 'inter', 'over', 'under', 'self', 'well', 'cross', 'semi',
+  'step', 'ex', 'de', 'mis', 'mid', 'out', 'up', 'off', 'on', 'in', 'long', 'short', 'full', 'part', 'half', 'high', 'low',
+  'pro', 'counter', 'extra', 'intra', 'socio', 'psycho', 'bio', 'tri', 'bi', 'cyber', 'e',
+]);
+const TRAILING_PART = /([A-Za-z]+)-$/;
+const LEADING_PART = /^([a-z]+)/;
+
+/** Join two wrapped lines, de-hyphenating where the joined word is a word. */
+export function joinWrapped(a: string, b: string, docWords?: ReadonlySet<string>): string {
+  if (!a) return b;
+  if (!b) return a;
+  const tm = TRAILING_PART.exec(a);
+  if (tm && !/\s-$/.test(a)) {
+    const lm = LEADING_PART.exec(b);
+    if (lm) {
+      const joined = (tm[1]! + lm[1]!).toLowerCase();
+      const hyphenated = `${tm[1]!}-${lm[1]!}`.toLowerCase();
+      const left = tm[1]!.toLowerCase();
+      const right = lm[1]!.toLowerCase();
+      let dehyphenate: boolean;
+      if (docWords?.has(joined)) dehyphenate = true;
+      else if (docWords?.has(hyphenated)) dehyphenate = false;
+      else if (!dict().has(joined)) dehyphenate = false;
+      // "re-" + "investment", "child-" + "centred": a prefix or a word on the left and a word on
+      // the right is a real compound, even when the joined form is also a word.
+      else dehyphenate = !((PREFIXES.has(left) || (left.length >= 3 && dict().has(left))) && right.length >= 3 && dict().has(right));
+      return dehyphenate ? a.slice(0, -1) + b : a + b;
+    }
+    return a + b; // "child-" + "Led" or digits: keep the hyphen, no space
+  }
+  return `${a} ${b}`;
+}

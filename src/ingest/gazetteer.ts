@@ -1,0 +1,119 @@
+/**
+ * Gazetteer of English local authorities (children's services authorities, current and
+ * historic) with ONS codes and regions: the project's own data file data/local_authorities.csv.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Papa from 'papaparse';
+
+export interface LocalAuthority {
+  name: string;
+  onsCode: string;
+  region: string;
+  laType: string;
+  status: 'current' | 'abolished';
+  aliases: string[];
+  formerCodes: string[];
+  successors: string[];
+}
+
+/** data/local_authorities.csv, resolved from src/ingest (tsx) or dist/src/ingest (built). */
+function dataPath(): string {
+  for (const rel of ['../../data/local_authorities.csv', '../../../data/local_authorities.csv']) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    try {
+      readFileSync(p, { flag: 'r' });
+      return p;
+    } catch {
+      /* try the next */
+    }
+  }
+  throw new Error('data/local_authorities.csv not found');
+}
+
+const split = (s: string | undefined) =>
+  (s ?? '')
+    .split(';')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+let cached: Gazetteer | undefined;
+
+export class Gazetteer {
+  readonly authorities: LocalAuthority[];
+  private readonly byKey = new Map<string, LocalAuthority>();
+  private readonly byCode = new Map<string, LocalAuthority>();
+  /** One alternation of every name and alias, longest first (case-sensitive, word-bounded). */
+  readonly mentionPattern: RegExp;
+  private readonly nameOf = new Map<string, LocalAuthority>();
+
+  constructor(rows: LocalAuthority[]) {
+    this.authorities = rows;
+    const variants: string[] = [];
+    for (const la of rows) {
+      this.byCode.set(la.onsCode, la);
+      for (const c of la.formerCodes) this.byCode.set(c, la);
+      for (const n of [la.name, ...la.aliases]) {
+        this.byKey.set(normaliseCouncilName(n), la);
+        if (n.length >= 4 && /^[A-Z]/.test(n)) {
+          variants.push(n);
+          this.nameOf.set(n, la);
+        }
+      }
+    }
+    variants.sort((a, b) => b.length - a.length || a.localeCompare(b));
+    const esc = variants.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+'));
+    this.mentionPattern = new RegExp(`(?<![\\p{L}-])(?:${esc.join('|')})(?![\\p{L}-])`, 'gu');
+  }
+
+  static load(): Gazetteer {
+    if (!cached) {
+      const text = readFileSync(dataPath(), 'utf8');
+      const parsed = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true });
+      cached = new Gazetteer(
+        parsed.data.map((r) => ({
+          name: r.name!.trim(),
+          onsCode: r.ons_code!.trim(),
+          region: r.region!.trim(),
+          laType: (r.la_type ?? '').trim(),
+          status: (r.status ?? 'current').trim() === 'abolished' ? 'abolished' : 'current',
+          aliases: split(r.aliases),
+          formerCodes: split(r.former_codes),
+          successors: split(r.successors),
+        })),
+      );
+    }
+    return cached;
+  }
+
+  /** Find an authority by any spelling of its name ("London Borough of Croydon", "Stoke-On-Trent", "Hull City Council"). */
+  lookup(name: string): LocalAuthority | undefined {
+    const k = normaliseCouncilName(name);
+    return this.byKey.get(k) ?? this.byKey.get(k.replace(/^the /, ''));
+  }
+
+  byOnsCode(code: string): LocalAuthority | undefined {
+    return this.byCode.get(code.trim().toUpperCase());
+  }
+
+  /** The authority a matched mention refers to. */
+  fromMention(mention: string): LocalAuthority | undefined {
+    return this.nameOf.get(mention.replace(/\s+/g, ' ')) ?? this.lookup(mention);
+  }
+}
+
+const COUNCIL_AFFIXES =
+  /\b(?:london borough of|royal borough of|metropolitan borough of|borough of|city and county of|county of|city of|council of the|metropolitan borough council|metropolitan district council|metropolitan council|borough council|county council|city council|district council|unitary authority|council|corporation)\b/g;
+
+/** Canonical key for a council name: lower case, '&' -> 'and', affixes and punctuation removed. */
+export function normaliseCouncilName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/\bst\.\s/g, 'st ')
+    .replace(COUNCIL_AFFIXES, ' ')
+    .replace(/[’']/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .replace(/\s+/g, ' ');
+}

@@ -1,0 +1,323 @@
+/**
+ * Document metadata: council (manifest, else inferred from the text against the gazetteer),
+ * date, document type and judgement grades. Manifest values win; provenance records the source.
+ */
+import type { DocumentMeta, DocumentType, Grade, Grades, TextBlock } from '../types.js';
+import { Gazetteer, type LocalAuthority } from './gazetteer.js';
+
+const MONTHS: Record<string, number> = {
+  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
+  jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11, november: 11,
+  dec: 12, december: 12,
+};
+const MONTH_NAMES = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+const DATE_WORDS = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(${MONTH_NAMES})\\.?,?\\s+(\\d{4})\\b`, 'i');
+const DATE_WORDS_G = new RegExp(DATE_WORDS.source, 'gi');
+const DATE_US = new RegExp(`\\b(${MONTH_NAMES})\\s+(\\d{1,2})(?:st|nd|rd|th)?,\\s+(\\d{4})\\b`, 'i');
+const DATE_NUMERIC = /\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b/;
+const DATE_ISO = /\b(\d{4})-(\d{2})-(\d{2})\b/;
+const PUBLISHED = /\b(?:report\s+)?published:?\s*/i;
+const DATED_LABEL = /^(?:date(?: of (?:decision|meeting|report))?|meeting date|report date)\s*[:|]?\s*/i;
+const INSPECTION_DATES = /^inspection dates?:?\s*/i;
+
+function iso(y: number, m: number, d: number): string {
+  if (!(y >= 1990 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= 31)) return '';
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** Parse the first date in a string (UK day-first conventions), or ''. */
+export function parseDate(s: string): string {
+  let m = DATE_ISO.exec(s);
+  if (m) return iso(+m[1]!, +m[2]!, +m[3]!);
+  m = DATE_WORDS.exec(s);
+  if (m) return iso(+m[3]!, MONTHS[m[2]!.toLowerCase().replace(/\.$/, '')] ?? MONTHS[m[2]!.toLowerCase().slice(0, 3)]!, +m[1]!);
+  m = DATE_US.exec(s);
+  if (m) return iso(+m[3]!, MONTHS[m[1]!.toLowerCase().slice(0, 3)]!, +m[2]!);
+  m = DATE_NUMERIC.exec(s);
+  if (m) return iso(+m[3]!, +m[2]!, +m[1]!);
+  return '';
+}
+
+/** The last date in a range such as "18 March to 22 March 2024" or "11 to 15 September 2023". */
+function rangeEnd(s: string): string {
+  let last = '';
+  for (const m of s.matchAll(DATE_WORDS_G)) last = m[0];
+  return last ? parseDate(last) : '';
+}
+
+export interface DateGuess {
+  date: string;
+  source: string;
+}
+
+/** Infer a document date from its opening blocks. */
+export function inferDate(blocks: TextBlock[], rawHead: string): DateGuess {
+  const head = blocks.slice(0, 60);
+  for (const b of head) {
+    const pm = PUBLISHED.exec(b.text);
+    if (pm) {
+      const d = parseDate(b.text.slice(pm.index + pm[0].length));
+      if (d) return { date: d, source: 'text:published' };
+    }
+  }
+  for (const b of head) {
+    const t = b.text.replace(/^[^|]*\|\s*/, (m) => (DATED_LABEL.test(m) ? m.replace(/\|\s*$/, ' ') : m));
+    if (DATED_LABEL.test(t)) {
+      const d = parseDate(t.replace(DATED_LABEL, ''));
+      if (d) return { date: d, source: 'text:date_label' };
+    }
+  }
+  for (const b of head.slice(0, 30)) {
+    if (b.text.length <= 30) {
+      const d = parseDate(b.text);
+      if (d && b.text.replace(DATE_WORDS, '').replace(DATE_NUMERIC, '').trim().length <= 3) return { date: d, source: 'text:dateline' };
+    }
+  }
+  for (const b of head) {
+    if (INSPECTION_DATES.test(b.text)) {
+      const d = rangeEnd(b.text);
+      if (d) return { date: d, source: 'text:inspection_end' };
+    }
+  }
+  const im = /inspection dates?:?\s*([^\n]{0,80})/i.exec(rawHead);
+  if (im) {
+    const d = rangeEnd(im[1]!);
+    if (d) return { date: d, source: 'text:inspection_end' };
+  }
+  return { date: '', source: 'none' };
+}
+
+const TITLE_PATTERNS: RegExp[] = [
+  /inspection of (.+?) local authority children/i,
+  /(?:focused visit|monitoring visit|joint targeted area inspection)[^.]{0,30}? to (.+?)(?: county| city| borough| metropolitan)? council\b/i,
+  /^(?:london borough of |royal borough of |metropolitan borough of )?(.+?)(?: county| city| borough| metropolitan borough| district)? council$/i,
+  /^(?:london borough of |royal borough of |metropolitan borough of )(.+)$/i,
+];
+
+export interface CouncilGuess {
+  la?: LocalAuthority;
+  source: string;
+}
+
+/** Infer the council a document is about: title patterns first, then the most-mentioned name (opening weighted). */
+export function inferCouncil(blocks: TextBlock[], gaz: Gazetteer): CouncilGuess {
+  for (const b of blocks.slice(0, 12)) {
+    const t = b.text.replace(/\s+/g, ' ').trim();
+    for (const re of TITLE_PATTERNS) {
+      const m = re.exec(t);
+      if (m) {
+        const la = gaz.lookup(m[1]!) ?? firstMention(m[1]!, gaz);
+        if (la) return { la, source: 'text:title' };
+      }
+    }
+  }
+  const scores = new Map<LocalAuthority, number>();
+  let chars = 0;
+  for (const b of blocks) {
+    const weight = chars < 1500 ? 5 : 1;
+    chars += b.text.length;
+    gaz.mentionPattern.lastIndex = 0;
+    for (const m of b.text.matchAll(gaz.mentionPattern)) {
+      const la = gaz.fromMention(m[0]);
+      if (la) scores.set(la, (scores.get(la) ?? 0) + weight);
+    }
+    if (chars > 200_000) break;
+  }
+  let best: LocalAuthority | undefined;
+  let bestScore = 0;
+  for (const [la, s] of [...scores].sort((a, b) => a[0].name.localeCompare(b[0].name))) {
+    if (s > bestScore) [best, bestScore] = [la, s];
+  }
+  return best ? { la: best, source: 'text:mentions' } : { source: 'none' };
+}
+
+function firstMention(s: string, gaz: Gazetteer): LocalAuthority | undefined {
+  gaz.mentionPattern.lastIndex = 0;
+  const m = gaz.mentionPattern.exec(s);
+  gaz.mentionPattern.lastIndex = 0;
+  return m ? gaz.fromMention(m[0]) : undefined;
+}
+
+const DOC_TYPES: readonly DocumentType[] = [
+  'full_inspection', 'focused_visit', 'jtai', 'monitoring_visit', 'ofsted_letter', 'council_report', 'news', 'other',
+];
+const COUNCIL_SIGNALS =
+  /\b(?:decision[- ]maker|report to|report of|report from|recommendations?(?:\(s\))?|cabinet|scrutiny|committee|panel|wards? affected|key decision|executive summary|contact officer|portfolio holder|background papers)\b/gi;
+
+/** Infer the document type from its opening text. */
+export function inferDocumentType(head: string): DocumentType {
+  const opening = head.slice(0, 600);
+  const signals = new Set((head.slice(0, 2500).match(COUNCIL_SIGNALS) ?? []).map((s) => s.toLowerCase())).size;
+  if (signals >= 3) return 'council_report';
+  if (/joint targeted area inspection/i.test(opening)) return 'jtai';
+  if (/monitoring visit/i.test(opening)) return 'monitoring_visit';
+  if (/focused visit/i.test(opening)) return 'focused_visit';
+  if (
+    /inspection of (?:[\w’'&,-]+ ){0,8}(?:local authority )?children.s (?:social care )?services|inspection of services for children in need|inspection of looked after children|inspection of safeguarding and looked after children/i.test(
+      opening,
+    )
+  )
+    return 'full_inspection';
+  if (/^\s*dear\b/im.test(head.slice(0, 2500))) return 'ofsted_letter';
+  if (/\b(?:said|says|told)\b/i.test(head.slice(0, 3000))) return 'news';
+  return 'other';
+}
+
+export function asDocumentType(v: string | undefined): DocumentType | undefined {
+  const k = (v ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return (DOC_TYPES as readonly string[]).includes(k) ? (k as DocumentType) : undefined;
+}
+
+const GRADE = /\b(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i;
+
+export function toGrade(s: string): Grade | undefined {
+  const m = GRADE.exec(s);
+  if (!m) return undefined;
+  const g = m[1]!.toLowerCase();
+  if (g.startsWith('require')) return 'requires_improvement';
+  return g as Grade;
+}
+
+/** Judgement areas (ILACS and the earlier single inspection framework), stable ids. */
+const AREAS: [string, RegExp][] = [
+  ['impact_of_leaders', /impact of leaders/i],
+  ['children_in_care_and_care_leavers', /children in care and\s+care leavers/i],
+  ['help_and_protection', /children who need help\s+and\s+protection/i],
+  ['children_in_care', /children in care|children looked after/i],
+  ['care_leavers', /(?:progress of|experiences? (?:and progress )?of) care leavers|^\W*care leavers/i],
+  ['adoption_performance', /adoption performance/i],
+  ['leadership_management_governance', /leadership,? management and governance/i],
+  ['lscb', /local safeguarding children board|\blscb\b/i],
+];
+const OVERALL_ROW = /overall effectiveness|overall judgement/i;
+const OVERALL_SENTENCE = [
+  /^the overall judgement is (?:that )?(?:children.s services (?:are|is) |the local authority is )?(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i,
+  /^children.s services in .{2,80}? (?:are|is) (outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i,
+  /^overall effectiveness\s*(?:\||:|is)?\s*(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i,
+];
+const AREA_HEADING = /^(?:the )?(?:experiences and progress of .+|impact of leaders .+):\s*(outstanding|good|requires improvement(?: to be good)?|inadequate)\s*$/i;
+
+/** Judgement grades from the judgement table (first pages) and the graded section headings. */
+export function extractGrades(blocks: TextBlock[]): Grades {
+  const grades: Grades = { areas: {} };
+  const early = blocks.filter((b) => b.page <= 4).slice(0, 120);
+  for (const b of early) {
+    const t = b.text.replace(/\s+/g, ' ');
+    if (b.kind === 'table_row' || (b.kind === 'list_item' && t.includes(' | '))) {
+      const cells = t.split(' | ');
+      if (cells.length < 2) continue;
+      const grade = toGrade(cells.slice(1).join(' '));
+      if (!grade) continue;
+      const label = cells[0]!;
+      if (OVERALL_ROW.test(label)) {
+        grades.overall ??= grade;
+        continue;
+      }
+      for (const [id, re] of AREAS) {
+        if (re.test(label)) {
+          grades.areas[id] ??= grade;
+          break;
+        }
+      }
+    } else if (b.kind !== 'heading' || !AREA_HEADING.test(t)) {
+      for (const re of OVERALL_SENTENCE) {
+        const m = re.exec(t);
+        if (m) {
+          grades.overall ??= toGrade(m[1]!);
+          break;
+        }
+      }
+    }
+  }
+  for (const b of blocks) {
+    if (b.kind !== 'heading') continue;
+    const m = AREA_HEADING.exec(b.text.replace(/\s+/g, ' '));
+    if (!m) continue;
+    const g = toGrade(m[1]!);
+    if (!g) continue;
+    for (const [id, re] of AREAS) {
+      if (re.test(b.text)) {
+        grades.areas[id] ??= g;
+        break;
+      }
+    }
+  }
+  return grades;
+}
+
+export interface MetaInput {
+  manifest?: Record<string, string>;
+  blocks: TextBlock[];
+  head: string;
+  file: string;
+  warnings: string[];
+  /** Whether the document looks like an Ofsted report with a judgement table (grades only read then). */
+}
+
+/** Build the metadata record. Manifest values win; every field records its provenance. */
+export function buildMeta(input: MetaInput): DocumentMeta {
+  const gaz = Gazetteer.load();
+  const m = input.manifest ?? {};
+  const provenance: Record<string, string> = {};
+  const known = new Set(['file', 'local_authority', 'council', 'document_type', 'date', 'published', 'ons_code']);
+  const extra: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m)) if (!known.has(k) && v !== '') extra[k] = v;
+
+  // Council
+  let council = '';
+  let onsCode = '';
+  let region = '';
+  const manifestCouncil = m.local_authority || m.council || '';
+  const inferred = inferCouncil(input.blocks, gaz);
+  if (manifestCouncil) {
+    const la = (m.ons_code && gaz.byOnsCode(m.ons_code)) || gaz.lookup(manifestCouncil);
+    if (la) {
+      council = la.name;
+      onsCode = la.onsCode;
+      region = la.region;
+    } else {
+      council = manifestCouncil;
+      input.warnings.push(`council "${manifestCouncil}" from the manifest is not in the gazetteer`);
+    }
+    provenance.council = 'manifest';
+    if (inferred.la && la && inferred.la !== la) {
+      input.warnings.push(`manifest council "${manifestCouncil}" differs from the text, which names ${inferred.la.name}`);
+    }
+  } else if (inferred.la) {
+    council = inferred.la.name;
+    onsCode = inferred.la.onsCode;
+    region = inferred.la.region;
+    provenance.council = inferred.source;
+  } else provenance.council = 'none';
+  provenance.onsCode = onsCode ? provenance.council : 'none';
+  provenance.region = region ? provenance.council : 'none';
+
+  // Date
+  let date = '';
+  const manifestDate = m.date || m.published || '';
+  if (manifestDate) {
+    date = parseDate(manifestDate);
+    if (date) provenance.date = 'manifest';
+    else input.warnings.push(`manifest date "${manifestDate}" is not a date`);
+  }
+  if (!date) {
+    const g = inferDate(input.blocks, input.head);
+    date = g.date;
+    provenance.date = g.source;
+  }
+
+  // Document type
+  let documentType = asDocumentType(m.document_type);
+  if (documentType) provenance.documentType = 'manifest';
+  else {
+    if (m.document_type) input.warnings.push(`manifest document_type "${m.document_type}" is not a known type`);
+    documentType = inferDocumentType(input.head);
+    provenance.documentType = 'text';
+  }
+
+  // Grades: only Ofsted inspection reports carry a judgement table.
+  const grades =
+    documentType === 'full_inspection' || documentType === 'other' ? extractGrades(input.blocks) : { areas: {} };
+  provenance.grades = grades.overall || Object.keys(grades.areas).length ? 'text' : 'none';
+  return { council, onsCode, region, date, documentType, grades, provenance, extra };
+}

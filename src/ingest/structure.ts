@@ -1,0 +1,330 @@
+/**
+ * Structure: cleaned lines -> text blocks (headings, paragraphs, list items, table rows,
+ * quotes), with layout wraps joined, page-break splits mended and line-end hyphens resolved.
+ */
+import type { TextBlock } from '../types.js';
+import { joinWrapped } from './dehyphen.js';
+import type { Line } from './lines.js';
+import { MARKER_ONLY } from './markup.js';
+
+const TERMINAL_END = /[.!?:;]["”’)\]]*$/;
+const SENTENCE_END = /[.!?]["”’)\]]*$/;
+const PDF_LEADING_MARKER =
+  /^(\d{1,3}(?:\.\d{1,3})*\.|\((?:[ivxlc]{1,6}|[a-z]|\d{1,2})\)|[a-z]\)|[•◼▪●■◦▫□‣∙·\uF0B7\uF0A7\uF076\uF0D8\uF0FC\uF0A8\uF06E\uF0E0]|[-–*](?=\s))\s*/;
+const BULLET_CHAR = /^[•◼▪●■◦▫□‣∙·\uF0B7\uF0A7\uF076\uF0D8\uF0FC\uF0A8\uF06E\uF0E0\-–*]$/;
+const FUNCTION_WORD_END =
+  /\b(?:a|an|the|and|or|but|of|to|in|on|at|for|with|by|from|as|that|which|who|whose|this|these|those|their|its|is|are|was|were|be|been|has|have|had|not|some|such|than|into|onto|under|within|between|about|all|more|most|very|inevitable)$/i;
+const UPPER_START = /^[A-Z0-9‘“"'(]/;
+const LOWER_START = /^[a-z]/;
+const HAS_LETTER = /\p{L}/u;
+const ALL_CAPS = /^[^a-z]*[A-Z]{2,}[^a-z]*$/;
+const FILLER = /^(?:none|n\/a|not applicable|yes|no|all|tbc|nil|not known)\.?$|^\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4}$/i;
+const OPEN_QUOTE = /^[‘“"']/;
+const CLOSE_QUOTE_END = /[’”"'][.!?]?[)\]]?$|[.!?][’”"']$/;
+
+export interface StructureContext {
+  isPdf: boolean;
+  /** Lower-cased words of the whole document (for de-hyphenation). */
+  docWords?: ReadonlySet<string>;
+}
+
+interface Building {
+  kind: TextBlock['kind'];
+  text: string;
+  page: number;
+  level?: number;
+  marker?: string;
+  quoted?: boolean;
+  /** x of the first line and of continuation lines (PDF). */
+  x: number;
+  contX: number;
+  size: number;
+  emph: boolean;
+  cells?: string[];
+}
+
+function words(t: string): number {
+  let n = 0;
+  for (const w of t.split(/\s+/)) if (w) n++;
+  return n;
+}
+
+/** Build blocks from cleaned lines. */
+export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
+  const blocks: TextBlock[] = [];
+  const leftMargin = ctx.isPdf ? modeX(lines) : 0;
+  const headingSizes = ctx.isPdf ? [...new Set(lines.filter((l) => l.size >= 1.12).map((l) => l.size))].sort((a, b) => b - a) : [];
+  let cur: Building | undefined;
+  const flush = () => {
+    if (!cur) return;
+    let text = cur.text.replace(/\s+/g, ' ').trim();
+    if (cur.kind === 'table_row' && cur.cells) text = cur.cells.map((c) => c.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' | ');
+    if (text && HAS_LETTER.test(text)) {
+      let kind = cur.kind;
+      if ((kind === 'paragraph' || kind === 'list_item') && OPEN_QUOTE.test(text) && CLOSE_QUOTE_END.test(text) && !cur.quoted) cur.quoted = true;
+      const b: TextBlock = { kind, text, page: cur.page };
+      if (cur.kind === 'heading') b.level = cur.level ?? 1;
+      if (cur.marker) b.marker = cur.marker;
+      if (cur.quoted) b.quoted = true;
+      blocks.push(b);
+    }
+    cur = undefined;
+  };
+
+  // PDF tables (the judgement table): rows of column pieces placed by x.
+  let table: PdfTable | undefined;
+  const flushTable = () => {
+    if (!table) return;
+    for (const row of table.rows) {
+      const cells = row.cells.map((c) => c.replace(/\s+/g, ' ').trim());
+      let marker: string | undefined;
+      const mm = /^(\d{1,2}(?:\.\d{1,2})*\.?)\s+(?=\S)/.exec(cells[0] ?? '');
+      if (mm) {
+        marker = mm[1];
+        cells[0] = cells[0]!.slice(mm[0].length);
+      }
+      const text = cells.filter(Boolean).join(' | ');
+      if (text && HAS_LETTER.test(text)) {
+        const b: TextBlock = { kind: 'table_row', text, page: row.page };
+        if (marker) b.marker = marker;
+        blocks.push(b);
+      }
+    }
+    table = undefined;
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    const next = lines[i + 1];
+    if (ctx.isPdf) {
+      if (table) {
+        if (fitsTable(table, l)) {
+          addToTable(table, l);
+          continue;
+        }
+        flushTable();
+      }
+      if (l.cells && l.cells.length >= 2 && l.size < 1.12 && l.cells.every((c) => words(c.text) <= 14)) {
+        const pieces = MARKER_ONLY.test(l.cells[0]!.text) ? l.cells.slice(1) : l.cells;
+        if (pieces.length >= 2) {
+          flush();
+          table = { columns: pieces.map((c) => c.x), rows: [], page: l.page };
+          addToTable(table, l, true);
+          continue;
+        }
+      }
+    }
+    let text = l.text;
+    let marker = l.marker;
+    let cells: string[] | undefined;
+    // PDF columns (tab-separated) and markers.
+    if (ctx.isPdf && text.includes('\t')) {
+      const cs = text.split('\t').map((c) => c.trim()).filter(Boolean);
+      if (cs.length >= 2 && MARKER_ONLY.test(cs[0]!)) {
+        marker = cs[0];
+        text = cs.slice(1).join(' ');
+        if (cs.length > 2) cells = cs.slice(1);
+      } else if (cs.length >= 2) cells = cs;
+      else text = cs[0] ?? '';
+    }
+    if (ctx.isPdf && !marker && !cells) {
+      const m = PDF_LEADING_MARKER.exec(text);
+      if (m && m[0].length < text.length) {
+        const mk = m[1]!;
+        const isBullet = BULLET_CHAR.test(mk);
+        const prevEnded = !cur || TERMINAL_END.test(cur.text) || cur.kind === 'heading';
+        const rest = text.slice(m[0].length);
+        if (isBullet || (prevEnded && (UPPER_START.test(rest) || /^\(/.test(mk)) && l.x <= leftMargin + 40)) {
+          marker = /[\uF000-\uF0FF]/.test(mk) ? '•' : mk;
+          text = rest;
+        }
+      }
+    }
+    // Headings.
+    let headingLevel = l.headingLevel;
+    if (headingLevel === undefined && !marker && !cells && !l.tableRow) {
+      headingLevel = ctx.isPdf ? pdfHeadingLevel(l, text, headingSizes, lines[i - 1], next, leftMargin) : textHeadingLevel(l, text, lines[i - 1], next, cur);
+    }
+    const isTable = !!cells || !!l.tableRow;
+    const pageChange = !!cur && i > 0 && lines[i - 1]!.page !== l.page;
+
+    if (headingLevel !== undefined) {
+      // Multi-line heading: same style, tight gap.
+      if (cur && cur.kind === 'heading' && cur.level === headingLevel && !pageChange && l.gap < 0.6 && !l.hard && !TERMINAL_END.test(cur.text)) {
+        cur.text = joinWrapped(cur.text, text, ctx.docWords);
+        continue;
+      }
+      flush();
+      cur = { kind: 'heading', text, page: l.page, level: headingLevel, x: l.x, contX: l.x, size: l.size, emph: l.emph, quoted: l.quoted };
+      continue;
+    }
+    if (isTable) {
+      flush();
+      cur = {
+        kind: 'table_row',
+        text: cells ? cells.join(' ') : text,
+        cells: cells ?? text.split(' | '),
+        page: l.page,
+        x: l.x,
+        contX: l.x,
+        size: l.size,
+        emph: l.emph,
+        marker,
+        quoted: l.quoted,
+      };
+      continue;
+    }
+    if (marker) {
+      flush();
+      cur = { kind: 'list_item', text, page: l.page, marker, x: l.x, contX: -1, size: l.size, emph: l.emph, quoted: l.quoted };
+      continue;
+    }
+    // Plain text line: continue the current block or start a paragraph.
+    if (cur && shouldContinue(cur, l, text, pageChange, ctx, leftMargin)) {
+      if (cur.kind === 'table_row' && cur.cells) {
+        const idx = Math.abs(l.x - cur.x) < 20 ? 0 : cur.cells.length - 1;
+        cur.cells[idx] = joinWrapped(cur.cells[idx]!, text, ctx.docWords);
+      } else cur.text = joinWrapped(cur.text, text, ctx.docWords);
+      if (cur.contX < 0) cur.contX = l.x;
+      continue;
+    }
+    flush();
+    cur = { kind: 'paragraph', text, page: l.page, x: l.x, contX: -1, size: l.size, emph: l.emph, quoted: l.quoted };
+  }
+  flush();
+  flushTable();
+  markNumberedParagraphs(blocks);
+  return blocks;
+}
+
+/**
+ * Numbered paragraphs (Ofsted's "1.", "2." ... body paragraphs, council reports' "3.1") are body
+ * text that carries a number, not list items. A numbering style counts as paragraph numbering
+ * when its items are mostly long (median over 200 characters); then all its items become
+ * paragraphs (marker kept), so the flag is consistent within a document.
+ */
+function markNumberedParagraphs(blocks: TextBlock[]): void {
+  const byStyle = new Map<string, TextBlock[]>();
+  for (const b of blocks) {
+    if (b.kind !== 'list_item' || !b.marker || !/^\d/.test(b.marker)) continue;
+    const style = b.marker.replace(/\d+/g, '#');
+    if (!byStyle.has(style)) byStyle.set(style, []);
+    byStyle.get(style)!.push(b);
+  }
+  for (const items of byStyle.values()) {
+    const lens = items.map((b) => b.text.length).sort((a, b) => a - b);
+    const median = lens[Math.floor(lens.length / 2)]!;
+    if (median > 200) for (const b of items) b.kind = 'paragraph';
+  }
+}
+
+interface PdfTable {
+  /** x of each column (from the row that opened the table). */
+  columns: number[];
+  rows: { cells: string[]; page: number }[];
+  page: number;
+}
+
+/** Does a line belong to the open table: same page, body size, and short or column-split? */
+function fitsTable(t: PdfTable, l: Line): boolean {
+  if (l.page !== t.page || l.size >= 1.12 || l.gap >= 3 || l.headingLevel !== undefined) return false;
+  if (l.cells && l.cells.length >= 2) return true;
+  if (l.x >= t.columns[1]! - 5) return words(l.text) <= 8;
+  return words(l.text) < 10 && !/[.!?]$/.test(l.text);
+}
+
+function addToTable(t: PdfTable, l: Line, first = false): void {
+  const pieces = l.cells && l.cells.length >= 2 ? l.cells : [{ text: l.text, x: l.x }];
+  let row = t.rows[t.rows.length - 1];
+  if (!row || first || l.gap >= 0.6) {
+    row = { cells: t.columns.map(() => ''), page: l.page };
+    t.rows.push(row);
+  }
+  for (const p of pieces) {
+    let col = 0;
+    for (let c = 0; c < t.columns.length; c++) if (p.x >= t.columns[c]! - 5) col = c;
+    row.cells[col] = row.cells[col] ? `${row.cells[col]} ${p.text}` : p.text;
+  }
+}
+
+function shouldContinue(cur: Building, l: Line, text: string, pageChange: boolean, ctx: StructureContext, leftMargin: number): boolean {
+  if (cur.kind === 'heading') return false;
+  if (!!cur.quoted !== !!l.quoted) return false;
+  if (l.hard) return false;
+  const ended = SENTENCE_END.test(cur.text);
+  if (cur.kind === 'table_row') {
+    return ctx.isPdf && !pageChange && l.gap < 0.6 && l.size === cur.size;
+  }
+  if (pageChange) {
+    if (!ended && !TERMINAL_END.test(cur.text)) return true;
+    // An indented list item or numbered paragraph running on over the page.
+    if (ctx.isPdf && cur.kind === 'list_item' && cur.contX > 0 && Math.abs(l.x - cur.contX) < 4 && cur.contX > cur.x + 6) return true;
+    return LOWER_START.test(text);
+  }
+  if (ctx.isPdf) {
+    if (l.gap >= 0.6) return !ended && LOWER_START.test(text) && l.gap < 3;
+    if (Math.abs(l.size - cur.size) > 0.1) return false;
+    if (cur.kind === 'list_item' && cur.contX < 0 && l.x < cur.x - 4) return false;
+    return true;
+  }
+  // Text formats: consecutive lines are one paragraph; a blank line ends it unless the
+  // paragraph was plainly cut mid-sentence (page-break or export artefacts).
+  if (l.gap === 0) return true;
+  if (ended || TERMINAL_END.test(cur.text)) return false;
+  return LOWER_START.test(text) || FUNCTION_WORD_END.test(cur.text);
+}
+
+function modeX(lines: Line[]): number {
+  const counts = new Map<number, number>();
+  for (const l of lines) {
+    const k = Math.round(l.x);
+    counts.set(k, (counts.get(k) ?? 0) + l.text.length);
+  }
+  let best = 0;
+  let n = -1;
+  for (const [k, c] of counts) if (c > n) [best, n] = [k, c];
+  return best;
+}
+
+function pdfHeadingLevel(
+  l: Line,
+  text: string,
+  headingSizes: number[],
+  prev: Line | undefined,
+  next: Line | undefined,
+  leftMargin: number,
+): number | undefined {
+  const w = words(text);
+  if (w === 0 || !HAS_LETTER.test(text)) return undefined;
+  if (l.size >= 1.12 && w <= 30) {
+    const idx = headingSizes.indexOf(l.size);
+    return (idx < 0 ? headingSizes.length : idx) + 1;
+  }
+  if (l.emph && Math.abs(l.size - 1) < 0.12 && w <= 16 && !/[.,;]$/.test(text) && UPPER_START.test(text) && l.x <= leftMargin + 10) {
+    const sameStyle = (o: Line | undefined) => !!o && o.emph === l.emph && o.size === l.size && o.page === l.page && o.gap < 0.6;
+    // Not the continuation of a bold paragraph, and not followed by its own lower-case continuation.
+    if (sameStyle(prev) && !TERMINAL_END.test(prev!.text)) return undefined;
+    if (sameStyle(next) && LOWER_START.test(next!.text)) return undefined;
+    return headingSizes.length + 1;
+  }
+  return undefined;
+}
+
+function textHeadingLevel(l: Line, text: string, prev: Line | undefined, next: Line | undefined, cur: Building | undefined): number | undefined {
+  const w = words(text);
+  if (w === 0 || w > 14 || text.length > 100 || !HAS_LETTER.test(text)) return undefined;
+  if (!/^[A-Z0-9]/.test(text)) return undefined;
+  if (FILLER.test(text)) return undefined;
+  if (/[,;]$/.test(text)) return undefined;
+  const caps = ALL_CAPS.test(text) && w <= 12;
+  if (/[.:]$/.test(text) && !caps && !/\?$/.test(text)) {
+    if (!(l.emph && /:$/.test(text))) return undefined;
+  }
+  if (/[.!]$/.test(text) && !caps) return undefined;
+  const isolatedBefore = !prev || l.gap >= 1 || cur?.kind === 'heading' || !!prev.hard;
+  const isolatedAfter = !next || next.gap >= 1 || !!next.marker || !!next.hard;
+  if (l.emph && isolatedBefore) return 2;
+  if (caps && (isolatedBefore || isolatedAfter)) return 1;
+  if (isolatedBefore && isolatedAfter) return 2;
+  return undefined;
+}

@@ -1,0 +1,141 @@
+/**
+ * Per-document pipeline: ingest -> segment -> sentence limit -> tag -> theme, with the
+ * two-layer cache. Runs in a pool worker (worker.ts) or in-process; stage modules are
+ * imported lazily so that a warm run (everything cached) never loads pdfjs or the tagger.
+ */
+import type { AnalysedDocument, SegmentedDocument, SourceFile } from '../types.js';
+import type { Codebook } from '../theme/codebook.js';
+import { DocumentError } from '../util/errors.js';
+import { DocumentCache, type ExtractEntry } from './cache.js';
+import { applySentenceLimit, type LimitHit, type Limits } from './limits.js';
+
+export interface AnalyseTask {
+  src: SourceFile;
+  limits: Limits;
+  /** Cache folder, or null when caching is off. */
+  cacheDir: string | null;
+  /** Cache keys computed by the orchestrator from the file hash. */
+  extractKey: string;
+  analysedKey: string;
+  /** SHA-256 of the file bytes as hashed by the orchestrator. */
+  sha256: string;
+}
+
+export const STAGES = ['ingest', 'segment', 'limits', 'tag', 'theme'] as const;
+export type DocStage = (typeof STAGES)[number];
+export type StageTimes = Record<DocStage, number>;
+
+export interface AnalyseOutcome {
+  file: string;
+  doc?: AnalysedDocument;
+  error?: { code: string; message: string };
+  limitsHit: LimitHit[];
+  /** Which cache layer answered: 'analysed' (nothing recomputed), 'extract' (re-tagged), or 'miss'. */
+  cache: 'analysed' | 'extract' | 'miss';
+  /** Milliseconds spent in each stage for this document. */
+  ms: StageTimes;
+  /** Warning about the cache (e.g. not writable), if any. */
+  cacheWarning?: string;
+}
+
+export const zeroTimes = (): StageTimes => ({ ingest: 0, segment: 0, limits: 0, tag: 0, theme: 0 });
+
+type Stages = {
+  ingest: typeof import('../ingest/index.js').ingest;
+  segment: typeof import('../segment/index.js').segment;
+  tagSentences: typeof import('../tag/index.js').tagSentences;
+  themeFinding: typeof import('../theme/index.js').themeFinding;
+};
+let stages: Promise<Stages> | undefined;
+
+/** Load the stage modules once per thread. */
+export function loadStages(): Promise<Stages> {
+  stages ??= (async () => {
+    const [ing, seg, tag, theme] = await Promise.all([
+      import('../ingest/index.js'),
+      import('../segment/index.js'),
+      import('../tag/index.js'),
+      import('../theme/index.js'),
+    ]);
+    return { ingest: ing.ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFinding: theme.themeFinding };
+  })();
+  return stages;
+}
+
+/** Run ingest and segment (and the sentence limit) for one document; throws DocumentError. */
+async function extract(task: AnalyseTask, st: Stages, ms: StageTimes): Promise<{ doc: SegmentedDocument; limitsHit: LimitHit[] }> {
+  let t = performance.now();
+  const ingestOpts: Parameters<Stages['ingest']>[1] & { maxPages?: number } = { maxFileBytes: task.limits.maxFileBytes, maxPages: task.limits.maxPages };
+  const ingested = await st.ingest(task.src, ingestOpts);
+  // Safety net if ingest does not enforce maxPages itself.
+  if (ingested.pageCount > task.limits.maxPages) {
+    throw new DocumentError('too_many_pages', `document has ${ingested.pageCount} pages, over the limit of ${task.limits.maxPages} (--max-pages)`);
+  }
+  ms.ingest += performance.now() - t;
+  t = performance.now();
+  const segmented = st.segment(ingested);
+  ms.segment += performance.now() - t;
+  t = performance.now();
+  const { doc, hit } = applySentenceLimit(segmented, task.limits.maxSentenceChars);
+  ms.limits += performance.now() - t;
+  return { doc, limitsHit: hit ? [hit] : [] };
+}
+
+/** Tag and theme a segmented document. */
+function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages, ms: StageTimes): AnalysedDocument {
+  let t = performance.now();
+  const tagged = st.tagSentences(seg.sentences);
+  ms.tag += performance.now() - t;
+  t = performance.now();
+  const findings = tagged.map((f) => st.themeFinding(f, codebook));
+  ms.theme += performance.now() - t;
+  const { sentences: _s, ...rest } = seg;
+  return { ...rest, findings };
+}
+
+/** Analyse one document, using and filling the cache. Never throws for a bad document. */
+export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promise<AnalyseOutcome> {
+  const ms = zeroTimes();
+  const cache = new DocumentCache(task.cacheDir);
+  const base = { file: task.src.file, ms };
+  const hit = await cache.getAnalysed(task.analysedKey);
+  if (hit) return { ...base, doc: hit.doc, limitsHit: hit.limitsHit, cache: 'analysed' };
+
+  const st = await loadStages();
+  let entry: ExtractEntry | undefined = await cache.getExtract(task.extractKey);
+  const layer: AnalyseOutcome['cache'] = entry ? 'extract' : 'miss';
+  if (!entry) {
+    try {
+      const { doc, limitsHit } = await extract(task, st, ms);
+      entry = { ok: true, doc, limitsHit };
+      if (doc.sha256 === task.sha256) await cache.putExtract(task.extractKey, entry);
+    } catch (err) {
+      if (err instanceof DocumentError) {
+        entry = { ok: false, code: err.code, message: err.message };
+        await cache.putExtract(task.extractKey, entry);
+      } else {
+        return { ...base, error: { code: 'error', message: `unexpected error: ${(err as Error).message}` }, limitsHit: [], cache: layer };
+      }
+    }
+  }
+  if (!entry.ok) return { ...base, error: { code: entry.code, message: entry.message }, limitsHit: [], cache: layer };
+  let doc: AnalysedDocument;
+  try {
+    doc = analyseSegmented(entry.doc, codebook, st, ms);
+  } catch (err) {
+    return { ...base, error: { code: 'error', message: `unexpected error while tagging: ${(err as Error).message}` }, limitsHit: entry.limitsHit, cache: layer };
+  }
+  if (entry.doc.sha256 === task.sha256) await cache.putAnalysed(task.analysedKey, { doc, limitsHit: entry.limitsHit });
+  return { ...base, doc, limitsHit: entry.limitsHit, cache: layer, cacheWarning: cache.writeError };
+}
+
+/**
+ * Analyse one document in-process without the cache (library use). Throws DocumentError
+ * when the document cannot be read.
+ */
+export async function analyseDocument(src: SourceFile, codebook: Codebook, limits: Limits): Promise<AnalysedDocument> {
+  const st = await loadStages();
+  const ms = zeroTimes();
+  const { doc } = await extract({ src, limits, cacheDir: null, extractKey: '', analysedKey: '', sha256: '' }, st, ms);
+  return analyseSegmented(doc, codebook, st, ms);
+}

@@ -1,0 +1,180 @@
+/**
+ * Incremental cache of per-document results, in two layers:
+ *
+ *   extract/   the ingested + segmented document (after the sentence limit), or the reason it
+ *              was skipped. Key: CACHE_VERSION + extraction code fingerprint + sha256(file bytes)
+ *              + file name + format + manifest row + limits.
+ *   analysed/  the tagged + themed document. Key: the extract key + codebook hash + tagger/model
+ *              fingerprint (code of the tag/theme stages and the files in models/ and data/).
+ *
+ * Changing the codebook therefore re-themes from the extract layer without reading PDFs again.
+ * Entries are v8-serialised (the same structured clone the worker pool uses) and written
+ * atomically (temp file + rename), so concurrent runs can share a cache folder.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { AnalysedDocument, SegmentedDocument, SourceFile } from '../types.js';
+import { writeFileAtomic } from '../util/fs.js';
+import { REPO_ROOT, SRC_ROOT } from '../util/paths.js';
+import type { LimitHit, Limits } from './limits.js';
+
+/** Bump to invalidate every cache entry (e.g. when the entry format changes). */
+export const CACHE_VERSION = 1;
+
+export const DEFAULT_CACHE_DIR = join('.cache', 'inspection-themes');
+
+/** What the extract layer holds for one document. */
+export type ExtractEntry =
+  | { ok: true; doc: SegmentedDocument; limitsHit: LimitHit[] }
+  | { ok: false; code: string; message: string };
+
+/** What the analysed layer holds for one document. */
+export interface AnalysedEntry {
+  doc: AnalysedDocument;
+  limitsHit: LimitHit[];
+}
+
+
+/** Stage folders whose code decides what the extract layer holds. */
+const EXTRACT_CODE = ['ingest', 'segment', 'nlp', 'util', 'types', 'version', 'pipeline/limits'];
+
+function listCode(dir: string): string[] {
+  let out: string[] = [];
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out = out.concat(listCode(p));
+    else if (/\.(js|ts|json|txt|csv|tsv)$/.test(e.name) && !e.name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+function hashFiles(files: string[], root: string): string {
+  const h = createHash('sha256');
+  for (const f of [...files].sort()) {
+    h.update(relative(root, f).split(sep).join('/'));
+    h.update('\0');
+    h.update(readFileSync(f));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+export interface Fingerprints {
+  /** Code of ingest + segment (+ shared helpers). */
+  extract: string;
+  /** All pipeline code plus the model/data files the tagger reads. */
+  analyse: string;
+}
+
+let fingerprints: Fingerprints | undefined;
+
+/**
+ * Fingerprints of the code and model files, so that any change to a stage (or a retrained
+ * model) invalidates the entries it affects without anyone having to remember to bump a version.
+ */
+export function codeFingerprints(): Fingerprints {
+  if (fingerprints) return fingerprints;
+  const all = listCode(SRC_ROOT);
+  const isExtract = (f: string) => {
+    const rel = relative(SRC_ROOT, f).split(sep).join('/');
+    return EXTRACT_CODE.some((p) => rel === `${p}.js` || rel === `${p}.ts` || rel.startsWith(`${p}/`));
+  };
+  const models = [...listCode(join(REPO_ROOT, 'models')), ...listCode(join(REPO_ROOT, 'data'))];
+  const version = `${CACHE_VERSION}`;
+  fingerprints = {
+    extract: sha256(version + hashFiles(all.filter(isExtract), SRC_ROOT)),
+    analyse: sha256(version + hashFiles(all, SRC_ROOT) + hashFiles(models, REPO_ROOT)),
+  };
+  return fingerprints;
+}
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Stable JSON of an object with sorted keys (for cache keys). */
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const o = value as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .sort()
+    .filter((k) => o[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
+    .join(',')}}`;
+}
+
+export function extractKey(src: SourceFile, fileSha256: string, limits: Limits, fp: Fingerprints): string {
+  return sha256(stableJson({ v: CACHE_VERSION, code: fp.extract, sha: fileSha256, file: src.file, format: src.format, manifest: src.manifest ?? null, limits }));
+}
+
+export function analysedKey(extract: string, codebookHash: string, fp: Fingerprints): string {
+  return sha256(stableJson({ v: CACHE_VERSION, extract, codebook: codebookHash, code: fp.analyse }));
+}
+
+/** A cache folder; `null` dir = disabled (every get misses, put does nothing). */
+export class DocumentCache {
+  /** Set when a write failed (the run goes on without caching). */
+  writeError: string | undefined;
+
+  constructor(readonly dir: string | null) {}
+
+  private path(layer: 'extract' | 'analysed', key: string): string {
+    return join(this.dir!, `v${CACHE_VERSION}`, layer, key.slice(0, 2), `${key}.bin`);
+  }
+
+  private async get<T>(layer: 'extract' | 'analysed', key: string): Promise<T | undefined> {
+    if (!this.dir) return undefined;
+    let buf: Buffer;
+    try {
+      buf = await readFile(this.path(layer, key));
+    } catch {
+      return undefined;
+    }
+    try {
+      return deserialize(buf) as T;
+    } catch {
+      return undefined; // a damaged entry is a miss; it is overwritten below
+    }
+  }
+
+  private async put(layer: 'extract' | 'analysed', key: string, value: unknown): Promise<void> {
+    if (!this.dir || this.writeError) return;
+    try {
+      await writeFileAtomic(this.path(layer, key), serialize(value));
+    } catch (err) {
+      this.writeError = `cannot write the cache in ${this.dir}: ${(err as Error).message}`;
+    }
+  }
+
+  getExtract(key: string) {
+    return this.get<ExtractEntry>('extract', key);
+  }
+  putExtract(key: string, entry: ExtractEntry) {
+    return this.put('extract', key, entry);
+  }
+  getAnalysed(key: string) {
+    return this.get<AnalysedEntry>('analysed', key);
+  }
+  putAnalysed(key: string, entry: AnalysedEntry) {
+    return this.put('analysed', key, entry);
+  }
+}
+
+/** Size of a file in bytes, or -1 when it cannot be stat'ed. */
+export function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return -1;
+  }
+}

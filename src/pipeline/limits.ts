@@ -1,0 +1,95 @@
+import type { SegmentedDocument, Sentence } from '../types.js';
+import { stems, tokenize } from '../nlp/tokens.js';
+
+/** Resource limits applied per document. Every limit hit is reported in run_report.json. */
+export interface Limits {
+  /** Files larger than this are skipped (code 'too_large') without being read. */
+  maxFileBytes: number;
+  /** PDFs with more pages than this are skipped (code 'too_many_pages'). */
+  maxPages: number;
+  /**
+   * Sentences longer than this (characters) are split into pieces of at most this length,
+   * at a clause or word boundary; no text is dropped. Counted in run_report.json.
+   */
+  maxSentenceChars: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = {
+  maxFileBytes: 40 * 1024 * 1024,
+  maxPages: 1000,
+  maxSentenceChars: 2000,
+};
+
+/** A limit that changed what was read (a document skipped is reported under `skipped` instead). */
+export interface LimitHit {
+  file: string;
+  limit: keyof Limits;
+  /** Sentences over the limit. */
+  count: number;
+  /** Pieces those sentences were split into. */
+  pieces: number;
+  /** Length of the longest over-long sentence (characters). */
+  longest: number;
+}
+
+const MIN_CUT_FRACTION = 0.5;
+
+/** Split one over-long text into pieces of at most `max` characters at a clause, then word, boundary. */
+export function splitLongText(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text.trim();
+  while (rest.length > max) {
+    const window = rest.slice(0, max + 1);
+    const floor = Math.floor(max * MIN_CUT_FRACTION);
+    let cut = -1;
+    // Prefer a clause boundary: ; or : or , followed by a space.
+    for (const sep of ['; ', ': ', ', ']) {
+      const at = window.lastIndexOf(sep);
+      if (at >= floor && at + 1 <= max) {
+        cut = at + 1;
+        break;
+      }
+    }
+    if (cut < 0) {
+      const at = window.lastIndexOf(' ');
+      if (at >= floor) cut = at;
+    }
+    if (cut < 0) cut = max;
+    out.push(rest.slice(0, cut).trim());
+    rest = rest.slice(cut).trim();
+  }
+  if (rest) out.push(rest);
+  return out;
+}
+
+/**
+ * Apply the sentence-length limit between segment and tag: over-long sentences (usually a
+ * flattened table or text with no punctuation) are split into pieces, re-tokenised and the
+ * document's sentences re-numbered. Returns the document unchanged when nothing is over-long.
+ */
+export function applySentenceLimit(doc: SegmentedDocument, maxChars: number): { doc: SegmentedDocument; hit?: LimitHit } {
+  if (!(maxChars > 0) || !doc.sentences.some((s) => s.text.length > maxChars)) return { doc };
+  const sentences: Sentence[] = [];
+  let count = 0;
+  let pieces = 0;
+  let longest = 0;
+  for (const s of doc.sentences) {
+    if (s.text.length <= maxChars) {
+      const index = sentences.length;
+      sentences.push(index === s.index ? s : { ...s, index, id: `${s.doc}#${index}` });
+      continue;
+    }
+    count++;
+    longest = Math.max(longest, s.text.length);
+    for (const text of splitLongText(s.text, maxChars)) {
+      const index = sentences.length;
+      const tokens = tokenize(text);
+      sentences.push({ ...s, index, id: `${s.doc}#${index}`, text, tokens, stems: stems(tokens) });
+      pieces++;
+    }
+  }
+  return {
+    doc: { ...doc, sentences },
+    hit: { file: doc.file, limit: 'maxSentenceChars', count, pieces, longest },
+  };
+}

@@ -1,0 +1,348 @@
+/**
+ * Vega-Lite specs for the cross-council comparison. Each spec carries its data inline, so a
+ * `.vl.json` file opens as it is in the Vega editor. Colours are colour-blind safe: blue for
+ * strengths, orange for areas for improvement (ColorBrewer PuOr/"blueorange").
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { Aggregates } from '../aggregate/index.js';
+import type { Benchmark } from '../aggregate/benchmark.js';
+import type { Codebook } from '../theme/codebook.js';
+
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+export const FONT = 'DejaVu Sans, Verdana, Arial, sans-serif';
+export const STRENGTH_COLOUR = '#2166ac';
+export const IMPROVEMENT_COLOUR = '#e66101';
+export const MIXED_COLOUR = '#fdb863';
+const NEUTRAL_GREY = '#bdbdbd';
+
+/** How a click on a chart item selects the sentences behind it (read by report.html). */
+export type DrillKind = 'council_theme' | 'council_theme_label' | 'theme_improvement';
+
+export interface ChartDef {
+  /** File stem: charts/<name>.vl.json|svg|png */
+  name: string;
+  title: string;
+  drill: DrillKind;
+  spec: TopLevelSpec;
+}
+
+const pct = (x: number | null) => (x === null ? 'no findings' : `${Math.round(x * 100)}%`);
+
+const baseConfig = {
+  font: FONT,
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 220 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360 },
+  header: { labelFontSize: 12, labelFontWeight: 'bold' as const },
+  title: { fontSize: 15, subtitleFontSize: 12, anchor: 'start' as const, subtitleColor: '#444444' },
+};
+
+/** Vega expression string literal. */
+const lit = (s: string) => JSON.stringify(s);
+
+interface Ctx {
+  themeName: Map<string, string>;
+  themeNames: string[];
+  councils: string[];
+  /** Focus first, then the others alphabetically. */
+  councilsFocusFirst: string[];
+  focus: string | null;
+}
+
+function context(agg: Aggregates, codebook: Codebook, bench: Benchmark): Ctx {
+  const themeName = new Map(codebook.themes.map((t) => [t.id, t.name]));
+  const focus = bench.focus;
+  return {
+    themeName,
+    themeNames: agg.themes.map((t) => themeName.get(t) ?? t),
+    councils: agg.councils,
+    councilsFocusFirst: focus ? [focus, ...agg.councils.filter((c) => c !== focus)] : agg.councils,
+    focus,
+  };
+}
+
+/** Label expression marking the focus council. */
+const focusLabel = (focus: string | null) => (focus ? `datum.value === ${lit(focus)} ? datum.value + ' (focus)' : datum.value` : 'datum.value');
+const focusWeight = (focus: string | null) => (focus ? { condition: { test: `datum.value === ${lit(focus)}`, value: 'bold' as const }, value: 'normal' as const } : ('normal' as const));
+
+export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef {
+  const ctx = context(agg, codebook, bench);
+  const values = agg.councilThemes.map((r) => {
+    const theme = ctx.themeName.get(r.theme) ?? r.theme;
+    return {
+      council: r.council,
+      theme: r.theme,
+      themeName: theme,
+      share: r.improvementShare,
+      n: r.themeEvaluative,
+      strengths: r.strengths,
+      improvements: r.improvements,
+      mixed: r.mixed,
+      focus: r.council === ctx.focus,
+      desc: r.themeEvaluative ? `${r.council}, ${theme}: ${r.themeEvaluative} findings, ${pct(r.improvementShare)} areas for improvement` : `${r.council}, ${theme}: no findings`,
+    };
+  });
+  const step = agg.councils.length > 25 ? 20 : 28;
+  const title = 'Areas for improvement by council and theme';
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA,
+    title: {
+      text: title,
+      subtitle: [
+        'Colour: share of evaluative findings on the theme that are areas for improvement (mixed counted as improvement);',
+        'number: evaluative findings, each counted once per council and inspection. Grey: no findings. Click a cell to list them.',
+      ],
+    },
+    config: baseConfig,
+    data: { values },
+    width: { step },
+    height: { step: 20 },
+    encoding: {
+      x: {
+        field: 'council',
+        type: 'nominal',
+        sort: ctx.councils,
+        axis: { title: 'Council', orient: 'top', labelAngle: -50, labelAlign: 'left', labelExpr: focusLabel(ctx.focus), labelFontWeight: focusWeight(ctx.focus) },
+      },
+      y: { field: 'themeName', type: 'nominal', sort: ctx.themeNames, axis: { title: 'Theme' } },
+    },
+    layer: [
+      { transform: [{ filter: 'datum.n === 0' }], mark: { type: 'rect', color: '#f0f0f0', stroke: 'white', strokeWidth: 1 }, encoding: { description: { field: 'desc' } } },
+      {
+        transform: [{ filter: 'datum.n > 0' }],
+        params: [{ name: 'cell', select: { type: 'point', fields: ['council', 'theme'] } }],
+        mark: { type: 'rect', stroke: 'black', cursor: 'pointer' },
+        encoding: {
+          color: { field: 'share', type: 'quantitative', title: 'Improvement share', scale: { scheme: 'blueorange', domain: [0, 1], domainMid: 0.5 }, legend: { format: '.0%', orient: 'right', gradientLength: 160 } },
+          strokeWidth: ctx.focus ? { condition: { test: 'datum.focus', value: 2 }, value: 0 } : { value: 0 },
+          description: { field: 'desc' },
+          tooltip: [
+            { field: 'council', title: 'Council' },
+            { field: 'themeName', title: 'Theme' },
+            { field: 'share', title: 'Improvement share', format: '.0%' },
+            { field: 'n', title: 'Findings' },
+            { field: 'strengths', title: 'Strengths' },
+            { field: 'improvements', title: 'Areas for improvement' },
+            { field: 'mixed', title: 'Mixed' },
+          ],
+        },
+      },
+      {
+        transform: [{ filter: 'datum.n > 0' }],
+        mark: { type: 'text', fontSize: 10, aria: false, cursor: 'pointer' },
+        encoding: {
+          text: { field: 'n', type: 'quantitative' },
+          color: { condition: { test: 'datum.share < 0.2 || datum.share > 0.8', value: 'white' }, value: 'black' },
+        },
+      },
+    ],
+  };
+  return { name: 'heatmap', title, drill: 'council_theme', spec };
+}
+
+export function balanceSpec(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef {
+  const ctx = context(agg, codebook, bench);
+  const labels = [
+    { key: 'strength', name: 'Strength', colour: STRENGTH_COLOUR, sign: -1, order: 0 },
+    { key: 'improvement', name: 'Area for improvement', colour: IMPROVEMENT_COLOUR, sign: 1, order: 1 },
+    { key: 'mixed', name: 'Mixed', colour: MIXED_COLOUR, sign: 1, order: 2 },
+  ];
+  const values = agg.councilThemes.flatMap((r) => {
+    const theme = ctx.themeName.get(r.theme) ?? r.theme;
+    const count = { strength: r.strengths, improvement: r.improvements, mixed: r.mixed } as Record<string, number>;
+    return labels
+      .filter((l) => count[l.key] > 0)
+      .map((l) => ({
+        council: r.council,
+        theme: r.theme,
+        themeName: theme,
+        label: l.key,
+        labelName: l.name,
+        order: l.order,
+        count: count[l.key],
+        signed: l.sign * count[l.key],
+        rate: r.evaluative ? count[l.key] / r.evaluative : 0,
+        focus: r.council === ctx.focus,
+        desc: `${r.council}, ${theme}: ${count[l.key]} ${l.name.toLowerCase()} findings`,
+      }));
+  });
+  const columns = agg.councils.length > 12 ? 5 : Math.min(agg.councils.length, 4);
+  const title = 'Strengths and areas for improvement per council, by theme';
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA,
+    title: { text: title, subtitle: ['Findings counted once per council and inspection: strengths to the left, areas for improvement and mixed findings to the right.', 'Click a bar to list its sentences.'] },
+    config: baseConfig,
+    data: { values },
+    facet: {
+      field: 'council',
+      type: 'nominal',
+      sort: ctx.councilsFocusFirst,
+      title: null,
+      header: { labelExpr: focusLabel(ctx.focus), labelLimit: 0 },
+    },
+    columns,
+    spec: {
+      width: 170,
+      height: { step: 13 },
+      layer: [
+        {
+          mark: { type: 'bar', cursor: 'pointer' },
+          encoding: {
+            y: { field: 'themeName', type: 'nominal', sort: ctx.themeNames, axis: { title: null }, scale: { domain: ctx.themeNames } },
+            x: { field: 'signed', type: 'quantitative', stack: 'zero', title: 'Findings', axis: { labelExpr: 'abs(datum.value)', tickMinStep: 1 } },
+            color: { field: 'labelName', type: 'nominal', scale: { domain: labels.map((l) => l.name), range: labels.map((l) => l.colour) }, legend: { title: 'Finding', orient: 'top' } },
+            order: { field: 'order', type: 'quantitative' },
+            description: { field: 'desc' },
+            tooltip: [
+              { field: 'council', title: 'Council' },
+              { field: 'themeName', title: 'Theme' },
+              { field: 'labelName', title: 'Finding' },
+              { field: 'count', title: 'Count' },
+              { field: 'rate', title: 'Per evaluative sentence', format: '.1%' },
+            ],
+          },
+        },
+        { mark: { type: 'rule', color: '#666666' }, encoding: { x: { datum: 0 } } },
+      ],
+    },
+    resolve: { scale: { x: 'shared' } },
+  };
+  return { name: 'balance', title, drill: 'council_theme_label', spec };
+}
+
+export function prevalenceSpec(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef {
+  const ctx = context(agg, codebook, bench);
+  const values = agg.themes.map((theme) => {
+    const rows = agg.councilThemes.filter((r) => r.theme === theme);
+    const withImprovement = rows.filter((r) => r.improvements + r.mixed > 0);
+    const focusHas = ctx.focus ? withImprovement.some((r) => r.council === ctx.focus) : false;
+    const name = ctx.themeName.get(theme) ?? theme;
+    return {
+      theme,
+      themeName: name,
+      councils: withImprovement.length,
+      share: agg.councils.length ? withImprovement.length / agg.councils.length : 0,
+      focusHas: ctx.focus ? (focusHas ? `${ctx.focus} has one` : `${ctx.focus} has none`) : 'Councils',
+      desc: `${name}: ${withImprovement.length} of ${agg.councils.length} councils have an area for improvement`,
+    };
+  });
+  const domain = ctx.focus ? [`${ctx.focus} has one`, `${ctx.focus} has none`] : ['Councils'];
+  // Most widespread first; codebook order breaks ties.
+  const order = values
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => b.v.councils - a.v.councils || a.i - b.i)
+    .map(({ v }) => v.themeName);
+  const title = 'How many councils have an area for improvement on each theme';
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA,
+    title: { text: title, subtitle: [`Councils (of ${agg.councils.length}) with at least one area for improvement or mixed finding on the theme. Click a bar to list them.`] },
+    config: baseConfig,
+    data: { values },
+    width: 420,
+    height: { step: 18 },
+    encoding: {
+      y: { field: 'themeName', type: 'nominal', sort: order, axis: { title: 'Theme' } },
+      x: { field: 'councils', type: 'quantitative', title: 'Councils with an area for improvement', scale: { domain: [0, Math.max(1, agg.councils.length)] }, axis: { tickMinStep: 1 } },
+    },
+    layer: [
+      {
+        mark: { type: 'bar', cursor: 'pointer' },
+        encoding: {
+          color: { field: 'focusHas', type: 'nominal', title: ctx.focus ? 'Focus council' : null, scale: { domain, range: ctx.focus ? [IMPROVEMENT_COLOUR, NEUTRAL_GREY] : [IMPROVEMENT_COLOUR] }, legend: ctx.focus ? { orient: 'bottom' } : null },
+          description: { field: 'desc' },
+          tooltip: [
+            { field: 'themeName', title: 'Theme' },
+            { field: 'councils', title: 'Councils' },
+            { field: 'share', title: 'Share of councils', format: '.0%' },
+          ],
+        },
+      },
+      { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, aria: false }, encoding: { text: { field: 'councils', type: 'quantitative' } } },
+    ],
+  };
+  return { name: 'prevalence', title, drill: 'theme_improvement', spec };
+}
+
+export function profileSpec(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef {
+  const ctx = context(agg, codebook, bench);
+  const hasPeers = bench.peersSource !== null;
+  const COUNCIL = 'Council';
+  const MEDIAN = 'Median of all councils';
+  const PEERS = "Median of statistical neighbours in corpus";
+  const byKey = new Map(bench.rows.map((r) => [`${r.council}\u0000${r.theme}`, r]));
+  const values = agg.councilThemes.map((r) => {
+    const b = byKey.get(`${r.council}\u0000${r.theme}`)!;
+    const theme = ctx.themeName.get(r.theme) ?? r.theme;
+    return {
+      council: r.council,
+      theme: r.theme,
+      themeName: theme,
+      share: r.improvementShare,
+      n: r.themeEvaluative,
+      median: b.medianAll,
+      peerMedian: b.peerMedian,
+      rank: b.rank,
+      ranked: b.councilsRanked,
+      focus: r.council === ctx.focus,
+      desc: `${r.council}, ${theme}: improvement share ${pct(r.improvementShare)} (median of all councils ${pct(b.medianAll)}${hasPeers ? `, of neighbours ${pct(b.peerMedian)}` : ''})`,
+    };
+  });
+  const domain = hasPeers ? [COUNCIL, MEDIAN, PEERS] : [COUNCIL, MEDIAN];
+  const range = hasPeers ? [IMPROVEMENT_COLOUR, '#555555', '#5e3c99'] : [IMPROVEMENT_COLOUR, '#555555'];
+  const columns = agg.councils.length > 12 ? 5 : Math.min(agg.councils.length, 4);
+  const refLayers: object[] = [
+    { transform: [{ filter: 'datum.median !== null' }], mark: { type: 'tick', thickness: 2, size: 11 }, encoding: { x: { field: 'median', type: 'quantitative' }, color: { datum: MEDIAN } } },
+  ];
+  if (hasPeers) refLayers.push({ transform: [{ filter: 'datum.peerMedian !== null' }], mark: { type: 'tick', thickness: 2, size: 11 }, encoding: { x: { field: 'peerMedian', type: 'quantitative' }, color: { datum: PEERS } } });
+  const title = 'Council profiles: improvement share by theme against the median';
+  const spec = {
+    $schema: SCHEMA,
+    title: {
+      text: title,
+      subtitle: [
+        `Dot: the council's share of evaluative findings on the theme that are areas for improvement (size: number of findings); tick: median of all councils${hasPeers ? ' and of its statistical neighbours' : ''}.`,
+        'Click a dot to list its sentences.',
+      ],
+    },
+    config: baseConfig,
+    data: { values },
+    facet: { field: 'council', type: 'nominal', sort: ctx.councilsFocusFirst, title: null, header: { labelExpr: focusLabel(ctx.focus), labelLimit: 0 } },
+    columns,
+    spec: {
+      width: 170,
+      height: { step: 13 },
+      encoding: {
+        y: { field: 'themeName', type: 'nominal', sort: ctx.themeNames, axis: { title: null, grid: true, gridColor: '#eeeeee' }, scale: { domain: ctx.themeNames } },
+      },
+      layer: [
+        ...refLayers,
+        {
+          transform: [{ filter: 'datum.share !== null' }],
+          mark: { type: 'circle', opacity: 0.9, cursor: 'pointer' },
+          encoding: {
+            x: { field: 'share', type: 'quantitative', title: 'Improvement share', scale: { domain: [0, 1] }, axis: { format: '.0%', tickCount: 3 } },
+            size: { field: 'n', type: 'quantitative', title: 'Findings', scale: { range: [20, 160] }, legend: { orient: 'top' } },
+            color: { datum: COUNCIL, scale: { domain, range }, legend: { title: null, orient: 'top' } },
+            description: { field: 'desc' },
+            tooltip: [
+              { field: 'council', title: 'Council' },
+              { field: 'themeName', title: 'Theme' },
+              { field: 'share', title: 'Improvement share', format: '.0%' },
+              { field: 'n', title: 'Findings' },
+              { field: 'median', title: 'Median of all councils', format: '.0%' },
+              ...(hasPeers ? [{ field: 'peerMedian', title: "Neighbours' median", format: '.0%' }] : []),
+              { field: 'rank', title: 'Rank (1 = highest share)' },
+              { field: 'ranked', title: 'Councils ranked' },
+            ],
+          },
+        },
+      ],
+    },
+  } as unknown as TopLevelSpec;
+  return { name: 'profile', title, drill: 'council_theme', spec };
+}
+
+/** Every chart, in report order. */
+export function chartDefs(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef[] {
+  return [heatmapSpec(agg, codebook, bench), balanceSpec(agg, codebook, bench), prevalenceSpec(agg, codebook, bench), profileSpec(agg, codebook, bench)];
+}

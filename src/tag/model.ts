@@ -1,0 +1,134 @@
+/**
+ * Learned combiner: natural's (naive) BayesClassifier over the rule layer's feature names
+ * (cue kinds and strengths, negation / hedge scope outcomes, clause structure, section prior,
+ * the rule label). Trained from ../shared/eval by `npm run train` into models/tagger.json
+ * (versioned, with the hash of the training data); loaded once per process.
+ *
+ * Evaluation never uses the shipped model on eval units: src/eval/labels.ts trains one model
+ * per held-out document.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import natural from '../nlp/natural.js';
+import type { LabelCode } from '../types.js';
+import { LABEL_CODES } from '../types.js';
+
+export const MODEL_FORMAT = 'inspection-themes/tagger-model';
+export const MODEL_FORMAT_VERSION = 1;
+/**
+ * Version of the feature extraction the model was trained on (rule features + content stems).
+ * Bump it whenever rules.ts / lexicon.ts / decide() change the features, then `npm run train`.
+ */
+export const FEATURE_SET = 'rules+stems/1';
+/** How much the model's log-probabilities count against the rule scores. */
+export const DEFAULT_MODEL_WEIGHT = 0.25;
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../../models/tagger.json', import.meta.url));
+
+export interface TrainingExample {
+  features: string[];
+  label: LabelCode;
+}
+
+export interface TagModel {
+  id: string;
+  weight: number;
+  /** Normalised log-probabilities of each label given the features. */
+  logProbs(features: string[]): Record<LabelCode, number>;
+}
+
+export interface ModelFile {
+  format: string;
+  formatVersion: number;
+  id: string;
+  featureSet: string;
+  /** SHA-256 of the training data (dev.jsonl bytes) and what was used. */
+  training: { dataSha256: string; units: number; documents: number; labelCounts: Record<string, number> };
+  weight: number;
+  classifier: unknown;
+}
+
+type Bayes = InstanceType<typeof natural.BayesClassifier>;
+
+class BayesTagModel implements TagModel {
+  constructor(
+    readonly id: string,
+    readonly weight: number,
+    private readonly bayes: Bayes,
+  ) {}
+
+  logProbs(features: string[]): Record<LabelCode, number> {
+    const out = { S: -50, I: -50, M: -50, N: -50 } as Record<LabelCode, number>;
+    const cls = this.bayes.getClassifications(dedupe(features));
+    for (const c of cls) out[c.label as LabelCode] = Math.log(Math.max(c.value, 1e-300));
+    const mx = Math.max(...LABEL_CODES.map((c) => out[c]));
+    let z = 0;
+    for (const c of LABEL_CODES) z += Math.exp(out[c] - mx);
+    for (const c of LABEL_CODES) out[c] = Math.max(out[c] - mx - Math.log(z), -20);
+    return out;
+  }
+
+  /** The same classifier counted with another weight. */
+  withWeight(weight: number): BayesTagModel {
+    return new BayesTagModel(this.id, weight, this.bayes);
+  }
+
+  toJSON(): unknown {
+    return this.bayes;
+  }
+}
+
+/** A model with the same classifier and another combination weight. */
+export function withWeight(model: TagModel, weight: number): TagModel {
+  if (model instanceof BayesTagModel) return model.withWeight(weight);
+  return { id: model.id, weight, logProbs: (f) => model.logProbs(f) };
+}
+
+const dedupe = (f: string[]) => [...new Set(f)].sort();
+
+/** Train a model from feature lists (deterministic: examples are used in the order given). */
+export function trainModel(examples: TrainingExample[], id = 'tagger', weight = DEFAULT_MODEL_WEIGHT): TagModel {
+  const bayes = new natural.BayesClassifier();
+  for (const ex of examples) {
+    const f = dedupe(ex.features);
+    bayes.addDocument(f.length ? f : ['__none__'], ex.label);
+  }
+  bayes.train();
+  return new BayesTagModel(id, weight, bayes);
+}
+
+export function serializeModel(model: TagModel, training: ModelFile['training']): string {
+  if (!(model instanceof BayesTagModel)) throw new Error('only Bayes tag models can be saved');
+  const file: ModelFile = {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    id: model.id,
+    featureSet: FEATURE_SET,
+    training,
+    weight: model.weight,
+    classifier: JSON.parse(JSON.stringify(model.toJSON())),
+  };
+  return JSON.stringify(file, null, 1) + '\n';
+}
+
+export function parseModel(json: string): TagModel {
+  const file = JSON.parse(json) as ModelFile;
+  if (file.format !== MODEL_FORMAT || file.formatVersion !== MODEL_FORMAT_VERSION) {
+    throw new Error(`unsupported tagger model format ${file.format} v${file.formatVersion} (expected ${MODEL_FORMAT} v${MODEL_FORMAT_VERSION})`);
+  }
+  if (file.featureSet !== FEATURE_SET) {
+    throw new Error(`tagger model was trained on features ${file.featureSet}, this code extracts ${FEATURE_SET}: run npm run train`);
+  }
+  const bayes = natural.BayesClassifier.restore(file.classifier as Record<string, unknown>) as Bayes;
+  return new BayesTagModel(file.id, file.weight, bayes);
+}
+
+let cached: TagModel | null | undefined;
+
+/** The shipped model (models/tagger.json), loaded once; null when absent (rules only). */
+export function defaultModel(): TagModel | null {
+  if (cached === undefined) {
+    const path = process.env.TAGGER_MODEL ?? DEFAULT_MODEL_PATH;
+    cached = existsSync(path) ? parseModel(readFileSync(path, 'utf8')) : null;
+  }
+  return cached;
+}

@@ -1,0 +1,224 @@
+/**
+ * Fair counting across councils (de-duplication per council and inspection, rates) and
+ * benchmarking (ranks, medians, statistical neighbours, focus). Documents are built here from
+ * sentences written for these tests in the style of Ofsted letters and council reports.
+ */
+import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { aggregate, assignInspections, findDuplicates, normaliseFinding } from '../src/aggregate/index.js';
+import { benchmark, median, resolveCouncil } from '../src/aggregate/benchmark.js';
+import { loadPeers, normaliseCouncilName, parsePeers } from '../src/aggregate/peers.js';
+import { loadCodebook } from '../src/theme/codebook.js';
+import type { AnalysedDocument, DocumentMeta, LabelCode } from '../src/types.js';
+import { CODE_TO_LABEL } from '../src/types.js';
+import { UserError } from '../src/util/errors.js';
+
+const codebook = loadCodebook(resolve('codebook/codebook.json'));
+const LA_LOOKUP = resolve('../shared/reference/la_lookup.csv');
+
+type S = [text: string, code: LabelCode, themes: string[]];
+
+function doc(id: string, meta: Partial<DocumentMeta>, sentences: S[]): AnalysedDocument {
+  return {
+    id,
+    file: id,
+    format: 'txt',
+    sha256: '',
+    encoding: 'utf-8',
+    pageCount: 1,
+    meta: { council: '', onsCode: '', region: '', date: '', documentType: 'other', grades: { areas: {} }, provenance: {}, extra: {}, ...meta },
+    dropped: {},
+    warnings: [],
+    sections: [],
+    findings: sentences.map(([text, code, themes], index) => ({
+      id: `${id}#${index}`,
+      doc: id,
+      index,
+      text,
+      sectionPath: [],
+      blockKind: 'paragraph',
+      isListItem: false,
+      isQuote: false,
+      isHeading: false,
+      page: 1,
+      tokens: [],
+      stems: [],
+      label: CODE_TO_LABEL[code],
+      code,
+      confidence: 0.9,
+      evidence: [{ kind: 'cue', value: 'written for the test', points: code, weight: 1 }],
+      clauses: [],
+      themes: themes.map((theme) => ({ theme, terms: [theme] })),
+    })),
+  };
+}
+
+const F1 = 'Workload pressures are hindering independent reviewing officers’ oversight of care plans.';
+const F2 = 'Social workers know their children well and visit them regularly.';
+const F3 = 'Management oversight of strategy discussions is not consistently recorded.';
+
+// Ofsted letter (Jan 2023 visit) and the council's report to cabinet quoting it three months later.
+const letter = doc('a_letter.txt', { council: 'Hampshire', documentType: 'ofsted_letter', date: '2023-02-10' }, [
+  [F1, 'I', ['iro_reviews']],
+  [F2, 'S', ['voice_of_child']],
+  [F3, 'I', ['management_oversight', 'strategy_discussions']],
+  ['Leaders have a good understanding of the quality of practice.', 'S', ['leadership_governance']],
+]);
+const report = doc('b_report.txt', { council: 'Hampshire', documentType: 'council_report', date: '2023-04-18' }, [
+  ['The letter following the visit is attached at Appendix A.', 'N', []],
+  [`19.1 ‘${F1.replace('officers’', "officers'")}’`, 'I', ['iro_reviews']],
+  [`*'${F2.slice(0, -1)}'*`, 'S', ['voice_of_child']],
+  ['Cabinet is asked to note the positive outcome of the visit.', 'S', []],
+]);
+// The same wording five years earlier is a different inspection: counted again.
+const oldLetter = doc('c_old_letter.txt', { council: 'Hampshire', documentType: 'focused_visit', date: '2018-11-05' }, [[F3, 'I', ['management_oversight']]]);
+// Another council with the same sentence: counted for that council too.
+const other = doc('d_other.txt', { council: 'Southampton', documentType: 'ofsted_letter', date: '2023-02-20' }, [
+  [F1, 'I', ['iro_reviews']],
+  ['Care leavers are well supported by personal advisers who know them well.', 'S', ['care_leavers']],
+]);
+// Undated news piece repeating the letter: its own inspection (cannot be placed in time).
+const news = doc('e_news.txt', { council: 'Hampshire', documentType: 'news', date: '' }, [[F2, 'S', ['voice_of_child']]]);
+
+describe('inspection identity', () => {
+  it('puts a council report with the Ofsted document it follows, and keeps other inspections apart', () => {
+    const m = assignInspections([letter, report, oldLetter, other, news]);
+    expect(m.get('b_report.txt')).toBe('a_letter.txt');
+    expect(m.get('a_letter.txt')).toBe('a_letter.txt');
+    expect(m.get('c_old_letter.txt')).toBe('c_old_letter.txt');
+    expect(m.get('d_other.txt')).toBe('d_other.txt');
+    expect(m.get('e_news.txt')).toBe('e_news.txt');
+  });
+
+  it('joins Ofsted documents of one council published weeks apart, and honours a manifest inspection column', () => {
+    const full = doc('f_full.txt', { council: 'York', documentType: 'full_inspection', date: '2022-03-01' }, []);
+    const letter2 = doc('g_letter.txt', { council: 'York', documentType: 'ofsted_letter', date: '2022-03-20' }, []);
+    const late = doc('h_report.txt', { council: 'York', documentType: 'council_report', date: '2024-06-01' }, []);
+    const tagged = doc('i_report.txt', { council: 'York', documentType: 'council_report', date: '2024-06-01', extra: { inspection: 'ILACS 2022' } }, []);
+    const m = assignInspections([full, letter2, late, tagged]);
+    expect(m.get('g_letter.txt')).toBe('f_full.txt');
+    expect(m.get('h_report.txt')).toBe('h_report.txt'); // over 18 months after: not linked
+    expect(m.get('i_report.txt')).toBe('manifest:ILACS 2022');
+  });
+});
+
+describe('de-duplication', () => {
+  it('normalises quotation marks, list numbering, emphasis and case', () => {
+    expect(normaliseFinding(`19.1 *'${F1.toUpperCase()}'*`)).toBe(normaliseFinding(F1.replace('’', "'")));
+    expect(normaliseFinding(`- 18.1. ${F2}`)).toBe(normaliseFinding(F2));
+    expect(normaliseFinding('25 cases were audited by the team.')).not.toBe(normaliseFinding('30 cases were audited by the team.'));
+  });
+
+  it('counts a finding quoted in a council report once, keeping the Ofsted copy', () => {
+    const docs = [letter, report, oldLetter, other, news];
+    const dups = findDuplicates(docs, assignInspections(docs));
+    expect(dups.map((d) => [d.sentenceId, d.duplicateOf])).toEqual([
+      ['b_report.txt#1', 'a_letter.txt#0'],
+      ['b_report.txt#2', 'a_letter.txt#1'],
+    ]);
+    expect(dups[0].council).toBe('Hampshire');
+    expect(dups[0].inspection).toBe('a_letter.txt');
+  });
+
+  it('counts council x theme findings after de-duplication, with rates per evaluative sentence', () => {
+    const agg = aggregate([news, other, report, letter, oldLetter], codebook);
+    expect(agg.documents.map((d) => d.id)).toEqual(['a_letter.txt', 'b_report.txt', 'c_old_letter.txt', 'd_other.txt', 'e_news.txt']);
+    expect(agg.councils).toEqual(['Hampshire', 'Southampton']);
+    expect(agg.duplicateOf).toEqual({ 'b_report.txt#1': 'a_letter.txt#0', 'b_report.txt#2': 'a_letter.txt#1' });
+    const cell = (c: string, t: string) => agg.councilThemes.find((r) => r.council === c && r.theme === t)!;
+    expect(cell('Hampshire', 'iro_reviews')).toMatchObject({ improvements: 1, strengths: 0, themeEvaluative: 1, improvementShare: 1, documents: ['a_letter.txt'], sentenceIds: ['a_letter.txt#0'] });
+    // letter + undated news (its own inspection) + not the report's quotation
+    expect(cell('Hampshire', 'voice_of_child')).toMatchObject({ strengths: 2, sentenceIds: ['a_letter.txt#1', 'e_news.txt#0'] });
+    // two inspections five years apart
+    expect(cell('Hampshire', 'management_oversight')).toMatchObject({ improvements: 2, documents: ['a_letter.txt', 'c_old_letter.txt'] });
+    expect(cell('Southampton', 'iro_reviews').improvements).toBe(1);
+    const hants = agg.councilInfo.find((c) => c.council === 'Hampshire')!;
+    // evaluative: letter 4 + report 1 (the cabinet sentence) + old letter 1 + news 1
+    expect(hants).toMatchObject({ evaluative: 7, duplicates: 2, sentences: 10 });
+    expect(cell('Hampshire', 'iro_reviews').evaluative).toBe(7);
+    // Every counted id is a sentence that is not a duplicate; all sentences stay listed.
+    expect(agg.findings).toHaveLength(12);
+    for (const r of agg.councilThemes) for (const id of r.sentenceIds) expect(agg.duplicateOf[id]).toBeUndefined();
+  });
+
+  it('leaves short repeated phrases alone', () => {
+    const a = doc('x.txt', { council: 'Leeds', documentType: 'ofsted_letter', date: '2020-01-01' }, [['Practice is strong.', 'S', []]]);
+    const b = doc('y.txt', { council: 'Leeds', documentType: 'council_report', date: '2020-02-01' }, [['Practice is strong.', 'S', []]]);
+    expect(aggregate([a, b], codebook).duplicates).toEqual([]);
+  });
+});
+
+describe('benchmark', () => {
+  const cb = codebook;
+  const mk = (council: string, n: [number, number]) =>
+    doc(`${council}.txt`, { council, documentType: 'ofsted_letter', date: '2023-01-01' }, [
+      ...Array.from({ length: n[0] }, (_, i): S => [`Strength number ${i} about care leavers being well supported here.`, 'S', ['care_leavers']]),
+      ...Array.from({ length: n[1] }, (_, i): S => [`Area number ${i} where care leavers do not receive timely help.`, 'I', ['care_leavers']]),
+    ]);
+  // care_leavers improvement shares: Barnsley 0.5, Rotherham 0.25, Doncaster 0.5, Sheffield 1, Leeds none
+  const docs = [mk('Barnsley', [1, 1]), mk('Rotherham', [3, 1]), mk('Doncaster', [2, 2]), mk('Sheffield', [0, 2]), mk('Leeds', [0, 0])];
+  const agg = aggregate(docs, cb);
+  const peersCsv = [
+    'la_code,local_authority_ons_name,stat_neighbours',
+    '370,Barnsley,"371, 372, 373, 999"',
+    '371,Doncaster,"370, 372"',
+    '372,Rotherham,"370, 371"',
+    '373,Sheffield,"370"',
+    '383,Leeds,"373"',
+  ].join('\n');
+
+  it('ranks councils by improvement share (1 = highest, ties share a rank) against the median', () => {
+    const b = benchmark(agg);
+    const row = (c: string) => b.rows.find((r) => r.council === c && r.theme === 'care_leavers')!;
+    expect(median([0.5, 0.25, 0.5, 1])).toBe(0.5);
+    expect(median([])).toBeNull();
+    expect(row('Sheffield')).toMatchObject({ improvementShare: 1, rank: 1, councilsRanked: 4, medianAll: 0.5 });
+    expect(row('Barnsley').rank).toBe(2);
+    expect(row('Doncaster').rank).toBe(2);
+    expect(row('Rotherham').rank).toBe(4);
+    expect(row('Leeds')).toMatchObject({ improvementShare: null, rank: null });
+    expect(b.focus).toBeNull();
+  });
+
+  it("compares the focus council with its statistical neighbours' median", () => {
+    const b = benchmark(agg, { focus: 'Barnsley Metropolitan Borough Council', peers: parsePeers(peersCsv, 'peers.csv') });
+    expect(b.focus).toBe('Barnsley');
+    expect(b.focusPeers).toEqual(['Doncaster', 'Rotherham', 'Sheffield']);
+    expect(b.focusPeersInTable).toBe(4);
+    const row = b.rows.find((r) => r.council === 'Barnsley' && r.theme === 'care_leavers')!;
+    expect(row).toMatchObject({ isFocus: true, peerMedian: 0.5, peersWithData: 3, medianAll: 0.5 });
+    expect(b.rows.find((r) => r.council === 'Sheffield' && r.theme === 'care_leavers')).toMatchObject({ isPeer: true, peerMedian: 0.5, peersWithData: 1 });
+    expect(b.rows.find((r) => r.council === 'Leeds' && r.theme === 'care_leavers')).toMatchObject({ isPeer: false, peerMedian: 1 });
+  });
+
+  it('matches councils by name variants and ONS code, and explains an unknown focus in one line', () => {
+    expect(normaliseCouncilName('London Borough of Hammersmith & Fulham')).toBe(normaliseCouncilName('Hammersmith and Fulham'));
+    expect(normaliseCouncilName('Bristol, City of')).toBe('bristol');
+    expect(normaliseCouncilName('Southampton City Council')).toBe('southampton');
+    expect(resolveCouncil(agg, 'sheffield')).toBe('Sheffield');
+    const withCode = aggregate([doc('k.txt', { council: 'Kent', onsCode: 'E10000016' }, [])], cb);
+    expect(resolveCouncil(withCode, 'e10000016')).toBe('Kent');
+    expect(() => resolveCouncil(agg, 'Atlantis')).toThrow(UserError);
+    expect(() => resolveCouncil(agg, 'Atlantis')).toThrow(/^--focus "Atlantis" matches no council in the corpus; councils: Barnsley, Doncaster, Leeds, Rotherham, Sheffield$/);
+  });
+
+  it('rejects malformed neighbour tables with a one-line message', () => {
+    expect(() => parsePeers('name,neighbours\nBarnsley,"1,2"\n', 'p.csv')).toThrow(/^peers file p.csv has no la_code, stat_neighbours column/);
+    expect(() => parsePeers('la_code,local_authority_ons_name,stat_neighbours\n370,Barnsley,1\n370,Barnsley,2\n', 'p.csv')).toThrow(/row 3: duplicate la_code 370/);
+    expect(() => parsePeers('la_code,local_authority_ons_name,stat_neighbours\n', 'p.csv')).toThrow(/has no rows/);
+    expect(() => loadPeers('/nonexistent/peers.csv')).toThrow(/peers file not found/);
+  });
+
+  it("reads DfE-shaped la_lookup.csv: every authority with ten neighbours, matched by ONS code or name", () => {
+    const table = loadPeers(LA_LOOKUP);
+    const current = table.entries.filter((e) => e.neighbours.length > 0);
+    expect(current.length).toBeGreaterThan(140);
+    for (const e of current) expect(e.neighbours).toHaveLength(10);
+    const hants = table.entries.find((e) => e.names.includes('hampshire'))!;
+    expect(hants.onsCodes).toContain('E10000014');
+    const a = aggregate([doc('h.txt', { council: 'Hampshire County Council' }, []), doc('s.txt', { council: 'Kent', onsCode: 'E10000016' }, [])], cb);
+    const b = benchmark(a, { focus: 'Hampshire', peers: table });
+    expect(b.unmatched).toEqual([]);
+    expect(b.focusPeersInTable).toBe(10);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * CSV exports: RFC 4180 quoting, formula-injection neutralising, stable columns, counts that
+ * agree across files, --focus/--peers, and byte-identical output on a second run.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Papa from 'papaparse';
+import { aggregate } from '../src/aggregate/index.js';
+import { benchmark } from '../src/aggregate/benchmark.js';
+import { buildCsvs, BENCHMARK_COLUMNS, COUNCIL_THEME_COLUMNS, DOCUMENT_COLUMNS, DUPLICATE_COLUMNS, SENTENCE_COLUMNS } from '../src/export/index.js';
+import { fixed, safeCell, toCsv } from '../src/export/csv.js';
+import { loadCodebook } from '../src/theme/codebook.js';
+import type { AnalysedDocument } from '../src/types.js';
+
+const CLI = join(process.cwd(), 'dist/src/cli.js');
+const LA_LOOKUP = resolve('../shared/reference/la_lookup.csv');
+const codebook = loadCodebook(resolve('codebook/codebook.json'));
+type Row = Record<string, string>;
+const parse = (text: string) => Papa.parse<Row>(text, { header: true, skipEmptyLines: true });
+const readCsv = (p: string) => parse(readFileSync(p, 'utf8')).data;
+
+describe('CSV writing', () => {
+  it('neutralises cells that a spreadsheet would run as a formula, and only those', () => {
+    for (const bad of ['=HYPERLINK("http://example.invalid","click")', '+44 1234', '-2+3', '@SUM(A1:A2)', '\tcmd', '\rcmd']) expect(safeCell(bad)).toBe(`'${bad}`);
+    for (const ok of ['Supervision is regular.', ' =not at start', "'quoted", '']) expect(safeCell(ok)).toBe(ok);
+  });
+
+  it('quotes per RFC 4180 and round-trips commas, quotes and line breaks; numbers are never escaped', () => {
+    const text = 'Plans are "SMART", mostly;\nsome are not';
+    const csv = toCsv(['text', 'n', 'share', 'net'], [[text, 3, fixed(0.5), fixed(-0.25)], ['=1+1', 0, fixed(null), fixed(-0)]]);
+    expect(csv).toBe('text,n,share,net\n"Plans are ""SMART"", mostly;\nsome are not",3,0.5000,-0.2500\n\'=1+1,0,,0.0000\n');
+    expect(parse(csv).data[0]).toEqual({ text, n: '3', share: '0.5000', net: '-0.2500' });
+  });
+
+  it('escapes every text cell of every export, including names taken from documents', () => {
+    const doc: AnalysedDocument = {
+      id: '=doc.txt',
+      file: '=doc.txt',
+      format: 'txt',
+      sha256: '',
+      encoding: 'utf-8',
+      pageCount: 1,
+      meta: { council: '@Council', onsCode: '', region: '', date: '2024-01-01', documentType: 'ofsted_letter', grades: { areas: {} }, provenance: {}, extra: {} },
+      dropped: {},
+      warnings: [],
+      sections: [],
+      findings: ['=HYPERLINK("http://example.invalid") Supervision is not regular.', '-Supervision is not always recorded in case files.'].map((text, index) => ({
+        id: `=doc.txt#${index}`,
+        doc: '=doc.txt',
+        index,
+        text,
+        sectionPath: ['+Findings'],
+        blockKind: 'paragraph' as const,
+        isListItem: false,
+        isQuote: false,
+        isHeading: false,
+        page: 1,
+        tokens: [],
+        stems: [],
+        label: 'improvement' as const,
+        code: 'I' as const,
+        confidence: 0.8,
+        evidence: [{ kind: 'cue', value: 'not', points: 'I' as const, weight: 1 }],
+        clauses: [],
+        themes: [{ theme: 'supervision', terms: ['supervision'] }],
+      })),
+    };
+    const agg = aggregate([doc], codebook);
+    const tables = buildCsvs(agg, codebook, benchmark(agg, { focus: '@Council' }));
+    for (const [name, text] of Object.entries(tables)) {
+      for (const row of parse(text).data) {
+        for (const [col, v] of Object.entries(row)) {
+          if (/^-\d/.test(v) && /share|balance|median|diff|rate/.test(col)) continue; // numbers
+          expect(v, `${name} ${col}`).not.toMatch(/^[=+\-@\t\r]/);
+        }
+      }
+    }
+    const s = parse(tables['sentences.csv']).data;
+    expect(s[0]).toMatchObject({ doc: "'=doc.txt", council: "'@Council", section: "'+Findings", is_focus: 'true' });
+    expect(s[0].text).toBe('\'=HYPERLINK("http://example.invalid") Supervision is not regular.');
+    expect(s[1].text).toBe("'-Supervision is not always recorded in case files.");
+    const ct = parse(tables['council_themes.csv']).data.find((r) => r.theme === 'supervision')!;
+    expect(ct).toMatchObject({ improvements: '2', net_balance: '-1.0000', improvement_share: '1.0000' });
+  });
+});
+
+describe('CSV exports of a run', () => {
+  let outA: string;
+  let outB: string;
+  beforeAll(() => {
+    outA = mkdtempSync(join(tmpdir(), 'it-export-a-'));
+    outB = mkdtempSync(join(tmpdir(), 'it-export-b-'));
+    for (const out of [outA, outB]) execFileSync(process.execPath, [CLI, 'run', 'corpus', '--out', out, '--quiet', '--focus', 'Hampshire', '--peers', LA_LOOKUP]);
+  });
+
+  const files = (dir: string, sub = ''): string[] =>
+    readdirSync(join(dir, sub))
+      .flatMap((f) => (statSync(join(dir, sub, f)).isDirectory() ? files(dir, join(sub, f)) : [join(sub, f)]))
+      .sort();
+
+  it('writes every output, with a fixed header row', () => {
+    const names = files(outA);
+    for (const f of ['sentences.csv', 'documents.csv', 'council_themes.csv', 'benchmark.csv', 'duplicates.csv', 'emerging_terms.csv', 'report.html']) expect(names).toContain(f);
+    for (const c of ['heatmap', 'balance', 'prevalence', 'profile']) for (const ext of ['vl.json', 'svg', 'png']) expect(names).toContain(join('charts', `${c}.${ext}`));
+    const header = (f: string) => readFileSync(join(outA, f), 'utf8').split('\n')[0];
+    expect(header('sentences.csv')).toBe(SENTENCE_COLUMNS.join(','));
+    expect(header('documents.csv')).toBe(DOCUMENT_COLUMNS.join(','));
+    expect(header('council_themes.csv')).toBe(COUNCIL_THEME_COLUMNS.join(','));
+    expect(header('benchmark.csv')).toBe(BENCHMARK_COLUMNS.join(','));
+    expect(header('duplicates.csv')).toBe(DUPLICATE_COLUMNS.join(','));
+    expect(header('emerging_terms.csv')).toBe('council,term,score,sentences,examples');
+  });
+
+  it('is byte-identical when run twice', () => {
+    const a = files(outA);
+    expect(files(outB)).toEqual(a);
+    for (const f of a) expect(readFileSync(join(outB, f)).equals(readFileSync(join(outA, f))), f).toBe(true);
+  });
+
+  it('counts council x theme findings from the de-duplicated sentences, and ranks against the median', () => {
+    const sentences = readCsv(join(outA, 'sentences.csv'));
+    const ct = readCsv(join(outA, 'council_themes.csv'));
+    const docs = readCsv(join(outA, 'documents.csv'));
+    expect(docs.map((d) => d.doc)).toEqual([...new Set(sentences.map((s) => s.doc))].sort());
+    for (const d of docs) expect(Number(d.sentences)).toBe(sentences.filter((s) => s.doc === d.doc).length);
+    const counted = sentences.filter((s) => s.duplicate_of === '' && s.label !== 'neutral');
+    for (const r of ct) {
+      const mine = counted.filter((s) => s.council === r.council && s.themes.split(';').includes(r.theme));
+      const n = (l: string) => mine.filter((s) => s.label === l).length;
+      expect([r.strengths, r.improvements, r.mixed].map(Number), `${r.council} ${r.theme}`).toEqual([n('strength'), n('improvement'), n('mixed')]);
+      expect(Number(r.council_evaluative)).toBe(counted.filter((s) => s.council === r.council).length);
+      const total = mine.length;
+      expect(r.improvement_share).toBe(total ? ((n('improvement') + n('mixed')) / total).toFixed(4) : '');
+      expect(r.is_focus).toBe(r.council === 'Hampshire' ? 'true' : 'false');
+    }
+    const bench = readCsv(join(outA, 'benchmark.csv'));
+    expect(bench).toHaveLength(ct.length);
+    for (const theme of new Set(bench.map((b) => b.theme))) {
+      const shares = ct.filter((r) => r.theme === theme && r.improvement_share !== '').map((r) => Number(r.improvement_share)).sort((x, y) => x - y);
+      const mid = shares.length % 2 ? shares[(shares.length - 1) / 2] : (shares[shares.length / 2 - 1] + shares[shares.length / 2]) / 2;
+      for (const b of bench.filter((x) => x.theme === theme)) {
+        expect(b.median_all).toBe(shares.length ? mid.toFixed(4) : '');
+        expect(Number(b.councils_ranked)).toBe(shares.length);
+        if (b.improvement_share !== '') expect(Number(b.rank)).toBe(1 + shares.filter((v) => v > Number(b.improvement_share)).length);
+      }
+    }
+    const focusRows = bench.filter((b) => b.is_focus === 'true');
+    expect(new Set(focusRows.map((b) => b.council))).toEqual(new Set(['Hampshire']));
+    expect(focusRows.every((b) => b.peers_in_corpus !== '')).toBe(true);
+  });
+
+  it('lists every duplicate with the sentence counted in its place', () => {
+    const sentences = readCsv(join(outA, 'sentences.csv'));
+    const dups = readCsv(join(outA, 'duplicates.csv'));
+    const flagged = sentences.filter((s) => s.duplicate_of !== '');
+    expect(dups.map((d) => d.sentence_id).sort()).toEqual(flagged.map((s) => s.sentence_id).sort());
+    const byId = new Map(sentences.map((s) => [s.sentence_id, s]));
+    for (const d of dups) {
+      expect(byId.get(d.duplicate_of)!.duplicate_of).toBe('');
+      expect(byId.get(d.duplicate_of)!.council).toBe(d.council);
+    }
+  });
+
+  it('fails with one line for an unknown focus council or a malformed peers file', () => {
+    const out = join(tmpdir(), `it-export-never-${process.pid}`);
+    const r1 = spawnSync(process.execPath, [CLI, 'run', 'corpus', '--out', out, '--quiet', '--focus', 'Atlantis'], { encoding: 'utf8' });
+    expect(r1.status).toBe(2);
+    expect(r1.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r1.stderr).toMatch(/--focus "Atlantis" matches no council in the corpus; councils: .*Hampshire/);
+    const bad = join(mkdtempSync(join(tmpdir(), 'it-peers-')), 'peers.csv');
+    writeFileSync(bad, 'council,neighbours\nHampshire,"Kent, Surrey"\n');
+    const r2 = spawnSync(process.execPath, [CLI, 'run', 'corpus', '--out', out, '--quiet', '--peers', bad], { encoding: 'utf8' });
+    expect(r2.status).toBe(2);
+    expect(r2.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r2.stderr).toMatch(/peers file .* has no la_code, stat_neighbours column/);
+  });
+});

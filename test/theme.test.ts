@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding, LabelCode } from '../src/types.js';
+import { CODE_TO_LABEL } from '../src/types.js';
+import { loadCodebook, matchThemes, themeFinding, themeFindings, type Codebook } from '../src/theme/index.js';
+import { validateCodebook } from '../src/theme/codebook.js';
+import { stems, tokenize } from '../src/nlp/tokens.js';
+
+const cb = loadCodebook();
+
+/** A finding as the tagger would hand it over (sentences written in the style of ILACS reports). */
+function finding(text: string, code: LabelCode = 'S', sectionPath: string[] = [], index = 0, doc = 'test.txt'): Finding {
+  const tokens = tokenize(text);
+  return {
+    id: `${doc}#${index}`,
+    doc,
+    index,
+    text,
+    sectionPath,
+    blockKind: 'paragraph',
+    isListItem: false,
+    isQuote: false,
+    isHeading: false,
+    page: 1,
+    tokens,
+    stems: stems(tokens),
+    label: CODE_TO_LABEL[code],
+    code,
+    confidence: 1,
+    evidence: [],
+    clauses: [],
+  };
+}
+
+const themesOf = (text: string, code: LabelCode = 'S', section: string[] = []) => themeFinding(finding(text, code, section), cb).themes.map((h) => h.theme);
+const hit = (text: string, theme: string, code: LabelCode = 'S') => themeFinding(finding(text, code), cb).themes.find((h) => h.theme === theme);
+
+describe('themeFinding with the default codebook', () => {
+  it('tags the three themes users asked for, with the matched terms as evidence', () => {
+    const s = hit('Strategy meetings are held promptly when risks escalate and police and health professionals attend them.', 'strategy_discussions');
+    expect(s?.terms).toEqual(['strategy meetings']);
+    expect(themesOf('Section 47 enquiries are thorough and children are seen alone.')).toContain('strategy_discussions');
+
+    const sr = themeFinding(finding('Supervision is regular, but it is not consistently recorded on children’s files.', 'M'), cb).themes;
+    expect(sr.map((h) => h.theme)).toEqual(['supervision', 'supervision_recording']);
+    expect(sr.find((h) => h.theme === 'supervision_recording')!.terms).toEqual(['supervision + recorded']);
+    // supervision matched on its own, so its evidence is the word itself rather than the implication
+    expect(sr.find((h) => h.theme === 'supervision')!.terms).toEqual(['supervision']);
+
+    const rhi = themeFinding(finding('Not all children who go missing are offered a return home interview.', 'I'), cb).themes;
+    expect(rhi.map((h) => h.theme)).toEqual(['missing_children', 'return_home_interviews']);
+    expect(rhi.find((h) => h.theme === 'return_home_interviews')!.terms).toContain('return home interview');
+  });
+
+  it('adds implied themes even when only the specific theme matched', () => {
+    const themes = themeFinding(finding('The take-up of return interviews has increased.'), cb).themes;
+    expect(themes.find((h) => h.theme === 'missing_children')!.terms).toEqual(['implied by return_home_interviews']);
+  });
+
+  it('applies exclusions: a health assessment is not a social work assessment', () => {
+    expect(themesOf('Initial health assessments are not completed within statutory timescales.', 'I')).toEqual(['health_wellbeing']);
+    expect(themesOf('Assessments are thorough and analyse risk well.')).toContain('assessments');
+    expect(themesOf('Leaders are well placed to build on these strengths.')).not.toContain('placements_sufficiency');
+    expect(themesOf('Too many children experience placement moves.', 'I')).toContain('placements_sufficiency');
+    expect(themesOf('Children missing education are tracked closely.')).toEqual(['specialist_duties']);
+  });
+
+  it('uses multi-word domain vocabulary', () => {
+    expect(themesOf('The MASH provides a timely response to contacts and referrals.')).toContain('front_door');
+    expect(themesOf('Personal advisers keep in touch with care leavers and pathway plans are up to date.')).toEqual(['care_leavers']);
+    expect(themesOf('The virtual school tracks the progress of children through their PEPs.')).toContain('education_virtual_school');
+    expect(themesOf('The LADO responds swiftly to allegations against professionals.')).toContain('specialist_duties');
+    expect(themesOf('Too many children are in pre-proceedings for too long.', 'I')).toContain('pre_proceedings');
+    expect(themesOf('Managers have a clear oversight of children’s plans.')).toContain('management_oversight');
+  });
+
+  it('gives several themes to a sentence about several things, and none to a neutral sentence', () => {
+    expect(themesOf('Independent reviewing officers make sure that children’s care plans progress towards permanence.')).toEqual(
+      expect.arrayContaining(['permanence', 'iro_reviews']),
+    );
+    expect(themeFinding(finding('Strategy discussions took place on 14 March.', 'N'), cb).themes).toEqual([]);
+  });
+
+  it('uses the section path for care leavers', () => {
+    const text = 'Young people are helped to find suitable jobs and courses.';
+    expect(themesOf(text, 'S', ['The experiences and progress of care leavers: good'])).toContain('care_leavers');
+    const h = themeFinding(finding(text, 'S', ['The experiences and progress of care leavers: good']), cb).themes.find((t) => t.theme === 'care_leavers');
+    expect(h!.terms).toEqual(['section: The experiences and progress of care leavers: good']);
+    expect(themesOf(text, 'S', ['The experiences and progress of children in care: good'])).not.toContain('care_leavers');
+  });
+});
+
+describe('themeFindings (document order)', () => {
+  it('carries themes to a follow-on sentence that starts with a continuation cue', () => {
+    const docs = [
+      finding('Strategy discussions are timely and well attended by partners.', 'S', ['Help and protection'], 0),
+      finding('As a result, children are protected quickly.', 'S', ['Help and protection'], 1),
+      finding('Children are protected quickly.', 'S', ['Help and protection'], 2),
+    ];
+    const out = themeFindings(docs, cb);
+    expect(out[1].themes.map((h) => h.theme)).toEqual(out[0].themes.map((h) => h.theme));
+    expect(out[1].themes[0].terms[0]).toMatch(/^continues previous sentence/);
+    expect(out[2].themes).toEqual([]);
+  });
+
+  it('does not carry across a neutral sentence or a section change', () => {
+    const docs = [
+      finding('Strategy discussions are timely.', 'S', ['A'], 0),
+      finding('This was seen in 12 cases.', 'N', ['A'], 1),
+      finding('This helps children.', 'S', ['A'], 2),
+      finding('This helps children.', 'S', ['B'], 3),
+    ];
+    const out = themeFindings(docs, cb);
+    expect(out[2].themes).toEqual([]);
+    expect(out[3].themes).toEqual([]);
+  });
+});
+
+describe('phrase syntax', () => {
+  const book = (theme: Record<string, unknown>): Codebook => ({
+    ...validateCodebook({ version: '1', categories: [{ id: 'c', name: 'C' }], themes: [{ id: 't', category: 'c', name: 'T', description: 'test theme', ...theme }] }),
+    hash: JSON.stringify(theme),
+    source: 'inline',
+  });
+  const ids = (b: Codebook, text: string) => {
+    const t = tokenize(text);
+    return matchThemes(b, t, stems(t)).map((h) => h.theme);
+  };
+
+  it('matches plural forms but not derived words by default; ~ matches the Porter stem', () => {
+    const b = book({ phrases: ['sufficiency'] });
+    expect(ids(b, 'Sufficiency is a challenge.')).toEqual(['t']);
+    expect(ids(b, 'Plans are sufficiently detailed.')).toEqual([]);
+    expect(ids(book({ phrases: ['~assessment'] }), 'Risks are assessed well.')).toEqual(['t']);
+    expect(ids(book({ phrases: ['strategy meeting'] }), 'Strategy meetings are held.')).toEqual(['t']);
+  });
+
+  it('supports exact words, prefixes and gaps', () => {
+    expect(ids(book({ phrases: ['=missing'] }), 'Opportunities were missed.')).toEqual([]);
+    expect(ids(book({ phrases: ['exploit*'] }), 'Children who are exploited are protected.')).toEqual(['t']);
+    const gap = book({ phrases: ['referral * lado'] });
+    expect(ids(gap, 'Referrals to the LADO are timely.')).toEqual(['t']);
+    expect(ids(gap, 'Referrals are timely and the work of the LADO is strong.')).toEqual([]);
+  });
+
+  it('supports co-occurrence within a window and vetoes', () => {
+    const b = book({ cooccur: [{ all: [['supervision'], ['recorded']], within: 4 }] });
+    expect(ids(b, 'Supervision is well recorded.')).toEqual(['t']);
+    expect(ids(b, 'Supervision happens monthly and in most cases the outcomes of visits to children are recorded.')).toEqual([]);
+    const v = book({ phrases: ['recorded'], unless: ['supervision'] });
+    expect(ids(v, 'Decisions are recorded.')).toEqual(['t']);
+    expect(ids(v, 'Supervision is recorded.')).toEqual([]);
+  });
+});
