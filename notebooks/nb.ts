@@ -28,13 +28,18 @@ export function readJson<T = unknown>(outDir: string, name: string): T {
   return JSON.parse(readFileSync(outputFile(outDir, name), 'utf8')) as T;
 }
 
-/** Read a CSV file a run wrote (header row -> object keys); throws on a malformed file. */
-export function readCsv(outDir: string, name: string): Record<string, string>[] {
+/**
+ * Read a CSV file a run wrote (header row -> object keys); throws on a malformed file
+ * or when one of `columns` is not in its header.
+ */
+export function readCsv(outDir: string, name: string, columns: string[] = []): Record<string, string>[] {
   const parsed = Papa.parse<Record<string, string>>(readFileSync(outputFile(outDir, name), 'utf8'), {
     header: true,
     skipEmptyLines: true,
   });
   if (parsed.errors.length) throw new Error(`${name}: ${parsed.errors[0].message} (row ${parsed.errors[0].row})`);
+  const missing = columns.filter((c) => !parsed.meta.fields?.includes(c));
+  if (missing.length) throw new Error(`${name} has no column ${missing.join(', ')} (columns: ${parsed.meta.fields?.join(', ')})`);
   return parsed.data;
 }
 
@@ -98,12 +103,4 @@ export async function showTable(rows: Record<string, Cell>[], opts: TableOptions
   const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
   const text = [caption, columns.join('\t'), ...shown.map((r) => columns.map((c) => flat(cellText(r[c]))).join('\t'))].join('\n');
   await Deno.jupyter.display({ 'text/html': html, 'text/plain': text }, { raw: true });
-}
-
-/** Median of a list of numbers (NaN for an empty list). */
-export function median(xs: number[]): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }

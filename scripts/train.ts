@@ -31,5 +31,5 @@ writeFileSync(
 );
 process.stderr.write(
   `trained on ${examples.length} units from ${docs.size} documents; weight ${weight} ` +
-    `(LODO macro-F1 by weight: ${Object.entries(macroF1).map(([w, f]) => `${w}=${f.toFixed(3)}`).join(' ')}) -> ${out}\n`,
+    `(LODO macro-F1 by weight: ${Object.entries(macroF1).sort(([a], [b]) => Number(a) - Number(b)).map(([w, f]) => `${w}=${f.toFixed(3)}`).join(' ')}) -> ${out}\n`,
 );

@@ -79,7 +79,7 @@ program
     const r = result.report;
     if (!opts.quiet) {
       const s = result.stats;
-      const cached = s.cache.dir ? `, cache: ${s.cache.analysed} reused, ${s.cache.extract} re-tagged, ${s.cache.misses} read` : ', cache off';
+      const cached = s.cache.dir ? `, cache: ${s.cache.analysed} reused, ${s.cache.extract} re-tagged, ${s.cache.misses} read${s.cache.outputs ? ', outputs reused' : ''}` : ', cache off';
       process.stderr.write(`${r.documents} documents, ${r.sentences} sentences -> ${opts.out} (${r.skipped.length} skipped${cached}; ${(s.wallMs / 1000).toFixed(1)} s)\n`);
     }
     if (r.skipped.length > 0) {

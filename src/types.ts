@@ -43,8 +43,8 @@ export type DocumentType =
   | 'news'
   | 'other';
 
-/** Ofsted judgement grades. */
-export type Grade = 'outstanding' | 'good' | 'requires_improvement' | 'inadequate';
+/** Ofsted judgement grades ('adequate' is grade 3 of the four-point scale used until 2013). */
+export type Grade = 'outstanding' | 'good' | 'requires_improvement' | 'inadequate' | 'adequate';
 
 export interface Grades {
   overall?: Grade;

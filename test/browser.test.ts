@@ -14,7 +14,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CLI = join(process.cwd(), 'dist/src/cli.js');
-const HOSTILE = 'Supervision is not always recorded <script>window.__pwned=1</script> in case files.';
+// (no underscores: txt input is read as light markdown, where __x__ is emphasis)
+const HOSTILE = 'Supervision is not always recorded <script>window.pwned=1</script> in case files.';
 
 /** A short Ofsted-style letter written for this test, with a sentence that tries to inject a script. */
 const HOSTILE_DOC = `Ofsted letter: focused visit to Southampton children's services
@@ -60,7 +61,8 @@ describe.skipIf(!existsSync(CHROMIUM))('report.html in chromium', () => {
     execFileSync(process.execPath, [CLI, 'run', corpus, '--out', out, '--quiet', '--focus', 'Southampton']);
     sentences = readCsv(join(out, 'sentences.csv'));
     const spec = JSON.parse(readFileSync(join(out, 'charts/heatmap.vl.json'), 'utf8'));
-    themeName = new Map(spec.data.values.map((v: { theme: string; themeName: string }) => [v.theme, v.themeName]));
+    // full display names, as in the charts' descriptions (aria-label) and the report
+    themeName = new Map(spec.data.values.map((v: { theme: string; themeFull: string }) => [v.theme, v.themeFull]));
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -120,13 +122,13 @@ describe.skipIf(!existsSync(CHROMIUM))('report.html in chromium', () => {
   });
 
   it('shows a <script> in a sentence as text and never runs it', async () => {
-    const row = page.locator('#drill-list li', { hasText: 'window.__pwned' });
+    const row = page.locator('#drill-list li', { hasText: 'window.pwned=1' });
     await expect(row.count()).resolves.toBe(1);
     const cellText = await row.locator('.text').textContent();
     expect(cellText).toBe(HOSTILE);
     const cellHtml = await row.locator('.text').innerHTML();
     expect(cellHtml).toContain('&lt;script&gt;');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     // Only the report's own scripts exist: data block, three libraries, the report code.
     expect(await page.$$eval('script', (s) => s.length)).toBe(5);
   });

@@ -166,11 +166,12 @@ describe('notebooks executed headless on the Deno kernel', () => {
     const captioned = tables.map((t) => t.split(':')[0]).sort();
     expect(captioned).toEqual(councilsWithTheme);
     // Each listed sentence is one of the run's sentences on that theme.
-    const texts = new Set(sentences.map((r) => r.text.replace(/^'/, '').replace(/\s+/g, ' ').trim()));
+    // sentences.csv guards cells against formula injection with a leading ' (see safeCell).
+    const texts = new Set(sentences.map((r) => r.text.replace(/^'(?=[=+\-@\t\r])/, '').replace(/\s+/g, ' ').trim()));
     for (const t of tables) {
       const rows = t.split('\n').slice(2);
       expect(rows.length).toBeGreaterThan(0);
-      for (const row of rows) expect(texts.has(row.split('\t')[1])).toBe(true);
+      for (const row of rows) expect(texts.has(row.split('\t')[1]), row).toBe(true);
     }
   });
 
@@ -188,14 +189,20 @@ describe('notebooks executed headless on the Deno kernel', () => {
 
     expect(tableTexts(cell(nb, 'emerging')).length).toBe(1);
 
+    // The profile is the run's own chart, narrowed to one council of the corpus.
     const councils = new Set(docs.map((d) => d.council || 'Unknown'));
-    const profile = displays(cell(nb, 'profile'), VEGA_LITE_MIME)[0] as { title: { text: string }; data: { values: { rate: number; median_rate: number }[] } };
-    const council = profile.title.text.split(':')[0];
+    const runProfile = JSON.parse(readFileSync(join(runDir, 'charts', 'profile.vl.json'), 'utf8')) as { data: unknown };
+    const shown = displays(cell(nb, 'profile'), VEGA_LITE_MIME);
+    expect(shown.length).toBe(1);
+    const profile = shown[0] as { data: unknown; transform: { filter: { field: string; equal: string } }[] };
+    expect(profile.data).toEqual(runProfile.data);
+    const council = profile.transform[0].filter.equal;
+    expect(profile.transform[0].filter.field).toBe('council');
     expect(councils.has(council)).toBe(true);
-    for (const v of profile.data.values) {
-      expect(v.rate).toBeGreaterThanOrEqual(0);
-      expect(v.median_rate).toBeGreaterThanOrEqual(0);
-    }
+    const table = tableTexts(cell(nb, 'profile'))[0];
+    expect(table.startsWith(`${council} against the median council`)).toBe(true);
+    const bench = readCsv(join(runDir, 'benchmark.csv')).filter((r) => r.council === council && Number(r.theme_evaluative) > 0);
+    expect(table.split('\n').length - 2).toBe(Math.min(bench.length, 40));
   });
 });
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Aggregates } from '../aggregate/index.js';
 import { benchmark as computeBenchmark, type Benchmark } from '../aggregate/benchmark.js';
 import type { Codebook } from '../theme/codebook.js';
-import type { EmergingTerm } from '../theme/emerging.js';
+import { EMERGING_COLUMNS, emergingRows, type EmergingTerm } from '../theme/emerging.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { fixed, toCsv, type Cell } from './csv.js';
 
@@ -13,7 +13,6 @@ export const DOCUMENT_COLUMNS = ['doc', 'council', 'ons_code', 'region', 'date',
 export const COUNCIL_THEME_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'strengths', 'improvements', 'mixed', 'theme_evaluative', 'council_evaluative', 'improvement_share', 'net_balance', 'strength_rate', 'improvement_rate', 'theme_rate', 'documents', 'document_ids', 'is_focus', 'is_peer'] as const;
 export const BENCHMARK_COLUMNS = ['theme', 'theme_name', 'council', 'ons_code', 'theme_evaluative', 'improvement_share', 'rank', 'councils_ranked', 'median_all', 'diff_from_median', 'peers_in_corpus', 'peers_with_data', 'peer_median', 'diff_from_peer_median', 'is_focus', 'is_peer'] as const;
 export const DUPLICATE_COLUMNS = ['council', 'inspection', 'sentence_id', 'doc', 'duplicate_of', 'duplicate_of_doc', 'label', 'text'] as const;
-export const EMERGING_COLUMNS = ['council', 'term', 'score', 'sentences', 'examples'] as const;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
@@ -126,12 +125,8 @@ export function buildCsvs(agg: Aggregates, codebook: Codebook, bench: Benchmark,
     agg.duplicates.map((d) => [d.council, d.inspection, d.sentenceId, d.doc, d.duplicateOf, d.duplicateOfDoc, d.label, d.text] satisfies Cell[]),
   );
 
-  const emergingCsv = toCsv(
-    EMERGING_COLUMNS,
-    [...emerging]
-      .sort((a, b) => cmp(a.council, b.council) || b.score - a.score || cmp(a.term, b.term))
-      .map((e) => [e.council, e.term, fixed(e.score), e.sentences, [...e.examples].join(';')] satisfies Cell[]),
-  );
+  // Rows and columns as the themes stage defines them (emergingTerms returns them sorted).
+  const emergingCsv = toCsv(EMERGING_COLUMNS, emergingRows(emerging));
 
   return {
     'sentences.csv': sentences,

@@ -183,6 +183,7 @@ export async function readManifest(path: string, label = 'manifest.csv'): Promis
   let cursor = 0;
   Papa.parse<string[]>(text, {
     header: false,
+    delimiter: ',',
     skipEmptyLines: false,
     step: (res) => {
       let start = cursor;

@@ -141,14 +141,15 @@ function firstMention(s: string, gaz: Gazetteer): LocalAuthority | undefined {
 const DOC_TYPES: readonly DocumentType[] = [
   'full_inspection', 'focused_visit', 'jtai', 'monitoring_visit', 'ofsted_letter', 'council_report', 'news', 'other',
 ];
+/** Header fields of council committee papers (an Ofsted report has none of them). */
 const COUNCIL_SIGNALS =
-  /\b(?:decision[- ]maker|report to|report of|report from|recommendations?(?:\(s\))?|cabinet|scrutiny|committee|panel|wards? affected|key decision|executive summary|contact officer|portfolio holder|background papers)\b/gi;
+  /\b(?:decision[- ]maker|report to|report of|report from|wards? affected|key decision|contact officers?|portfolio holder|date of (?:decision|meeting)|responsible director|report author|cabinet member|background papers|forward plan|exempt appendices)\b/gi;
 
 /** Infer the document type from its opening text. */
 export function inferDocumentType(head: string): DocumentType {
   const opening = head.slice(0, 600);
   const signals = new Set((head.slice(0, 2500).match(COUNCIL_SIGNALS) ?? []).map((s) => s.toLowerCase())).size;
-  if (signals >= 3) return 'council_report';
+  if (signals >= 2) return 'council_report';
   if (/joint targeted area inspection/i.test(opening)) return 'jtai';
   if (/monitoring visit/i.test(opening)) return 'monitoring_visit';
   if (/focused visit/i.test(opening)) return 'focused_visit';
@@ -168,9 +169,11 @@ export function asDocumentType(v: string | undefined): DocumentType | undefined 
   return (DOC_TYPES as readonly string[]).includes(k) ? (k as DocumentType) : undefined;
 }
 
-const GRADE = /\b(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i;
+const GRADE = /\b(outstanding|good|requires? improvement(?: to be good)?|inadequate|adequate)\b/i;
 
 export function toGrade(s: string): Grade | undefined {
+  // A grade cell whose "Requires" sits on the line above: "improvement to be good".
+  if (/^\s*improvement\b/i.test(s)) return 'requires_improvement';
   const m = GRADE.exec(s);
   if (!m) return undefined;
   const g = m[1]!.toLowerCase();
@@ -191,10 +194,11 @@ const AREAS: [string, RegExp][] = [
 ];
 const OVERALL_ROW = /overall effectiveness|overall judgement/i;
 const OVERALL_SENTENCE = [
-  /^the overall judgement is (?:that )?(?:children.s services (?:are|is) |the local authority is )?(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i,
-  /^children.s services in .{2,80}? (?:are|is) (outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i,
+  /\bthe overall judgement is (?:that )?(?:children.s services (?:are |is )?|the local authority is )?(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i,
+  /^children.s services in .{2,80}? (?:are |is )?(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i,
   /^overall effectiveness\s*(?:\||:|is)?\s*(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i,
 ];
+const GRADE_LINE = /^grade [1-4]\s*\((outstanding|good|adequate|inadequate)\)$/i;
 const AREA_HEADING = /^(?:the )?(?:experiences and progress of .+|impact of leaders .+):\s*(outstanding|good|requires improvement(?: to be good)?|inadequate)\s*$/i;
 
 /** Judgement grades from the judgement table (first pages) and the graded section headings. */
@@ -228,6 +232,12 @@ export function extractGrades(blocks: TextBlock[]): Grades {
         }
       }
     }
+  }
+  // The 2013 framework: "Overall effectiveness of services for ..." then "Grade 3 (Adequate)".
+  const opening = blocks.slice(0, 400);
+  for (let k = 1; k < opening.length && !grades.overall; k++) {
+    const gm = GRADE_LINE.exec(opening[k]!.text);
+    if (gm && /overall effectiveness/i.test(opening[k - 1]!.text)) grades.overall = toGrade(gm[1]!);
   }
   for (const b of blocks) {
     if (b.kind !== 'heading') continue;

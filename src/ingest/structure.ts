@@ -19,6 +19,8 @@ const LOWER_START = /^[a-z]/;
 const HAS_LETTER = /\p{L}/u;
 const ALL_CAPS = /^[^a-z]*[A-Z]{2,}[^a-z]*$/;
 const FILLER = /^(?:none|n\/a|not applicable|yes|no|all|tbc|nil|not known)\.?$|^\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4}$/i;
+/** "Lead inspector: Jane Smith", "Inspection dates: ...": a label and its value, never a heading. */
+const LABEL_VALUE_LINE = /^[A-Z][A-Za-z’' ]{1,30}:\s+\S/;
 const OPEN_QUOTE = /^[‘“"']/;
 const CLOSE_QUOTE_END = /[’”"'][.!?]?[)\]]?$|[.!?][’”"']$/;
 
@@ -296,6 +298,7 @@ function pdfHeadingLevel(
 ): number | undefined {
   const w = words(text);
   if (w === 0 || !HAS_LETTER.test(text)) return undefined;
+  if (LABEL_VALUE_LINE.test(text) && l.size < 1.12) return undefined;
   if (l.size >= 1.12 && w <= 30) {
     const idx = headingSizes.indexOf(l.size);
     return (idx < 0 ? headingSizes.length : idx) + 1;
@@ -304,7 +307,7 @@ function pdfHeadingLevel(
     const sameStyle = (o: Line | undefined) => !!o && o.emph === l.emph && o.size === l.size && o.page === l.page && o.gap < 0.6;
     // Not the continuation of a bold paragraph, and not followed by its own lower-case continuation.
     if (sameStyle(prev) && !TERMINAL_END.test(prev!.text)) return undefined;
-    if (sameStyle(next) && LOWER_START.test(next!.text)) return undefined;
+    if (next && next.page === l.page && next.gap < 0.6 && LOWER_START.test(next.text)) return undefined;
     return headingSizes.length + 1;
   }
   return undefined;

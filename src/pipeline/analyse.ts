@@ -6,6 +6,7 @@
 import type { AnalysedDocument, SegmentedDocument, SourceFile } from '../types.js';
 import type { Codebook } from '../theme/codebook.js';
 import { DocumentError } from '../util/errors.js';
+import { restoreNatives } from '../util/natives.js';
 import { DocumentCache, type ExtractEntry } from './cache.js';
 import { applySentenceLimit, type LimitHit, type Limits } from './limits.js';
 
@@ -57,7 +58,16 @@ export function loadStages(): Promise<Stages> {
       import('../tag/index.js'),
       import('../theme/index.js'),
     ]);
-    return { ingest: ing.ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFinding: theme.themeFinding };
+    restoreNatives();
+    // pdfjs loads its worker bundle (and its polyfills) on first use: restore after every read.
+    const ingest: typeof ing.ingest = async (...args) => {
+      try {
+        return await ing.ingest(...args);
+      } finally {
+        restoreNatives();
+      }
+    };
+    return { ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFinding: theme.themeFinding };
   })();
   return stages;
 }

@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { AnalysedDocument, SegmentedDocument, SourceFile } from '../types.js';
@@ -121,6 +121,14 @@ export function analysedKey(extract: string, codebookHash: string, fp: Fingerpri
   return sha256(stableJson({ v: CACHE_VERSION, extract, codebook: codebookHash, code: fp.analyse }));
 }
 
+/**
+ * Key of a run's written outputs (CSVs, charts, HTML; not run_report.json): the analysed keys
+ * of the documents in order, the codebook, the code, and the options given to the writers.
+ */
+export function outputsKey(docKeys: string[], codebookHash: string, fp: Fingerprints, writerOptions: unknown): string {
+  return sha256(stableJson({ v: CACHE_VERSION, docs: docKeys, codebook: codebookHash, code: fp.analyse, writer: writerOptions ?? null }));
+}
+
 /** A cache folder; `null` dir = disabled (every get misses, put does nothing). */
 export class DocumentCache {
   /** Set when a write failed (the run goes on without caching). */
@@ -152,6 +160,42 @@ export class DocumentCache {
     try {
       await writeFileAtomic(this.path(layer, key), serialize(value));
     } catch (err) {
+      this.writeError = `cannot write the cache in ${this.dir}: ${(err as Error).message}`;
+    }
+  }
+
+  /** Copy the outputs stored under `key` into `dest`; returns the files (relative) or undefined on a miss. */
+  async restoreOutputs(key: string, dest: string): Promise<string[] | undefined> {
+    if (!this.dir) return undefined;
+    const dir = join(this.dir, `v${CACHE_VERSION}`, 'outputs', key);
+    let files: string[];
+    try {
+      files = JSON.parse(await readFile(join(dir, 'files.json'), 'utf8')) as string[];
+    } catch {
+      return undefined;
+    }
+    try {
+      await cp(join(dir, 'files'), dest, { recursive: true });
+    } catch {
+      return undefined;
+    }
+    return files;
+  }
+
+  /** Store the files written in `src` under `key` (folder written aside, then renamed into place). */
+  async saveOutputs(key: string, src: string, files: string[]): Promise<void> {
+    if (!this.dir || this.writeError) return;
+    const root = join(this.dir, `v${CACHE_VERSION}`, 'outputs');
+    const tmp = join(root, `.${key}.tmp-${process.pid}`);
+    try {
+      await rm(tmp, { recursive: true, force: true });
+      await mkdir(join(tmp, 'files'), { recursive: true });
+      for (const f of files) await cp(join(src, f), join(tmp, 'files', f), { recursive: true });
+      await writeFile(join(tmp, 'files.json'), JSON.stringify(files));
+      await rm(join(root, key), { recursive: true, force: true });
+      await rename(tmp, join(root, key));
+    } catch (err) {
+      await rm(tmp, { recursive: true, force: true }).catch(() => {});
       this.writeError = `cannot write the cache in ${this.dir}: ${(err as Error).message}`;
     }
   }

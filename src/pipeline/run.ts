@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../util/fs.js';
 import { PROJECT_CODEBOOK } from '../util/paths.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { analyseTask, analyseDocument as analyseOne, type AnalyseOutcome, type AnalyseTask, STAGES } from './analyse.js';
-import { analysedKey, codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, extractKey, sha256 } from './cache.js';
+import { analysedKey, codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, extractKey, outputsKey, sha256 } from './cache.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { stageOutput } from './output.js';
@@ -60,8 +60,8 @@ export interface RunStats {
   stageMs: Record<string, number>;
   /** Wall-clock milliseconds of the parallel per-document phase. */
   analyseWallMs: number;
-  /** Documents answered by each cache layer. */
-  cache: { dir: string | null; analysed: number; extract: number; misses: number };
+  /** Documents answered by each cache layer; `outputs`: the written files were copied from the cache. */
+  cache: { dir: string | null; analysed: number; extract: number; misses: number; outputs: boolean };
   /** Worker threads used (0 = in-process). */
   workers: number;
   documents: number;
@@ -120,6 +120,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   // Phase 1 (main thread): size check, hash, analysed-cache lookup. Reads bytes, never parses.
   const n = listing.files.length;
   const outcomes: (AnalyseOutcome | undefined)[] = new Array(n);
+  const keys: string[] = new Array(n).fill('');
   const pending: { i: number; task: AnalyseTask }[] = [];
   progress.start('analysing', n);
   await time('hash', async () => {
@@ -146,6 +147,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
       const sha = sha256(bytes);
       const ek = extractKey(src, sha, limits, fp);
       const task: AnalyseTask = { src, limits, cacheDir, extractKey: ek, analysedKey: analysedKey(ek, codebook.hash, fp), sha256: sha };
+      keys[i] = task.analysedKey;
       const hit = await cache.getAnalysed(task.analysedKey);
       if (hit) {
         outcomes[i] = { ...base, doc: hit.doc, limitsHit: hit.limitsHit, cache: 'analysed' };
@@ -205,7 +207,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   const warnings: RunReport['warnings'] = listing.manifestWarnings.map((message) => ({ file: 'manifest.csv', message }));
   const limitsHit: RunReport['limitsHit'] = [];
   const dropped: DroppedCounts = {};
-  const cacheStats = { dir: cacheDir, analysed: 0, extract: 0, misses: 0 };
+  const cacheStats = { dir: cacheDir, analysed: 0, extract: 0, misses: 0, outputs: false };
+  const docKeys: string[] = [];
   for (const s of STAGES) stageMs[s] = 0;
   let cacheWarning: string | undefined;
   for (let i = 0; i < n; i++) {
@@ -218,6 +221,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
     limitsHit.push(...o.limitsHit);
     if (o.doc) {
       documents.push(o.doc);
+      docKeys.push(keys[i]);
       for (const w of o.doc.warnings) warnings.push({ file: o.file, message: w });
       for (const [k, v] of Object.entries(o.doc.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
     } else {
@@ -259,8 +263,19 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
     const out = staged.tmp;
     try {
       // Writers take the output folder: they write into the temporary sibling, swapped in below.
-      const { writeOutputs } = await import('../export/outputs.js');
-      written.push(...(await time('export', () => writeOutputs(aggregates, codebook, out, { focus: opts.focus, peers }))));
+      const writerOptions = { focus: opts.focus, peers };
+      // Third cache layer: the same documents, codebook, code and writer options give the same files.
+      const okey = cacheDir ? outputsKey(docKeys, codebook.hash, fp, writerOptions) : '';
+      const restored = okey ? await time('export', () => cache.restoreOutputs(okey, out)) : undefined;
+      if (restored) {
+        written.push(...restored);
+        cacheStats.outputs = true;
+      } else {
+        const { writeOutputs } = await import('../export/outputs.js');
+        const files = await time('export', () => writeOutputs(aggregates, codebook, out, writerOptions));
+        written.push(...files);
+        if (okey) await cache.saveOutputs(okey, out, files);
+      }
       await writeFileAtomic(join(out, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
       written.push('run_report.json');
       await staged.commit();

@@ -13,10 +13,22 @@ export function compileSpec(spec: TopLevelSpec): vega.Spec {
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compileSpec(spec)), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    return stableIds(await view.toSVG());
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * Vega numbers gradient and clip-path ids with process-wide counters, so the same chart rendered
+ * twice in one process differs. Renumber them per document, in order of first appearance.
+ */
+export function stableIds(svg: string): string {
+  const map = new Map<string, string>();
+  return svg.replace(/\b(gradient_|clip|pattern_)(\d+)\b/g, (m, prefix: string) => {
+    if (!map.has(m)) map.set(m, `${prefix}${[...map.keys()].filter((k) => k.startsWith(prefix)).length}`);
+    return map.get(m)!;
+  });
 }
 
 /** Font files for PNG text (Debian fonts-dejavu-core); loaded explicitly so output does not depend on the system's font list. */

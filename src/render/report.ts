@@ -107,8 +107,8 @@ footer { border-top: 1px solid #ddd; border-bottom: none; font-size: 13px; }
 h1 { font-size: 22px; margin: 4px 0; } h2 { font-size: 18px; margin: 8px 0; }
 .layout { display: grid; grid-template-columns: minmax(0, 1fr) minmax(320px, 36%); gap: 16px; padding: 12px 20px; }
 @media (max-width: 1100px) { .layout { grid-template-columns: 1fr; } }
-.chart { overflow: auto; border: 1px solid #e4e4e4; padding: 8px; margin-bottom: 16px; }
-#drilldown { position: sticky; top: 0; max-height: 100vh; overflow: auto; border: 1px solid #ccc; padding: 10px; background: #fcfcfc; }
+.chart { position: relative; overflow: auto; border: 1px solid #e4e4e4; padding: 8px; margin-bottom: 16px; }
+#drilldown { position: sticky; top: 0; z-index: 2; max-height: 100vh; overflow: auto; border: 1px solid #ccc; padding: 10px; background: #fcfcfc; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { border-bottom: 1px solid #e2e2e2; padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f0f0f0; }
@@ -217,7 +217,7 @@ export function reportHtml(data: ReportData): string {
   const nonce = createHash('sha256').update(json).update(CLIENT_JS).digest('base64').slice(0, 24);
   const csp = `default-src 'none'; script-src 'nonce-${nonce}' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'`;
   const chartBlocks = data.charts
-    .map((c) => `<section class="chart-block"><h2>${escapeHtml(c.title)}</h2><p class="muted">Files: <a href="charts/${escapeHtml(c.name)}.vl.json">${escapeHtml(c.name)}.vl.json</a> (open in the Vega editor), <a href="charts/${escapeHtml(c.name)}.svg">SVG</a>, <a href="charts/${escapeHtml(c.name)}.png">PNG</a></p><div class="chart" id="chart-${escapeHtml(c.name)}" data-drill="${escapeHtml(c.drill)}"></div></section>`)
+    .map((c) => `<section class="chart-block"><h2>${escapeHtml(c.title)}</h2><p class="muted">Files: <a href="charts/${escapeHtml(c.name)}.vl.json">${escapeHtml(c.name)}.vl.json</a> (open in the Vega editor), <a href="charts/${escapeHtml(c.name)}.svg">SVG</a>, <a href="charts/${escapeHtml(c.name)}.png">PNG</a></p><div class="chart"><div id="chart-${escapeHtml(c.name)}" data-drill="${escapeHtml(c.drill)}"></div></div></section>`)
     .join('\n');
   return `<!DOCTYPE html>
 <html lang="en">

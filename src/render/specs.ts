@@ -31,7 +31,7 @@ const pct = (x: number | null) => (x === null ? 'no findings' : `${Math.round(x 
 const baseConfig = {
   font: FONT,
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 220 },
+  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 },
   legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360 },
   header: { labelFontSize: 12, labelFontWeight: 'bold' as const },
   title: { fontSize: 15, subtitleFontSize: 12, anchor: 'start' as const, subtitleColor: '#444444' },
@@ -41,7 +41,10 @@ const baseConfig = {
 const lit = (s: string) => JSON.stringify(s);
 
 interface Ctx {
+  /** Theme id -> axis label. */
   themeName: Map<string, string>;
+  /** Theme id -> full display name (tooltips, descriptions). */
+  themeFull: Map<string, string>;
   themeNames: string[];
   councils: string[];
   /** Focus first, then the others alphabetically. */
@@ -49,11 +52,24 @@ interface Ctx {
   focus: string | null;
 }
 
+/**
+ * Axis labels for themes: the display name without a trailing parenthetical
+ * ('Front door (contacts and referrals)' -> 'Front door'), unless two themes would then share a
+ * label. Tooltips and the report keep the full name.
+ */
+export function themeLabels(codebook: Codebook): Map<string, string> {
+  const short = codebook.themes.map((t) => [t.id, t.name.replace(/\s*\([^()]*\)\s*$/, '') || t.name] as const);
+  const counts = new Map<string, number>();
+  for (const [, l] of short) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return new Map(short.map(([id, l], i) => [id, counts.get(l)! > 1 ? codebook.themes[i].name : l]));
+}
+
 function context(agg: Aggregates, codebook: Codebook, bench: Benchmark): Ctx {
-  const themeName = new Map(codebook.themes.map((t) => [t.id, t.name]));
+  const themeName = themeLabels(codebook);
   const focus = bench.focus;
   return {
     themeName,
+    themeFull: new Map(codebook.themes.map((t) => [t.id, t.name])),
     themeNames: agg.themes.map((t) => themeName.get(t) ?? t),
     councils: agg.councils,
     councilsFocusFirst: focus ? [focus, ...agg.councils.filter((c) => c !== focus)] : agg.councils,
@@ -68,11 +84,12 @@ const focusWeight = (focus: string | null) => (focus ? { condition: { test: `dat
 export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef {
   const ctx = context(agg, codebook, bench);
   const values = agg.councilThemes.map((r) => {
-    const theme = ctx.themeName.get(r.theme) ?? r.theme;
+    const theme = ctx.themeFull.get(r.theme) ?? r.theme;
     return {
       council: r.council,
       theme: r.theme,
-      themeName: theme,
+      themeName: ctx.themeName.get(r.theme) ?? r.theme,
+      themeFull: theme,
       share: r.improvementShare,
       n: r.themeEvaluative,
       strengths: r.strengths,
@@ -104,7 +121,7 @@ export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
         sort: ctx.councils,
         axis: { title: 'Council', orient: 'top', labelAngle: -50, labelAlign: 'left', labelExpr: focusLabel(ctx.focus), labelFontWeight: focusWeight(ctx.focus) },
       },
-      y: { field: 'themeName', type: 'nominal', sort: ctx.themeNames, axis: { title: 'Theme' } },
+      y: { field: 'themeName', type: 'nominal', sort: ctx.themeNames, axis: { title: null } },
     },
     layer: [
       { transform: [{ filter: 'datum.n === 0' }], mark: { type: 'rect', color: '#f0f0f0', stroke: 'white', strokeWidth: 1 }, encoding: { description: { field: 'desc' } } },
@@ -118,7 +135,7 @@ export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
           description: { field: 'desc' },
           tooltip: [
             { field: 'council', title: 'Council' },
-            { field: 'themeName', title: 'Theme' },
+            { field: 'themeFull', title: 'Theme' },
             { field: 'share', title: 'Improvement share', format: '.0%' },
             { field: 'n', title: 'Findings' },
             { field: 'strengths', title: 'Strengths' },
@@ -148,14 +165,15 @@ export function balanceSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
     { key: 'mixed', name: 'Mixed', colour: MIXED_COLOUR, sign: 1, order: 2 },
   ];
   const values = agg.councilThemes.flatMap((r) => {
-    const theme = ctx.themeName.get(r.theme) ?? r.theme;
+    const theme = ctx.themeFull.get(r.theme) ?? r.theme;
     const count = { strength: r.strengths, improvement: r.improvements, mixed: r.mixed } as Record<string, number>;
     return labels
       .filter((l) => count[l.key] > 0)
       .map((l) => ({
         council: r.council,
         theme: r.theme,
-        themeName: theme,
+        themeName: ctx.themeName.get(r.theme) ?? r.theme,
+        themeFull: theme,
         label: l.key,
         labelName: l.name,
         order: l.order,
@@ -195,7 +213,7 @@ export function balanceSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
             description: { field: 'desc' },
             tooltip: [
               { field: 'council', title: 'Council' },
-              { field: 'themeName', title: 'Theme' },
+              { field: 'themeFull', title: 'Theme' },
               { field: 'labelName', title: 'Finding' },
               { field: 'count', title: 'Count' },
               { field: 'rate', title: 'Per evaluative sentence', format: '.1%' },
@@ -216,10 +234,11 @@ export function prevalenceSpec(agg: Aggregates, codebook: Codebook, bench: Bench
     const rows = agg.councilThemes.filter((r) => r.theme === theme);
     const withImprovement = rows.filter((r) => r.improvements + r.mixed > 0);
     const focusHas = ctx.focus ? withImprovement.some((r) => r.council === ctx.focus) : false;
-    const name = ctx.themeName.get(theme) ?? theme;
+    const name = ctx.themeFull.get(theme) ?? theme;
     return {
       theme,
-      themeName: name,
+      themeName: ctx.themeName.get(theme) ?? theme,
+      themeFull: name,
       councils: withImprovement.length,
       share: agg.councils.length ? withImprovement.length / agg.councils.length : 0,
       focusHas: ctx.focus ? (focusHas ? `${ctx.focus} has one` : `${ctx.focus} has none`) : 'Councils',
@@ -241,7 +260,7 @@ export function prevalenceSpec(agg: Aggregates, codebook: Codebook, bench: Bench
     width: 420,
     height: { step: 18 },
     encoding: {
-      y: { field: 'themeName', type: 'nominal', sort: order, axis: { title: 'Theme' } },
+      y: { field: 'themeName', type: 'nominal', sort: order, axis: { title: null } },
       x: { field: 'councils', type: 'quantitative', title: 'Councils with an area for improvement', scale: { domain: [0, Math.max(1, agg.councils.length)] }, axis: { tickMinStep: 1 } },
     },
     layer: [
@@ -251,7 +270,7 @@ export function prevalenceSpec(agg: Aggregates, codebook: Codebook, bench: Bench
           color: { field: 'focusHas', type: 'nominal', title: ctx.focus ? 'Focus council' : null, scale: { domain, range: ctx.focus ? [IMPROVEMENT_COLOUR, NEUTRAL_GREY] : [IMPROVEMENT_COLOUR] }, legend: ctx.focus ? { orient: 'bottom' } : null },
           description: { field: 'desc' },
           tooltip: [
-            { field: 'themeName', title: 'Theme' },
+            { field: 'themeFull', title: 'Theme' },
             { field: 'councils', title: 'Councils' },
             { field: 'share', title: 'Share of councils', format: '.0%' },
           ],
@@ -272,11 +291,12 @@ export function profileSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
   const byKey = new Map(bench.rows.map((r) => [`${r.council}\u0000${r.theme}`, r]));
   const values = agg.councilThemes.map((r) => {
     const b = byKey.get(`${r.council}\u0000${r.theme}`)!;
-    const theme = ctx.themeName.get(r.theme) ?? r.theme;
+    const theme = ctx.themeFull.get(r.theme) ?? r.theme;
     return {
       council: r.council,
       theme: r.theme,
-      themeName: theme,
+      themeName: ctx.themeName.get(r.theme) ?? r.theme,
+      themeFull: theme,
       share: r.improvementShare,
       n: r.themeEvaluative,
       median: b.medianAll,
@@ -326,7 +346,7 @@ export function profileSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
             description: { field: 'desc' },
             tooltip: [
               { field: 'council', title: 'Council' },
-              { field: 'themeName', title: 'Theme' },
+              { field: 'themeFull', title: 'Theme' },
               { field: 'share', title: 'Improvement share', format: '.0%' },
               { field: 'n', title: 'Findings' },
               { field: 'median', title: 'Median of all councils', format: '.0%' },

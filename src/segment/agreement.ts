@@ -8,8 +8,11 @@
  * extractions interleave differently, the same multiset of tokens ('reordered'). Every other
  * unit is a miss, classified to explain it:
  *  - 'split':     the pipeline cut the unit into several consecutive sentences;
- *  - 'fragment':  the unit is a proper part of one pipeline sentence (e.g. the eval cut a
- *                 sentence at a page break, or merged two units the pipeline keeps whole);
+ *  - 'within_one': the unit is a proper part of exactly one pipeline sentence and that sentence
+ *                 holds no other whole unit: the eval cut a sentence at a page break that the
+ *                 pipeline mends. It maps to exactly one sentence but is not token-identical;
+ *  - 'merged':    the unit is part of one pipeline sentence that also holds another whole unit
+ *                 (the pipeline failed to split);
  *  - 'furniture_mixed': the unit is page furniture glued to text (a running footer the
  *                 pipeline drops, followed by the rest of a sentence);
  *  - 'dropped':   no pipeline sentence holds the unit's tokens (page furniture the pipeline
@@ -27,7 +30,7 @@ export interface AgreementSentence {
   text: string;
 }
 
-export type MatchKind = 'exact' | 'reordered' | 'split' | 'fragment' | 'furniture_mixed' | 'dropped' | 'no_document';
+export type MatchKind = 'exact' | 'reordered' | 'within_one' | 'split' | 'merged' | 'furniture_mixed' | 'dropped' | 'no_document';
 
 export interface UnitMatch {
   doc: string;
@@ -40,6 +43,11 @@ export interface UnitMatch {
 
 export interface AgreementResult {
   units: number;
+  /** Units token-identical to one pipeline sentence (exact or reordered). */
+  identical: number;
+  /** identical / units */
+  identicalRate: number;
+  /** Units that map to exactly one pipeline sentence: identical + within_one. */
   matched: number;
   /** matched / units */
   rate: number;
@@ -65,7 +73,21 @@ export function segmentationAgreement(
   units: readonly AgreementUnit[],
   sentencesByDoc: ReadonlyMap<string, readonly AgreementSentence[]>,
 ): AgreementResult {
-  const byKind: Record<MatchKind, number> = { exact: 0, reordered: 0, split: 0, fragment: 0, furniture_mixed: 0, dropped: 0, no_document: 0 };
+  const byKind: Record<MatchKind, number> = {
+    exact: 0,
+    reordered: 0,
+    within_one: 0,
+    split: 0,
+    merged: 0,
+    furniture_mixed: 0,
+    dropped: 0,
+    no_document: 0,
+  };
+  const unitToks = new Map<string, string[][]>();
+  for (const u of units) {
+    if (!unitToks.has(u.doc)) unitToks.set(u.doc, []);
+    unitToks.get(u.doc)!.push(compareTokens(u.text));
+  }
   const byDoc: Record<string, { units: number; matched: number }> = {};
   const misses: UnitMatch[] = [];
   const prepared = new Map<string, { toks: string[][]; exact: Map<string, number>; bag: Map<string, number> }>();
@@ -80,6 +102,7 @@ export function segmentationAgreement(
     prepared.set(doc, { toks, exact, bag });
   }
   let matched = 0;
+  let identical = 0;
   for (const u of units) {
     byDoc[u.doc] ??= { units: 0, matched: 0 };
     byDoc[u.doc]!.units++;
@@ -89,20 +112,38 @@ export function segmentationAgreement(
     if (!p) m = { doc: u.doc, i: u.i, text: u.text, kind: 'no_document' };
     else if (p.exact.has(key(ut))) m = { doc: u.doc, i: u.i, text: u.text, kind: 'exact', sentence: p.exact.get(key(ut)) };
     else if (p.bag.has(bagKey(ut))) m = { doc: u.doc, i: u.i, text: u.text, kind: 'reordered', sentence: p.bag.get(bagKey(ut)) };
-    else m = classifyMiss(u, ut, p.toks);
+    else m = classifyMiss(u, ut, p.toks, unitToks.get(u.doc) ?? []);
     byKind[m.kind]++;
-    if (m.kind === 'exact' || m.kind === 'reordered') {
+    if (m.kind === 'exact' || m.kind === 'reordered') identical++;
+    if (m.kind === 'exact' || m.kind === 'reordered' || m.kind === 'within_one') {
       matched++;
       byDoc[u.doc]!.matched++;
-    } else misses.push(m);
+    }
+    if (m.kind !== 'exact' && m.kind !== 'reordered') misses.push(m);
   }
-  return { units: units.length, matched, rate: units.length ? matched / units.length : 1, byKind, byDoc, misses };
+  return {
+    units: units.length,
+    identical,
+    identicalRate: units.length ? identical / units.length : 1,
+    matched,
+    rate: units.length ? matched / units.length : 1,
+    byKind,
+    byDoc,
+    misses,
+  };
 }
 
-function classifyMiss(u: AgreementUnit, ut: string[], toks: string[][]): UnitMatch {
+function classifyMiss(u: AgreementUnit, ut: string[], toks: string[][], docUnits: string[][]): UnitMatch {
   const base = { doc: u.doc, i: u.i, text: u.text };
-  for (let k = 0; k < toks.length; k++) {
-    if (indexOfSub(toks[k]!, ut) >= 0) return { ...base, kind: 'fragment', sentence: k };
+  const holders: number[] = [];
+  for (let k = 0; k < toks.length; k++) if (ut.length > 0 && indexOfSub(toks[k]!, ut) >= 0) holders.push(k);
+  if (holders.length > 0) {
+    // Within one sentence, unless every holder also holds another whole unit (a missed split).
+    for (const k of holders) {
+      const others = docUnits.filter((o) => o !== ut && o.length > 0 && key(o) !== key(ut) && indexOfSub(toks[k]!, o) >= 0);
+      if (others.length === 0) return { ...base, kind: 'within_one', sentence: k };
+    }
+    return { ...base, kind: 'merged', sentence: holders[0] };
   }
   // Split: the unit starts with a whole sentence and continues with the next ones.
   for (let k = 0; k < toks.length; k++) {

@@ -60,6 +60,7 @@ export async function measureEvalAgreement(evalDir: string): Promise<EvalAgreeme
 export function formatAgreement(r: EvalAgreement): string {
   const lines = [
     `segmentation agreement: ${r.matched}/${r.units} units map to exactly one pipeline sentence = ${(100 * r.rate).toFixed(2)}%`,
+    `  of which token-identical to one sentence: ${r.identical}/${r.units} = ${(100 * r.identicalRate).toFixed(2)}%`,
     `by kind: ${Object.entries(r.byKind)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${k} ${n}`)
@@ -67,7 +68,7 @@ export function formatAgreement(r: EvalAgreement): string {
   ];
   for (const [doc, d] of Object.entries(r.byDoc)) lines.push(`  ${doc}: ${d.matched}/${d.units}`);
   if (r.missingSources.length) lines.push(`missing sources: ${r.missingSources.join(', ')}`);
-  lines.push('misses:');
+  lines.push('units not token-identical (within_one counts as mapped; the rest are misses):');
   for (const m of r.misses) lines.push(`  [${m.kind}] ${m.doc.slice(0, 28)} #${m.i}: ${m.text.slice(0, 110)}`);
   return lines.join('\n');
 }

@@ -105,7 +105,8 @@ export function decide(s: Sentence, a: RuleAnalysis, ctx: TagContext, model: Tag
   const ruleCode = argmax(scores);
   features.push(`rule_${ruleCode}`);
   if (WORD_FEATURES) for (const st of s.stems) if (st.length > 2 && !STOP.has(st)) features.push(`w:${st}`);
-  if (model) {
+  // A combiner whose weight was set to 0 by cross-validation is not consulted.
+  if (model && model.weight > 0) {
     const lp = model.logProbs(features);
     for (const c of LABEL_CODES) scores[c] += model.weight * lp[c];
     const best = argmax(lp);

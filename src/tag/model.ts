@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import natural from '../nlp/natural.js';
 import type { LabelCode } from '../types.js';
 import { LABEL_CODES } from '../types.js';
@@ -22,7 +23,15 @@ export const MODEL_FORMAT_VERSION = 1;
 export const FEATURE_SET = 'rules+stems/1';
 /** How much the model's log-probabilities count against the rule scores. */
 export const DEFAULT_MODEL_WEIGHT = 0.25;
-export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../../models/tagger.json', import.meta.url));
+/** models/tagger.json in the package root (found from this module, whether run from src/ or dist/src/). */
+export const DEFAULT_MODEL_PATH = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'models', 'tagger.json');
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return from;
+  }
+}
 
 export interface TrainingExample {
   features: string[];
@@ -49,17 +58,57 @@ export interface ModelFile {
 
 type Bayes = InstanceType<typeof natural.BayesClassifier>;
 
+interface BayesInternals {
+  features: Record<string, number>;
+  classifier: { classFeatures: Record<string, Record<string, number>>; classTotals: Record<string, number>; totalExamples: number; smoothing: number };
+}
+
+/**
+ * natural's Bayes classifier, scored through precomputed tables: the same arithmetic as
+ * BayesClassifier.getClassifications (log P(c) + sum of log P(f|c) over the features present,
+ * unseen features ignored), without building a dense vector over the whole vocabulary.
+ */
 class BayesTagModel implements TagModel {
+  private readonly index = new Map<string, number>();
+  private readonly logLik: Record<LabelCode, Float64Array>;
+  private readonly logPrior: Record<LabelCode, number>;
+  private readonly labels: LabelCode[];
+
   constructor(
     readonly id: string,
     readonly weight: number,
     private readonly bayes: Bayes,
-  ) {}
+  ) {
+    const b = bayes as unknown as BayesInternals;
+    Object.keys(b.features).forEach((f, i) => this.index.set(f, i));
+    const c = b.classifier;
+    this.labels = LABEL_CODES.filter((l) => c.classTotals[l] !== undefined);
+    this.logLik = {} as Record<LabelCode, Float64Array>;
+    this.logPrior = {} as Record<LabelCode, number>;
+    for (const l of this.labels) {
+      const arr = new Float64Array(this.index.size);
+      for (let i = 0; i < arr.length; i++) arr[i] = Math.log((c.classFeatures[l][i] || c.smoothing) / c.classTotals[l]);
+      this.logLik[l] = arr;
+      this.logPrior[l] = Math.log(c.classTotals[l] / c.totalExamples);
+    }
+  }
 
   logProbs(features: string[]): Record<LabelCode, number> {
     const out = { S: -50, I: -50, M: -50, N: -50 } as Record<LabelCode, number>;
-    const cls = this.bayes.getClassifications(dedupe(features));
-    for (const c of cls) out[c.label as LabelCode] = Math.log(Math.max(c.value, 1e-300));
+    const idx: number[] = [];
+    const seen = new Set<string>();
+    for (const f of features) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      const i = this.index.get(f);
+      if (i !== undefined) idx.push(i);
+    }
+    for (const l of this.labels) {
+      const ll = this.logLik[l];
+      let s = this.logPrior[l];
+      for (const i of idx) s += ll[i];
+      out[l] = s;
+    }
     const mx = Math.max(...LABEL_CODES.map((c) => out[c]));
     let z = 0;
     for (const c of LABEL_CODES) z += Math.exp(out[c] - mx);
@@ -96,6 +145,12 @@ export function trainModel(examples: TrainingExample[], id = 'tagger', weight = 
   return new BayesTagModel(id, weight, bayes);
 }
 
+/** The training documents are not needed to classify: keep only counts and the feature index. */
+function stripDocs(c: Record<string, unknown>): Record<string, unknown> {
+  const { docs: _docs, _events: _e, _eventsCount: _c, lastAdded: _l, ...rest } = c;
+  return { ...rest, docs: [], lastAdded: 0 };
+}
+
 export function serializeModel(model: TagModel, training: ModelFile['training']): string {
   if (!(model instanceof BayesTagModel)) throw new Error('only Bayes tag models can be saved');
   const file: ModelFile = {
@@ -105,7 +160,7 @@ export function serializeModel(model: TagModel, training: ModelFile['training'])
     featureSet: FEATURE_SET,
     training,
     weight: model.weight,
-    classifier: JSON.parse(JSON.stringify(model.toJSON())),
+    classifier: stripDocs(JSON.parse(JSON.stringify(model.toJSON())) as Record<string, unknown>),
   };
   return JSON.stringify(file, null, 1) + '\n';
 }

@@ -53,12 +53,19 @@ const CONDITIONAL_SET = new Set(['if', 'when', 'where', 'whether', 'unless', 'wh
 /** Frequency adverbs directly before a negative cue intensify it ("consistently missed"). */
 const INTENSIFIERS = new Set(['consistently', 'routinely', 'regularly', 'often', 'frequently', 'repeatedly', 'persistently', 'highly', 'very', 'particularly', 'especially', 'significantly', 'considerably']);
 
+const AUX_RE = /^(?:is|are|was|were|do|does|did|has|have|had|will|would|could|can|may|be|been) (?=not )/;
+const AUXILIARIES = ['is', 'are', 'was', 'were', 'do', 'does', 'did', 'has', 'have', 'had', 'will', 'would', 'could', 'can', 'may', 'be', 'been'];
+
 function buildEntries(): Entry[] {
   const out: Entry[] = [];
   const add = (phrase: string, type: EntryType, kind: string, weight: number) =>
-    out.push({ phrase, toks: phrase.split(' '), type, kind, weight, flipper: FLIPPER_SET.has(phrase) });
+    out.push({ phrase, toks: phrase.split(' '), type, kind, weight, flipper: FLIPPER_SET.has(phrase.replace(AUX_RE, '')) });
   for (const c of STRENGTH_CUES) add(c.phrase, 'S', c.kind ?? 'cue', c.weight);
-  for (const c of IMPROVEMENT_CUES) add(c.phrase, 'I', c.kind ?? 'cue', c.weight);
+  for (const c of IMPROVEMENT_CUES) {
+    add(c.phrase, 'I', c.kind ?? 'cue', c.weight);
+    // "are not always", "has not yet": the auxiliary belongs to the cue, not to a bare negator.
+    if (c.phrase.startsWith('not ')) for (const aux of AUXILIARIES) add(`${aux} ${c.phrase}`, 'I', c.kind ?? 'cue', c.weight);
+  }
   for (const c of COMPARATIVE_CUES) add(c.phrase, 'I', c.kind ?? 'comparative', c.weight);
   for (const p of NEGATORS) add(p, 'neg', 'negation', 1.5);
   for (const p of HEDGE_MINORITY) add(p, 'hedgeMin', 'hedge', 0);
@@ -91,6 +98,14 @@ const byPriority = (a: Entry, b: Entry) =>
   b.toks.length - a.toks.length || TYPE_RANK[a.type] - TYPE_RANK[b.type] || b.weight - a.weight;
 for (const list of EXACT.values()) list.sort(byPriority);
 for (const p of PREFIX) p.entries.sort(byPriority);
+/** Prefix entries indexed by their first three letters (every prefix pattern has at least three). */
+const PREFIX_BY_HEAD = new Map<string, { prefix: string; entries: Entry[] }[]>();
+for (const p of PREFIX) {
+  if (p.prefix.length < 3) throw new Error(`lexicon prefix pattern too short: ${p.prefix}*`);
+  const head = p.prefix.slice(0, 3);
+  if (!PREFIX_BY_HEAD.has(head)) PREFIX_BY_HEAD.set(head, []);
+  PREFIX_BY_HEAD.get(head)!.push(p);
+}
 
 const tokMatches = (pattern: string, tok: string) =>
   pattern.endsWith('*') ? tok.startsWith(pattern.slice(0, -1)) : pattern === tok;
@@ -101,6 +116,8 @@ function matchAt(tokens: string[], pos: number, e: Entry): boolean {
   return true;
 }
 
+const NO_PREFIX: { prefix: string; entries: Entry[] }[] = [];
+
 /** Longest-match, left-to-right scan of the lexicon over tokens. */
 export function matchCues(tokens: string[]): Match[] {
   const out: Match[] = [];
@@ -110,7 +127,7 @@ export function matchCues(tokens: string[]): Match[] {
     let best: Entry | undefined;
     const exact = EXACT.get(tok);
     if (exact) for (const e of exact) if (matchAt(tokens, pos, e)) { best = e; break; }
-    for (const p of PREFIX) {
+    for (const p of PREFIX_BY_HEAD.get(tok.slice(0, 3)) ?? NO_PREFIX) {
       if (!tok.startsWith(p.prefix)) continue;
       for (const e of p.entries) {
         if (best && byPriority(e, best) >= 0) break;
@@ -372,6 +389,12 @@ export function scoreTokens(tokens: string[]): { S: number; I: number; N: number
     }
   }
   if (majority && S > 0) { evidence.push(ev('hedge', 'most/majority', 'S', 0)); features.push('hedge_majority'); }
+  else if (majority && I === 0 && tokens.length >= 5) {
+    // "Most children are offered ...": a majority doing what they should is a strength.
+    S += 2;
+    evidence.push(ev('hedge', 'most/majority', 'S', 2));
+    features.push('hedge_majority_bare');
+  }
   if (some) {
     features.push('hedge_some');
     if (S > 0 && I === 0) evidence.push(ev('hedge', 'some', 'S', 0));
@@ -419,8 +442,10 @@ export function analyse(text: string): RuleAnalysis {
   let strongS = 0;
   let strongI = 0;
   let clearS = 0;
+  let clearI = 0;
   for (const c of clauses) {
     clearS = Math.max(clearS, clearWeight(c, 'S'));
+    clearI = Math.max(clearI, clearWeight(c, 'I'));
     const disc = c.concessive ? 0.6 : 1;
     S += c.S * disc;
     I += c.I * disc;
@@ -468,7 +493,7 @@ export function analyse(text: string): RuleAnalysis {
   if (/\d{4}/.test(text) && S + I < 2) features.push('year_no_cue');
   // Negative cues are the more specific signal in this register: they win ties.
   // Planning / context language only outweighs weak cues: a clear judgement stands.
-  if (!boilerplate && N > 0 && clearS >= 2) N = Math.min(N, 0.5);
+  if (!boilerplate && N > 0 && (clearS >= 2 || clearI >= 2)) N = Math.min(N, 0.5);
   return { clauses, scores: { S, I: I * I_BIAS, M, N: N + N_BASE }, evidence, features, grade, boilerplate };
 }
 

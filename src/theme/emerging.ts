@@ -1,8 +1,8 @@
 import natural from '../nlp/natural.js';
-import { stems as stemTokens } from '../nlp/tokens.js';
+import { stems as stemTokens, tokenize } from '../nlp/tokens.js';
 import type { AnalysedDocument } from '../types.js';
 import type { Codebook } from './codebook.js';
-import { compileCodebook, findMatches, type CompiledCodebook } from './matcher.js';
+import { compileCodebook, findMatches, type CompiledCodebook, type Match } from './matcher.js';
 
 /** A distinctive word or phrase that no codebook theme covers. */
 export interface EmergingTerm {
@@ -44,18 +44,32 @@ interface Occ {
   sentenceIds: string[];
 }
 
-/** Candidate unigrams and 2-3-grams of a sentence: no stopwords at the edges, content words only. */
-function candidates(tokens: string[], ignore: Set<string>): string[] {
+/**
+ * Candidate unigrams and 2-3-grams of a sentence. Words must be alphabetic, 3+ letters, not
+ * stopwords and not already matched by a theme rule in this sentence; a trigram may have a
+ * stopword in the middle ("quality of supervision"). The ignore list drops a word on its own, and
+ * a phrase when it is listed or all its words are ignored ("young people"), but not "young carers".
+ */
+function candidates(tokens: string[], ignore: Set<string>, covered: boolean[]): string[] {
   const out: string[] = [];
-  const content = tokens.map((t) => WORD.test(t) && t.length >= 3 && !STOP.has(t) && !ignore.has(t));
-  const plain = tokens.map((t) => STOP.has(t));
+  const content = tokens.map((t, i) => !covered[i] && WORD.test(t) && t.length >= 3 && !STOP.has(t));
+  const plain = tokens.map((t, i) => !covered[i] && STOP.has(t));
+  const keep = (words: string[]) => !ignore.has(words.join(' ')) && words.some((w) => !STOP.has(w) && !ignore.has(w));
   for (let i = 0; i < tokens.length; i++) {
     if (!content[i]) continue;
-    out.push(tokens[i]);
-    if (i + 1 < tokens.length && content[i + 1]) out.push(`${tokens[i]} ${tokens[i + 1]}`);
-    if (i + 2 < tokens.length && content[i + 2] && (content[i + 1] || plain[i + 1])) out.push(`${tokens[i]} ${tokens[i + 1]} ${tokens[i + 2]}`);
+    if (!ignore.has(tokens[i])) out.push(tokens[i]);
+    if (i + 1 < tokens.length && content[i + 1] && keep([tokens[i], tokens[i + 1]])) out.push(`${tokens[i]} ${tokens[i + 1]}`);
+    if (i + 2 < tokens.length && content[i + 2] && (content[i + 1] || plain[i + 1]) && keep([tokens[i], tokens[i + 1], tokens[i + 2]]))
+      out.push(`${tokens[i]} ${tokens[i + 1]} ${tokens[i + 2]}`);
   }
   return out;
+}
+
+/** Spans of a token sequence that theme rules match (phrase or co-occurrence part, after exclusions). */
+function coveredSpans(cb: CompiledCodebook, tokens: string[], stemsOf: string[]): Match[] {
+  const ms = findMatches(cb, tokens, stemsOf);
+  const excl = ms.filter((m) => m.pat.role === 'excl');
+  return ms.filter((m) => (m.pat.role === 'pos' || m.pat.role === 'co') && !excl.some((x) => x.pat.theme === m.pat.theme && x.start < m.end && m.start < x.end));
 }
 
 /** Is a candidate term matched by any theme's phrase or co-occurrence part? */
@@ -63,7 +77,7 @@ function coveredBy(cb: CompiledCodebook, term: string, memo: Map<string, boolean
   let v = memo.get(term);
   if (v === undefined) {
     const toks = term.split(' ');
-    v = findMatches(cb, toks, stemTokens(toks)).some((m) => m.pat.role === 'pos' || m.pat.role === 'co');
+    v = coveredSpans(cb, toks, stemTokens(toks)).length > 0;
     memo.set(term, v);
   }
   return v;
@@ -72,15 +86,27 @@ function coveredBy(cb: CompiledCodebook, term: string, memo: Map<string, boolean
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 const byScore = (a: EmergingTerm, b: EmergingTerm) => b.score - a.score || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
 
-/** Drop a term when a longer kept term containing it occurs in the same sentences (e.g. "looked" under "looked after"). */
+/**
+ * Drop a term when a longer term containing it occurs in the same sentences ("looked" under
+ * "looked after"), or when it is a shifted window of a better-ranked phrase of the same length and
+ * sentences ("targeted area inspection" after "joint targeted area": both come from one longer phrase).
+ */
 function dropSubsumed(list: EmergingTerm[]): EmergingTerm[] {
-  return list.filter((t) => !list.some((o) => o !== t && o.term.length > t.term.length && ` ${o.term} `.includes(` ${t.term} `) && o.sentences === t.sentences));
+  const kept: EmergingTerm[] = [];
+  const shifted = (a: string[], b: string[]) => a.length > 1 && a.length === b.length && a.slice(1).join(' ') === b.slice(0, -1).join(' ');
+  for (const t of list) {
+    const w = t.term.split(' ');
+    if (list.some((o) => o !== t && o.term.length > t.term.length && ` ${o.term} `.includes(` ${t.term} `) && o.sentences === t.sentences)) continue;
+    if (kept.some((o) => o.sentences === t.sentences && (shifted(o.term.split(' '), w) || shifted(w, o.term.split(' '))))) continue;
+    kept.push(t);
+  }
+  return kept;
 }
 
 /**
  * Emerging terms: distinctive words and 2-3-word phrases of evaluative sentences that no theme covers.
  * One natural TfIdf document per council (all its evaluative sentences' candidate terms); a council's
- * terms are ranked by TF-IDF, the overall list by the sum of councils' TF-IDF. Sorted by council
+ * terms are ranked by TF-IDF x words in the term, the overall list by the sum of councils' scores. Sorted by council
  * ('' = overall first), then score descending, then term.
  */
 export function emergingTerms(documents: AnalysedDocument[], codebook: Codebook, opts: EmergingOptions = {}): EmergingTerm[] {
@@ -90,6 +116,8 @@ export function emergingTerms(documents: AnalysedDocument[], codebook: Codebook,
   const nEx = opts.examples ?? 3;
   const cb = compileCodebook(codebook);
   const ignore = new Set(codebook.emergingIgnore.map((w) => w.toLowerCase()));
+  // Council and place names are distinctive but say nothing about practice.
+  for (const d of documents) for (const w of tokenize(d.meta.council)) ignore.add(w).add(`${w}s`);
   const memo = new Map<string, boolean>();
 
   const councils = new Map<string, Map<string, Occ>>();
@@ -101,7 +129,9 @@ export function emergingTerms(documents: AnalysedDocument[], codebook: Codebook,
     for (const f of d.findings) {
       if (f.code === 'N') continue;
       const seen = new Set<string>();
-      for (const term of candidates(f.tokens, ignore)) {
+      const covered = new Array<boolean>(f.tokens.length).fill(false);
+      for (const m of coveredSpans(cb, f.tokens, f.stems)) covered.fill(true, m.start, m.end);
+      for (const term of candidates(f.tokens, ignore, covered)) {
         if (coveredBy(cb, term, memo)) continue;
         let o = occ.get(term);
         if (!o) occ.set(term, (o = { count: 0, sentenceIds: [] }));
@@ -127,7 +157,8 @@ export function emergingTerms(documents: AnalysedDocument[], codebook: Codebook,
     const occ = councils.get(name)!;
     const list: EmergingTerm[] = [];
     for (const [term, o] of occ) {
-      const score = round(tfidf.tfidf([term], di));
+      // natural's TF-IDF, times the number of words: a repeated phrase says more than a repeated word.
+      const score = round(tfidf.tfidf([term], di) * term.split(' ').length);
       const all = overall.get(term) ?? { score: 0, sentences: 0, examples: [] };
       all.score += score;
       all.sentences += o.sentenceIds.length;

@@ -30,8 +30,10 @@ interface CompiledTheme {
 /** A codebook's rules compiled into a first-token index, built once per codebook hash. */
 export interface CompiledCodebook {
   themes: CompiledTheme[];
-  /** Patterns keyed by their first token: 'l:<lemma>', 's:<stem>' or 'e:<token>'. */
-  index: Map<string, Pattern[]>;
+  /** Patterns keyed by their first token's lemma, Porter stem or exact word. */
+  byLemma: Map<string, Pattern[]>;
+  byStem: Map<string, Pattern[]>;
+  byExact: Map<string, Pattern[]>;
   /** Patterns whose first token is a prefix (checked at every position). */
   prefixed: Pattern[];
   order: Map<string, number>;
@@ -47,7 +49,9 @@ export function compileCodebook(codebook: Codebook): CompiledCodebook {
   const key = codebook.hash || JSON.stringify(codebook.themes);
   const hit = cache.get(key);
   if (hit) return hit;
-  const index = new Map<string, Pattern[]>();
+  const byLemma = new Map<string, Pattern[]>();
+  const byStem = new Map<string, Pattern[]>();
+  const byExact = new Map<string, Pattern[]>();
   const prefixed: Pattern[] = [];
   const add = (phrase: string, theme: number, role: Role, rule = -1, group = -1) => {
     const { tokens, error } = parsePhrase(phrase);
@@ -55,10 +59,10 @@ export function compileCodebook(codebook: Codebook): CompiledCodebook {
     const pat: Pattern = { toks: tokens, theme, role, rule, group };
     const first = tokens[0];
     if (first.kind === 'prefix') prefixed.push(pat);
-    else {
-      const k = `${first.kind === 'stem' ? 's' : first.kind === 'lemma' ? 'l' : 'e'}:${first.kind === 'gap' ? '' : first.value}`;
-      let list = index.get(k);
-      if (!list) index.set(k, (list = []));
+    else if (first.kind !== 'gap') {
+      const index = first.kind === 'stem' ? byStem : first.kind === 'lemma' ? byLemma : byExact;
+      let list = index.get(first.value);
+      if (!list) index.set(first.value, (list = []));
       list.push(pat);
     }
   };
@@ -77,7 +81,7 @@ export function compileCodebook(codebook: Codebook): CompiledCodebook {
   });
   const continuation = codebook.continuation.map((text) => ({ text, toks: parsePhrase(text).tokens }));
   const anaphora = codebook.anaphora.map((text) => ({ text, toks: parsePhrase(text).tokens }));
-  const compiled: CompiledCodebook = { themes, index, prefixed, order: new Map(codebook.themes.map((t, i) => [t.id, i])), continuation, anaphora };
+  const compiled: CompiledCodebook = { themes, byLemma, byStem, byExact, prefixed, order: new Map(codebook.themes.map((t, i) => [t.id, i])), continuation, anaphora };
   if (cache.size > 16) cache.clear();
   cache.set(key, compiled);
   return compiled;
@@ -86,15 +90,18 @@ export function compileCodebook(codebook: Codebook): CompiledCodebook {
 /** Every phrase match (positive, exclusion, veto and co-occurrence parts) in a token sequence. */
 export function findMatches(cb: CompiledCodebook, tokens: string[], stemsOf: string[]): Match[] {
   const out: Match[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const lists = [cb.index.get(`l:${lemma(tokens[i])}`), cb.index.get(`s:${stemsOf[i]}`), cb.index.get(`e:${tokens[i]}`), cb.prefixed];
-    for (const list of lists) {
-      if (!list) continue;
-      for (const pat of list) {
-        const end = matchAt(pat.toks, tokens, stemsOf, i);
-        if (end > i) out.push({ pat, start: i, end });
-      }
+  const scan = (list: Pattern[] | undefined, i: number) => {
+    if (!list) return;
+    for (const pat of list) {
+      const end = matchAt(pat.toks, tokens, stemsOf, i);
+      if (end > i) out.push({ pat, start: i, end });
     }
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    scan(cb.byLemma.get(lemma(tokens[i])), i);
+    scan(cb.byStem.get(stemsOf[i]), i);
+    scan(cb.byExact.get(tokens[i]), i);
+    if (cb.prefixed.length) scan(cb.prefixed, i);
   }
   return out;
 }

@@ -88,23 +88,26 @@ function tokenMatches(p: PhraseToken, tok: string, stem: string): boolean {
   }
 }
 
-/**
- * Match a phrase at position `start`; returns the end index (exclusive) of the shortest match or -1.
- * Gaps take as few words as possible.
- */
-export function matchAt(p: PhraseToken[], tokens: string[], stemsOf: string[], start: number): number {
-  const step = (pi: number, ti: number): number => {
-    if (pi === p.length) return ti;
+/** Match phrase tokens p[pi..] at sentence position ti; returns the end index or -1 (gaps take as few words as possible). */
+function matchFrom(p: PhraseToken[], pi: number, tokens: string[], stemsOf: string[], ti: number): number {
+  for (; pi < p.length; pi++, ti++) {
     const pt = p[pi];
     if (pt.kind === 'gap') {
       for (let g = 0; g <= pt.max && ti + g <= tokens.length; g++) {
-        const r = step(pi + 1, ti + g);
+        const r = matchFrom(p, pi + 1, tokens, stemsOf, ti + g);
         if (r >= 0) return r;
       }
       return -1;
     }
     if (ti >= tokens.length || !tokenMatches(pt, tokens[ti], stemsOf[ti])) return -1;
-    return step(pi + 1, ti + 1);
-  };
-  return step(0, start);
+  }
+  return ti;
+}
+
+/**
+ * Match a phrase at position `start`; returns the end index (exclusive) of the shortest match or -1.
+ * Gaps take as few words as possible.
+ */
+export function matchAt(p: PhraseToken[], tokens: string[], stemsOf: string[], start: number): number {
+  return matchFrom(p, 0, tokens, stemsOf, start);
 }

@@ -1,0 +1,249 @@
+/**
+ * The S/I/M/N tagger on hard cases. Every sentence here is written for this test in the style of
+ * Ofsted / council reports (none is taken from the evaluation data).
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { stems, tokenize } from '../src/nlp/tokens.js';
+import { splitClauses, tagSentence, tagSentences } from '../src/tag/index.js';
+import { DEFAULT_MODEL_PATH, FEATURE_SET, MODEL_FORMAT, MODEL_FORMAT_VERSION, defaultModel, parseModel, serializeModel, trainModel } from '../src/tag/model.js';
+import type { Finding, LabelCode, Sentence } from '../src/types.js';
+
+function sentence(text: string, sectionPath: string[] = [], extra: Partial<Sentence> = {}): Sentence {
+  const tokens = tokenize(text);
+  return {
+    id: `t#${text.length}`,
+    doc: 't',
+    index: 0,
+    text,
+    sectionPath,
+    blockKind: 'paragraph',
+    isListItem: false,
+    isQuote: false,
+    isHeading: false,
+    page: 1,
+    tokens,
+    stems: stems(tokens),
+    ...extra,
+  };
+}
+
+const code = (text: string, path: string[] = [], extra: Partial<Sentence> = {}): LabelCode => tagSentence(sentence(text, path, extra)).code;
+const kinds = (f: Finding) => f.evidence.map((e) => e.kind);
+
+describe('negation scope and sentences with no negative word', () => {
+  it.each([
+    'Not all children who go missing from care are offered an interview when they return.',
+    'Managers do not always record the rationale for their decisions.',
+    'Plans to reduce the number of agency social workers are not yet embedded.',
+    'There is no evidence of management oversight on the files of children in need.',
+    'Too few foster carers are available to meet the needs of older children.',
+    'Visits to children are not consistently timely.',
+    'Assessments are not sufficiently analytical to inform plans.',
+    'Senior leaders have not ensured that children placed out of area are seen regularly.',
+  ])('I: %s', (text) => {
+    const f = tagSentence(sentence(text));
+    expect(f.code).toBe('I');
+    expect(f.label).toBe('improvement');
+    expect(kinds(f).some((k) => k === 'negation' || k === 'cue')).toBe(true);
+  });
+
+  it('a negated positive cue is reported as negation evidence pointing to I', () => {
+    const f = tagSentence(sentence('Child protection plans are not always effective in reducing risk.'));
+    expect(f.code).toBe('I');
+    expect(f.evidence.some((e) => e.points === 'I' && /not always/.test(e.value))).toBe(true);
+  });
+
+  it('double negation and acting on a problem read as strengths', () => {
+    expect(code('Children in need of protection do not experience delay in being seen by a social worker.')).toBe('S');
+    expect(code('Social workers act without delay when risks to children increase.')).toBe('S');
+    expect(code('The edge of care team reduces drift for children who are at risk of coming into care.')).toBe('S');
+  });
+
+  it('acting against a good is a weakness', () => {
+    expect(code('High caseloads prevent social workers from completing timely visits to children.')).toBe('I');
+  });
+
+  it('a negation inside a condition is not a finding', () => {
+    expect(code('If a return home is not possible, permanence plans are progressed swiftly.')).toBe('S');
+  });
+});
+
+describe('hedges and quantifiers', () => {
+  it('"most" keeps a strength', () => {
+    expect(code('Most children are seen regularly and their plans are reviewed promptly.')).toBe('S');
+  });
+  it('a minority with a positive predicate is an area for improvement', () => {
+    expect(code('Only a small minority of assessments are thorough and well analysed.')).toBe('I');
+    expect(code('A small number of care leavers live in unsuitable accommodation.')).toBe('I');
+  });
+  it('"some" with a negative predicate is an area for improvement', () => {
+    expect(code('Some care leavers wait too long for suitable accommodation.')).toBe('I');
+  });
+});
+
+describe('comparatives and recommendations', () => {
+  it.each([
+    'The quality of pathway plans needs to improve.',
+    'Direct work with children could be stronger.',
+    'Leaders recognise the need to strengthen the oversight of children living in unregistered homes.',
+    'Senior managers should ensure that supervision records show the reasons for decisions.',
+  ])('I: %s', (text) => {
+    const f = tagSentence(sentence(text));
+    expect(f.code).toBe('I');
+    expect(kinds(f)).toContain('comparative');
+  });
+
+  it('purpose clauses and needs of children are not comparatives', () => {
+    expect(code('Children come into care when they need to, and they settle well with their carers.')).toBe('S');
+    expect(code('Leaders have invested in additional posts to improve services for care leavers.')).toBe('S');
+  });
+});
+
+describe('contrast: clause-level labels and mixed sentences', () => {
+  it('splits contrastive sentences into clauses', () => {
+    expect(splitClauses('Supervision is regular, but it is not well recorded.').map((c) => c.marker)).toEqual(['', 'but']);
+    expect(splitClauses('Although plans are detailed, they are not reviewed often enough.').map((c) => [c.marker, c.concessive])).toEqual([
+      ['although', true],
+      ['', false],
+    ]);
+    expect(splitClauses('Often, while visits are frequent, records of them are brief.').length).toBe(2);
+    expect(splitClauses('Visits are not only frequent but also purposeful.').length).toBe(1);
+    expect(splitClauses('A small but growing number of children are placed at a distance.').length).toBe(1);
+  });
+
+  it.each([
+    'Strategy discussions lead to the right action, but the rationale for decisions is not recorded.',
+    'Supervision is regular, but it is not well recorded.',
+    'While return home interviews are offered promptly, the information from them is not used to update plans.',
+    'Personal advisers know their young people well; however, too many pathway plans are out of date.',
+    'Social workers are skilled in direct work, whereas assessments are of variable quality.',
+  ])('M: %s', (text) => {
+    const f = tagSentence(sentence(text));
+    expect(f.code).toBe('M');
+    expect(f.label).toBe('mixed');
+    expect(f.clauses.map((c) => c.label)).toEqual(expect.arrayContaining(['S', 'I']));
+    expect(kinds(f)).toContain('contrast');
+  });
+
+  it('a hedged concession does not make a sentence mixed', () => {
+    expect(code('Although there have been some improvements, practice remains inconsistent across teams.')).toBe('I');
+  });
+
+  it('a sentence-initial "However" labels the clause it introduces', () => {
+    expect(code('However, this approach is not yet embedded in practice.')).toBe('I');
+  });
+});
+
+describe('grade words and judgement rows', () => {
+  it('follows the grade', () => {
+    expect(code('Overall effectiveness: requires improvement to be good', [], { isHeading: true })).toBe('I');
+    expect(code('The experiences and progress of care leavers: inadequate', [], { isHeading: true })).toBe('I');
+    expect(code('The impact of leaders on social work practice with children and families Outstanding')).toBe('S');
+    expect(code('The experiences and progress of children in care: good', [], { isHeading: true })).toBe('S');
+  });
+  it('"to be good" is part of the requires-improvement grade, not a strength', () => {
+    const f = tagSentence(sentence('Services for children in care require improvement to be good.'));
+    expect(f.code).toBe('I');
+    expect(f.evidence.some((e) => e.points === 'S' && e.value === 'good')).toBe(false);
+  });
+  it('the council reporting its own positive judgement is a strength', () => {
+    expect(code('This was a very positive inspection and the service was judged to be outstanding.')).toBe('S');
+  });
+});
+
+describe('structure: headings, improvement sections and boilerplate', () => {
+  const IMPROVE = ['Inspection of a local authority', 'What needs to improve?'];
+  it('items under an improvement heading are I, even as bare noun phrases', () => {
+    const f = tagSentence(sentence('The timeliness of initial health assessments for children new to care.', IMPROVE, { isListItem: true }));
+    expect(f.code).toBe('I');
+    expect(f.evidence.some((e) => e.kind === 'section' && e.points === 'I')).toBe(true);
+    expect(code('The effective use of return home interviews to inform plans.', ['Areas for improvement'])).toBe('I');
+  });
+  it('a heading is N, including "What needs to improve"', () => {
+    expect(code('What needs to improve?', ['Inspection of a local authority'], { isHeading: true, blockKind: 'heading' })).toBe('N');
+    expect(code('Help and protection', [], { isHeading: true, blockKind: 'heading' })).toBe('N');
+  });
+  it('everything under a boilerplate heading is N', () => {
+    expect(code('The service makes effective use of its budget and has a strong record of financial control.', ['Financial implications'])).toBe('N');
+    expect(code('An equality impact assessment found no negative effects on people with protected characteristics.', ['Equalities impact'])).toBe('N');
+    expect(code('Email the report author with any questions.', ['Contact details'])).toBe('N');
+  });
+  it('boilerplate sentences are N wherever they are', () => {
+    expect(code('Lead inspector: Jane Example, His Majesty’s Inspector')).toBe('N');
+    expect(code('For further information telephone 0300 123 4567 or email enquiries@example.gov.uk.')).toBe('N');
+    expect(code('Inspectors looked at case records and spoke to social workers, managers and leaders.')).toBe('N');
+  });
+  it('planned work with no judgement of current practice is N', () => {
+    expect(code('The council will launch a new recruitment campaign for foster carers in the spring.')).toBe('N');
+  });
+  it('tagSentences uses each sentence’s section path in order', () => {
+    const doc = [
+      sentence('What needs to improve', [], { isHeading: true, blockKind: 'heading' }),
+      sentence('The consistency of management oversight of plans.', ['What needs to improve']),
+      sentence('Help and protection', [], { isHeading: true, blockKind: 'heading' }),
+      sentence('Children receive a timely and effective response at the front door.', ['Help and protection']),
+    ];
+    expect(tagSentences(doc).map((f) => f.code)).toEqual(['N', 'I', 'N', 'S']);
+  });
+});
+
+describe('every finding carries label, confidence, evidence and clauses', () => {
+  const texts = [
+    'Social workers know their children well and visit them regularly.',
+    'The rationale for decisions is not always recorded.',
+    'Meetings are well attended, but actions are not followed up.',
+    'Date: 12 March 2024',
+    'When there is',
+  ];
+  it('is complete and deterministic', () => {
+    const a = tagSentences(texts.map((t) => sentence(t)));
+    const b = tagSentences(texts.map((t) => sentence(t)));
+    expect(b).toEqual(a);
+    for (const f of a) {
+      expect(['strength', 'improvement', 'mixed', 'neutral']).toContain(f.label);
+      expect(f.confidence).toBeGreaterThanOrEqual(0);
+      expect(f.confidence).toBeLessThanOrEqual(1);
+      expect(f.evidence.length).toBeGreaterThan(0);
+      expect(f.clauses.length).toBeGreaterThan(0);
+    }
+    expect(a.map((f) => f.code)).toEqual(['S', 'I', 'M', 'N', 'N']);
+  });
+  it('a clear case is more confident than a borderline one', () => {
+    const clear = tagSentence(sentence('Practice is strong, effective and consistently timely, and children are safe.'));
+    const weak = tagSentence(sentence('Children are offered support.'));
+    expect(clear.confidence).toBeGreaterThan(weak.confidence);
+  });
+});
+
+describe('learned combiner model file', () => {
+  it('round-trips through the versioned format', () => {
+    const model = trainModel(
+      [
+        { features: ['cue_S_2', 'rule_S'], label: 'S' },
+        { features: ['cue_I_3', 'rule_I'], label: 'I' },
+        { features: ['heading', 'rule_N'], label: 'N' },
+        { features: ['mixed_clauses', 'rule_M'], label: 'M' },
+      ],
+      'test',
+      0.5,
+    );
+    const json = serializeModel(model, { dataSha256: 'x', units: 4, documents: 1, labelCounts: {} });
+    const back = parseModel(json);
+    expect(back.weight).toBe(0.5);
+    expect(back.logProbs(['cue_I_3', 'rule_I'])).toEqual(model.logProbs(['cue_I_3', 'rule_I']));
+    const lp = back.logProbs(['cue_I_3', 'rule_I']);
+    expect(Math.max(lp.S, lp.M, lp.N)).toBeLessThan(lp.I);
+    expect(() => parseModel(json.replace(`"formatVersion": ${MODEL_FORMAT_VERSION}`, '"formatVersion": 999'))).toThrow(/unsupported/);
+  });
+
+  it.skipIf(!existsSync(DEFAULT_MODEL_PATH))('the shipped model is current and loaded once', () => {
+    const file = JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
+    expect(file.format).toBe(MODEL_FORMAT);
+    expect(file.formatVersion).toBe(MODEL_FORMAT_VERSION);
+    expect(file.featureSet).toBe(FEATURE_SET);
+    expect(file.training.dataSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(file.classifier.docs).toEqual([]);
+    expect(defaultModel()).toBe(defaultModel());
+  });
+});
