@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 import nbformat
 from nbclient import NotebookClient
@@ -50,29 +51,45 @@ def install_kernel(data_home):
 
 
 class FencedNotebookClient(NotebookClient):
-    """NotebookClient that also keeps outputs the kernel sends after a cell's "idle".
+    """NotebookClient that also keeps outputs the kernel publishes after a cell's "idle".
 
-    The Deno kernel can publish a cell's last display or stream message just after
-    its "idle" status; plain nbclient stops listening at "idle" and silently drops it.
-    After each cell this client runs an empty "fence" cell and keeps the first cell's
-    late outputs until the fence's own "idle" arrives.
+    The Deno kernel publishes a cell's stdout and display messages from other tasks than
+    its "busy"/"idle" status, so they can arrive after "idle", where plain nbclient has
+    stopped listening and silently drops them. After each cell this client runs a "fence"
+    cell that prints a marker to stdout and displays one: each path delivers in order, so
+    once both markers are back every earlier output of the cell is too. Outputs seen in
+    between (whichever request the kernel filed them under) belong to the cell.
     """
 
-    fence_timeout = 60
+    fence_timeout = 120
 
     async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
         await super()._async_poll_output_msg(parent_msg_id, cell, cell_index)
-        fence = await ensure_async(self.kc.execute("", silent=False, store_history=False))
-        while True:
+        marker = f"nbfence-{uuid.uuid4().hex}"
+        code = f'console.log("{marker}");\nawait Deno.jupyter.display({{ "text/plain": "{marker}" }}, {{ raw: true }});'
+        fence = await ensure_async(self.kc.execute(code, silent=False, store_history=False))
+        seen_stream = seen_display = False
+        deadline = time.monotonic() + self.fence_timeout
+        while not (seen_stream and seen_display):
             try:
-                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=self.fence_timeout))
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=max(0.1, deadline - time.monotonic())))
             except queue.Empty:
-                raise RuntimeError(f"the kernel did not finish the fence after cell {cell_index}")
-            parent = msg["parent_header"].get("msg_id")
-            if parent == parent_msg_id and msg["msg_type"] not in ("status", "execute_input"):
-                self.process_message(msg, cell, cell_index)
-            elif parent == fence and msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle":
-                return
+                raise RuntimeError(f"the kernel did not echo the output fence after cell {cell_index}")
+            if msg["parent_header"].get("msg_id") not in (parent_msg_id, fence):
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream" and marker in content.get("text", ""):
+                seen_stream = True
+                rest = "".join(line for line in content["text"].splitlines(True) if marker not in line)
+                if not rest:
+                    continue
+                msg = {**msg, "content": {**content, "text": rest}}
+            elif kind == "display_data" and content.get("data", {}).get("text/plain") == marker:
+                seen_display = True
+                continue
+            elif kind in ("status", "execute_input", "execute_result", "error"):
+                continue  # the fence's own bookkeeping; the cell's were handled before its "idle"
+            self.process_message(msg, cell, cell_index)
 
 
 def main():

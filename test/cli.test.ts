@@ -75,3 +75,77 @@ describe('CLI', () => {
     expect(run(['run', '--help']).stdout).toMatch(/--out/);
   });
 });
+
+describe('CLI: exit codes, limits, cache and progress', () => {
+  const REPORT = 'Leaders know their services well. Social workers visit children regularly. However, plans are too variable.\n';
+  const runIn = (cwd: string, args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd });
+
+  it('exits 3 and says "completed with N documents skipped" when documents are skipped, still writing outputs', () => {
+    const d = mkdtempSync(join(tmpdir(), 'it-cli-skip-'));
+    writeFileSync(join(d, 'good.txt'), REPORT);
+    writeFileSync(join(d, 'empty.txt'), '');
+    writeFileSync(join(d, 'broken.pdf'), '%PDF-1.4\n1 0 obj\n<< /Type /Catalog');
+    const out = join(d, 'out');
+    const r = run(['run', d, '--out', out, '--no-cache']);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/completed with 2 documents skipped/);
+    expect(r.stderr).toMatch(/skipped empty\.txt \(empty\)/);
+    expect(r.stderr).toMatch(/skipped broken\.pdf \(corrupt\)/);
+    expect(r.stdout).toBe('');
+    const report = JSON.parse(readFileSync(join(out, 'run_report.json'), 'utf8'));
+    expect(report.skipped.map((s: { file: string; code: string }) => `${s.file}:${s.code}`)).toEqual(['broken.pdf:corrupt', 'empty.txt:empty']);
+    expect(readFileSync(join(out, 'sentences.csv'), 'utf8')).toContain('good.txt');
+  });
+
+  it('exits 2 on a bad manifest, naming the line, and writes nothing', () => {
+    const d = mkdtempSync(join(tmpdir(), 'it-cli-man-'));
+    writeFileSync(join(d, 'a.txt'), REPORT);
+    writeFileSync(join(d, 'manifest.csv'), 'file,local_authority\na.txt,Kent\n../../etc/passwd,Nowhere\n');
+    const out = join(d, 'out');
+    const r = run(['run', d, '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/line 3: file \.\.\/\.\.\/etc\/passwd is outside the corpus folder/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([['--max-pages', '0'], ['--max-file-mb', 'lots'], ['--max-sentence-chars', '-5'], ['--workers', '1.5']])('exits 2 on a bad value: %s %s', (opt, v) => {
+    const r = run(['run', 'corpus', '--out', join(tmpdir(), 'it-never'), opt, v]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/expected a/);
+  });
+
+  it('applies --max-file-mb and reports the limit', () => {
+    const d = mkdtempSync(join(tmpdir(), 'it-cli-lim-'));
+    writeFileSync(join(d, 'a.txt'), REPORT);
+    writeFileSync(join(d, 'big.txt'), REPORT.repeat(20000));
+    const out = join(d, 'out');
+    const r = run(['run', d, '--out', out, '--no-cache', '--max-file-mb', '1', '--quiet']);
+    expect(r.status).toBe(3);
+    const report = JSON.parse(readFileSync(join(out, 'run_report.json'), 'utf8'));
+    expect(report.limits.maxFileBytes).toBe(1024 * 1024);
+    expect(report.skipped).toEqual([expect.objectContaining({ file: 'big.txt', code: 'too_large' })]);
+  });
+
+  it('caches under .cache/inspection-themes in the current folder, or --cache-dir; --no-cache writes none', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'it-cli-cache-'));
+    const corpusDir = join(process.cwd(), 'corpus');
+    expect(runIn(cwd, ['run', corpusDir, '--out', 'o1', '--no-cache', '--quiet']).status).toBe(0);
+    expect(existsSync(join(cwd, '.cache'))).toBe(false);
+    expect(runIn(cwd, ['run', corpusDir, '--out', 'o2', '--quiet']).status).toBe(0);
+    expect(existsSync(join(cwd, '.cache', 'inspection-themes'))).toBe(true);
+    const r = runIn(cwd, ['run', corpusDir, '--out', 'o3', '--cache-dir', 'my-cache']);
+    expect(existsSync(join(cwd, 'my-cache'))).toBe(true);
+    expect(r.stderr).toMatch(/cache: 0 reused/);
+    const warm = runIn(cwd, ['run', corpusDir, '--out', 'o4', '--cache-dir', 'my-cache']);
+    expect(warm.stderr).toMatch(/cache: 5 reused, 0 re-tagged, 0 read, outputs reused/);
+    expect(readFileSync(join(cwd, 'o4', 'sentences.csv'), 'utf8')).toBe(readFileSync(join(cwd, 'o1', 'sentences.csv'), 'utf8'));
+  });
+
+  it('prints plain progress lines on stderr when it is not a terminal, nothing on stdout', () => {
+    const r = run(['run', 'corpus', '--out', mkdtempSync(join(tmpdir(), 'it-cli-prog-')), '--no-cache']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^analysing: 5\/5 documents, \d+ sentences$/m);
+    expect(r.stderr).toMatch(/5 documents, \d+ sentences -> /);
+  });
+});

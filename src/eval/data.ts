@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../util/paths.js';
 import { join } from 'node:path';
 import type { LabelCode } from '../types.js';
 
@@ -14,7 +14,7 @@ export interface EvalUnit {
 }
 
 /** Default location of the shared evaluation folder: ../shared/eval beside the repository. */
-export const DEFAULT_EVAL_DIR = fileURLToPath(new URL('../../../../shared/eval', import.meta.url));
+export const DEFAULT_EVAL_DIR = join(REPO_ROOT, '..', 'shared', 'eval');
 
 /** Read every unit of <evalDir>/dev.jsonl (and any other *.jsonl added later is not assumed). */
 export function loadEvalUnits(evalDir: string = process.env.EVAL_DIR ?? DEFAULT_EVAL_DIR): EvalUnit[] {

@@ -8,7 +8,7 @@ import natural from '../nlp/natural.js';
 import { stems, tokenize } from '../nlp/tokens.js';
 import type { LabelCode, Sentence } from '../types.js';
 import { LABEL_CODES } from '../types.js';
-import { sentenceFeatures, tagSentences } from '../tag/index.js';
+import { detectRegister, sentenceFeatures, tagSentences } from '../tag/index.js';
 import { trainModel, withWeight, type TagModel, type TrainingExample } from '../tag/model.js';
 import { groupByDoc, type EvalUnit } from './data.js';
 
@@ -143,7 +143,8 @@ export interface PreparedDoc {
 export function prepareDocs(docs: Map<string, EvalUnit[]>): PreparedDoc[] {
   return [...docs].map(([doc, units]) => {
     const sentences = unitsToSentences(units);
-    return { doc, units, sentences, features: sentences.map(sentenceFeatures) };
+    const register = detectRegister(sentences);
+    return { doc, units, sentences, features: sentences.map((s) => sentenceFeatures(s, register)) };
   });
 }
 

@@ -24,8 +24,22 @@ const LEADING_PART = /^([a-z]+)/;
 
 /** Join two wrapped lines, de-hyphenating where the joined word is a word. */
 export function joinWrapped(a: string, b: string, docWords?: ReadonlySet<string>): string {
-  if (!a) return b;
-  if (!b) return a;
+  const j = joint(a, b, docWords);
+  return (j.trimHyphen ? a.slice(0, -1) : a) + j.sep + b;
+}
+
+/**
+ * How line `b` attaches to the text ending in `a` (only the end of `a` is read, so callers can
+ * pass the last line of a long paragraph): drop a's final hyphen or not, and the separator.
+ */
+export function joint(a: string, b: string, docWords?: ReadonlySet<string>): { trimHyphen: boolean; sep: string } {
+  if (!a || !b) return { trimHyphen: false, sep: '' };
+  const tail = a.length > 80 ? a.slice(-80) : a;
+  const j = joinDecision(tail, b, docWords);
+  return j;
+}
+
+function joinDecision(a: string, b: string, docWords?: ReadonlySet<string>): { trimHyphen: boolean; sep: string } {
   const tm = TRAILING_PART.exec(a);
   if (tm && !/\s-$/.test(a)) {
     const lm = LEADING_PART.exec(b);
@@ -41,9 +55,9 @@ export function joinWrapped(a: string, b: string, docWords?: ReadonlySet<string>
       // "re-" + "investment", "child-" + "centred": a prefix or a word on the left and a word on
       // the right is a real compound, even when the joined form is also a word.
       else dehyphenate = !((PREFIXES.has(left) || (left.length >= 3 && dict().has(left))) && right.length >= 3 && dict().has(right));
-      return dehyphenate ? a.slice(0, -1) + b : a + b;
+      return { trimHyphen: dehyphenate, sep: '' };
     }
-    return a + b; // "child-" + "Led" or digits: keep the hyphen, no space
+    return { trimHyphen: false, sep: '' }; // "child-" + "Led" or digits: keep the hyphen, no space
   }
-  return `${a} ${b}`;
+  return { trimHyphen: false, sep: ' ' };
 }

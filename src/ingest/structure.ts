@@ -3,7 +3,7 @@
  * quotes), with layout wraps joined, page-break splits mended and line-end hyphens resolved.
  */
 import type { TextBlock } from '../types.js';
-import { joinWrapped } from './dehyphen.js';
+import { joint } from './dehyphen.js';
 import type { Line } from './lines.js';
 import { MARKER_ONLY } from './markup.js';
 
@@ -32,7 +32,12 @@ export interface StructureContext {
 
 interface Building {
   kind: TextBlock['kind'];
+  /** The text so far: pieces joined at flush (a long paragraph is never re-copied per line). */
+  parts: string[];
+  /** The last piece (the end of the text, what continuation rules look at). */
   text: string;
+  /** Characters so far. */
+  len: number;
   page: number;
   level?: number;
   marker?: string;
@@ -59,7 +64,7 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
   let cur: Building | undefined;
   const flush = () => {
     if (!cur) return;
-    let text = cur.text.replace(/\s+/g, ' ').trim();
+    let text = cur.parts.join('').replace(/\s+/g, ' ').trim();
     if (cur.kind === 'table_row' && cur.cells) text = cur.cells.map((c) => c.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' | ');
     if (text && HAS_LETTER.test(text)) {
       let kind = cur.kind;
@@ -153,18 +158,21 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
     if (headingLevel !== undefined) {
       // Multi-line heading: same style, tight gap.
       if (cur && cur.kind === 'heading' && cur.level === headingLevel && !pageChange && l.gap < 0.6 && !l.hard && !TERMINAL_END.test(cur.text)) {
-        cur.text = joinWrapped(cur.text, text, ctx.docWords);
+        append(cur, text, ctx.docWords);
         continue;
       }
       flush();
-      cur = { kind: 'heading', text, page: l.page, level: headingLevel, x: l.x, contX: l.x, size: l.size, emph: l.emph, quoted: l.quoted };
+      cur = { kind: 'heading', parts: [text], len: text.length, text, page: l.page, level: headingLevel, x: l.x, contX: l.x, size: l.size, emph: l.emph, quoted: l.quoted };
       continue;
     }
     if (isTable) {
       flush();
+      const rowText = cells ? cells.join(' ') : text;
       cur = {
         kind: 'table_row',
-        text: cells ? cells.join(' ') : text,
+        parts: [rowText],
+        len: rowText.length,
+        text: rowText,
         cells: cells ?? text.split(' | '),
         page: l.page,
         x: l.x,
@@ -178,20 +186,21 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
     }
     if (marker) {
       flush();
-      cur = { kind: 'list_item', text, page: l.page, marker, x: l.x, contX: -1, size: l.size, emph: l.emph, quoted: l.quoted };
+      cur = { kind: 'list_item', parts: [text], len: text.length, text, page: l.page, marker, x: l.x, contX: -1, size: l.size, emph: l.emph, quoted: l.quoted };
       continue;
     }
     // Plain text line: continue the current block or start a paragraph.
     if (cur && shouldContinue(cur, l, text, pageChange, ctx, leftMargin)) {
       if (cur.kind === 'table_row' && cur.cells) {
         const idx = Math.abs(l.x - cur.x) < 20 ? 0 : cur.cells.length - 1;
-        cur.cells[idx] = joinWrapped(cur.cells[idx]!, text, ctx.docWords);
-      } else cur.text = joinWrapped(cur.text, text, ctx.docWords);
+        const j = joint(cur.cells[idx]!, text, ctx.docWords);
+        cur.cells[idx] = (j.trimHyphen ? cur.cells[idx]!.slice(0, -1) : cur.cells[idx]!) + j.sep + text;
+      } else append(cur, text, ctx.docWords);
       if (cur.contX < 0) cur.contX = l.x;
       continue;
     }
     flush();
-    cur = { kind: 'paragraph', text, page: l.page, x: l.x, contX: -1, size: l.size, emph: l.emph, quoted: l.quoted };
+    cur = { kind: 'paragraph', parts: [text], len: text.length, text, page: l.page, x: l.x, contX: -1, size: l.size, emph: l.emph, quoted: l.quoted };
   }
   flush();
   flushTable();
@@ -249,8 +258,25 @@ function addToTable(t: PdfTable, l: Line, first = false): void {
   }
 }
 
+/** Append a wrapped line to the block being built. */
+function append(cur: Building, text: string, docWords?: ReadonlySet<string>): void {
+  const j = joint(cur.text, text, docWords);
+  if (j.trimHyphen) {
+    const last = cur.parts.length - 1;
+    cur.parts[last] = cur.parts[last]!.slice(0, -1);
+  }
+  const piece = j.sep + text;
+  cur.parts.push(piece);
+  cur.text = piece;
+  cur.len += piece.length;
+}
+
+/** Paragraphs are cut at a sentence end once this long (e.g. a text export with no blank lines). */
+const MAX_BLOCK_CHARS = 20_000;
+
 function shouldContinue(cur: Building, l: Line, text: string, pageChange: boolean, ctx: StructureContext, leftMargin: number): boolean {
   if (cur.kind === 'heading') return false;
+  if (cur.len > MAX_BLOCK_CHARS && SENTENCE_END.test(cur.text)) return false;
   if (!!cur.quoted !== !!l.quoted) return false;
   if (l.hard) return false;
   const ended = SENTENCE_END.test(cur.text);

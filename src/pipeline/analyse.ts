@@ -45,7 +45,7 @@ type Stages = {
   ingest: typeof import('../ingest/index.js').ingest;
   segment: typeof import('../segment/index.js').segment;
   tagSentences: typeof import('../tag/index.js').tagSentences;
-  themeFinding: typeof import('../theme/index.js').themeFinding;
+  themeFindings: typeof import('../theme/index.js').themeFindings;
 };
 let stages: Promise<Stages> | undefined;
 
@@ -67,7 +67,7 @@ export function loadStages(): Promise<Stages> {
         restoreNatives();
       }
     };
-    return { ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFinding: theme.themeFinding };
+    return { ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFindings: theme.themeFindings };
   })();
   return stages;
 }
@@ -97,7 +97,7 @@ function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages
   const tagged = st.tagSentences(seg.sentences);
   ms.tag += performance.now() - t;
   t = performance.now();
-  const findings = tagged.map((f) => st.themeFinding(f, codebook));
+  const findings = st.themeFindings(tagged, codebook);
   ms.theme += performance.now() - t;
   const { sentences: _s, ...rest } = seg;
   return { ...rest, findings };

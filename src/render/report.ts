@@ -139,7 +139,9 @@ const CLIENT_JS = `
     data.totals.evaluative + ' evaluative findings counted (' + data.totals.duplicates + ' repeated quotations of the same inspection counted once).');
   if (data.focus) {
     var f = 'Focus council: ' + data.focus + '.';
-    if (data.peers) f += ' Statistical neighbours (' + data.peers.source + '): ' + data.peers.focusPeers.length + ' of ' + data.peers.focusPeersInTable + ' in the corpus' + (data.peers.focusPeers.length ? ' (' + data.peers.focusPeers.join(', ') + ').' : '.');
+    if (data.peers && data.peers.unmatched.indexOf(data.focus) >= 0) f += ' It is not in the neighbour table ' + data.peers.source + '.';
+    else if (data.peers) f += ' Statistical neighbours (' + data.peers.source + '): ' + data.peers.focusPeers.length + ' of ' + data.peers.focusPeersInTable + ' in the corpus' + (data.peers.focusPeers.length ? ' (' + data.peers.focusPeers.join(', ') + ').' : '.');
+    if (data.peers && data.peers.unmatched.length) f += ' Councils not in the neighbour table: ' + data.peers.unmatched.join(', ') + '.';
     setText('focus', f);
   }
 

@@ -13,7 +13,7 @@
  */
 import type { ClauseLabel, Evidence, Finding, LabelCode, Sentence } from '../types.js';
 import { CODE_TO_LABEL, LABEL_CODES } from '../types.js';
-import { BOILERPLATE_HEADING_RE, IMPROVEMENT_HEADING_RE } from './lexicon.js';
+import { BOILERPLATE_HEADING_RE, COUNCIL_REGISTER_RE, IMPROVEMENT_HEADING_RE } from './lexicon.js';
 import { analyse, clauseLabel, type RuleAnalysis } from './rules.js';
 import { defaultModel, type TagModel } from './model.js';
 
@@ -23,7 +23,24 @@ export { analyse, splitClauses } from './rules.js';
 export interface TagContext {
   improvementSection?: string;
   boilerplateSection?: string;
+  /** 'inspection' (Ofsted report / letter, the default) or 'council' (committee paper). */
+  register?: Register;
 }
+
+export type Register = 'inspection' | 'council';
+
+/** Council committee papers are recognised by their template (report to, wards affected...). */
+export function detectRegister(sentences: Sentence[]): Register {
+  let hits = 0;
+  for (const s of sentences) {
+    if (COUNCIL_REGISTER_RE.test(s.text) || (s.isHeading && COUNCIL_REGISTER_RE.test(s.text.trim()))) hits++;
+    if (hits >= 2) return 'council';
+  }
+  return 'inspection';
+}
+
+/** Weight of a negation with nothing in its scope, by register. */
+const BARE_NEGATION: Record<Register, number> = { inspection: 2.5, council: 1 };
 
 const REGISTER_PRIOR = 1.2;
 /** The combiner also sees content-word stems (w:stem), so it can learn vocabulary the lexicon lacks. */
@@ -34,15 +51,16 @@ const YEAR_RE = /\b(?:19|20)\d\d\b/;
 const ev = (kind: string, value: string, points: LabelCode, weight: number): Evidence => ({ kind, value, points, weight });
 
 /** Section priors from the heading path (innermost heading decides). */
-export function contextOf(s: Sentence): TagContext {
-  const ctx: TagContext = {};
+export function contextOf(s: Sentence, register: Register = 'inspection'): TagContext {
+  const ctx: TagContext = { register };
   const path = s.sectionPath;
   for (let k = path.length - 1; k >= 0; k--) {
     const h = path[k];
     if (!ctx.boilerplateSection && BOILERPLATE_HEADING_RE.test(h) && !IMPROVEMENT_HEADING_RE.test(h)) ctx.boilerplateSection = h;
   }
   const inner = path[path.length - 1];
-  if (inner !== undefined && IMPROVEMENT_HEADING_RE.test(inner)) ctx.improvementSection = inner;
+  // In a committee paper "Recommendations" are decisions asked of members, not weaknesses.
+  if (inner !== undefined && IMPROVEMENT_HEADING_RE.test(inner) && !(register === 'council' && /recommendation/i.test(inner))) ctx.improvementSection = inner;
   return ctx;
 }
 
@@ -84,7 +102,8 @@ export function decide(s: Sentence, a: RuleAnalysis, ctx: TagContext, model: Tag
   }
   // Register prior: in an inspection report a full sentence describing practice, with no
   // negative, planning or boilerplate signal, is read as a (weak) positive judgement.
-  if (!titleLike && !ctx.improvementSection && a.scores.I === 0 && a.scores.N <= 1 && !YEAR_RE.test(s.text) && s.text.trim().split(/\s+/).length >= 6) {
+  const inspectionVoice = ctx.register !== 'council' || s.isQuote;
+  if (inspectionVoice && !titleLike && !ctx.improvementSection && a.scores.I === 0 && a.scores.N <= 1 && !YEAR_RE.test(s.text) && s.text.trim().split(/\s+/).length >= 6) {
     scores.S += REGISTER_PRIOR;
     evidence.push(ev('default', 'full sentence describing practice, no negative cue', 'S', REGISTER_PRIOR));
     features.push('register_prior');
@@ -128,21 +147,26 @@ function toFinding(s: Sentence, a: RuleAnalysis, d: Decision): Finding {
 }
 
 /** Rule-only decision features of a sentence (what the learned combiner sees). */
-export function sentenceFeatures(s: Sentence): string[] {
-  const a = analyse(s.text);
-  return decide(s, a, contextOf(s), null).features;
+export function sentenceFeatures(s: Sentence, register: Register = 'inspection'): string[] {
+  const a = analyse(s.text, { bareNegation: BARE_NEGATION[register] });
+  return decide(s, a, contextOf(s, register), null).features;
 }
 
-/** Label one sentence S/I/M/N with confidence and evidence (uses its sectionPath for priors). */
+/** Label one sentence S/I/M/N with confidence and evidence (uses its sectionPath for priors; inspection register). */
 export function tagSentence(s: Sentence): Finding {
-  const a = analyse(s.text);
-  return toFinding(s, a, decide(s, a, contextOf(s)));
+  const a = analyse(s.text, { bareNegation: BARE_NEGATION.inspection });
+  return toFinding(s, a, decide(s, a, contextOf(s, 'inspection')));
 }
 
-/** Label a document's sentences (in order). */
+/**
+ * Label a document's sentences (in order). The document's register (inspection report or
+ * council paper) is detected from all its sentences; the model defaults to the shipped one.
+ */
 export function tagSentences(sentences: Sentence[], model: TagModel | null = defaultModel()): Finding[] {
+  const register = detectRegister(sentences);
+  const opts = { bareNegation: BARE_NEGATION[register] };
   return sentences.map((s) => {
-    const a = analyse(s.text);
-    return toFinding(s, a, decide(s, a, contextOf(s), model));
+    const a = analyse(s.text, opts);
+    return toFinding(s, a, decide(s, a, contextOf(s, register), model));
   });
 }

@@ -205,13 +205,20 @@ export const BOILERPLATE_RES: RegExp[] = [
   /\binspectors (?:evaluated|looked at|considered|reviewed|spoke|met|visited|sampled|tracked|examined|scrutinised)\b/i,
   /\bthe purpose of this (?:report|letter|paper)\b/i,
   /\bthis (?:letter|report) (?:summarises|sets out|provides|outlines|seeks|informs)\b/i,
-  /\b(?:that )?(?:the )?(?:cabinet|committee|panel|board|members?|council) (?:is |are )?(?:asked to |requested to )?(?:note|notes|approve|approves|agree|agrees|endorse|comment)\b/i,
+  /\b(?:cabinet|committee|panel|board|members?|council)\s+(?:is\s+|are\s+)?(?:asked\s+|requested\s+|invited\s+|recommended\s+)?(?:to\s+)?(?:note|notes|noted|approve|approves|agree|agrees|endorse|endorses|comment|consider|considers)\b/i,
   /\bunder (?:section|regulation) \d/i,
   /\b(?:page|pp?\.) \d+\s*(?:of \d+)?\s*$/i,
   /^\s*(?:date|title|report (?:of|from|to)|decision[- ]maker|subject|author|contact|wards? affected)\s*:/i,
   /\bthe local authority (?:was|were) (?:last )?inspected\b/i,
   /\bprevious (?:inspection|judgement)s? (?:was|were|rated|judged)\b/i,
 ];
+
+/**
+ * Markers of a council committee paper (as opposed to an inspection report or letter): headings
+ * and labels of the report template. Two or more in a document put it in the council register.
+ */
+export const COUNCIL_REGISTER_RE =
+  /^\s*(?:report (?:to|of|from|author)|decision[- ]maker|date of (?:decision|meeting)|wards? affected|key decision|forward plan|cabinet member|portfolio holder|purpose of (?:the|this) report|background papers|financial implications|legal implications|equalit(?:y|ies) (?:impact|implications)|reasons? for (?:the )?(?:report )?recommendations?|recommendations?\s*:?\s*$|(?:that|for) (?:the )?(?:cabinet|committee|panel|board|members?) (?:to )?notes?\b)/i;
 
 /** Grade words and judgement phrases: decisive on their own (a judgement-table row follows its grade). */
 export const GRADE_RES: { re: RegExp; points: Polarity; value: string; weight: number }[] = [

@@ -273,7 +273,7 @@ const N_BASE = 0.9;
 /** Minimum clear weight on each side for a contrastive sentence to be mixed. */
 const MIXED_MIN = 2;
 
-export function scoreTokens(tokens: string[]): { S: number; I: number; N: number; evidence: Evidence[]; features: string[] } {
+export function scoreTokens(tokens: string[], bareNegation = BARE_NEG_WEIGHT): { S: number; I: number; N: number; evidence: Evidence[]; features: string[] } {
   const matches = matchCues(tokens);
   const evidence: Evidence[] = [];
   const features: string[] = [];
@@ -336,7 +336,7 @@ export function scoreTokens(tokens: string[]): { S: number; I: number; N: number
     }
     if (isNeg) {
       absorbed.add(a);
-      if (!acted) { I += BARE_NEG_WEIGHT; evidence.push(ev('negation', phraseOf(tokens, m), 'I', BARE_NEG_WEIGHT)); features.push('neg_bare'); }
+      if (!acted) { I += bareNegation; evidence.push(ev('negation', phraseOf(tokens, m), 'I', bareNegation)); features.push('neg_bare'); }
     }
     if (isMinority && !acted) features.push('minority');
   }
@@ -424,12 +424,21 @@ export function clauseTokens(text: string): string[] {
 }
 
 /** Clause-level rule analysis of one sentence's text. */
-export function analyse(text: string): RuleAnalysis {
+export interface AnalyseOptions {
+  /**
+   * Weight of a negation with no cue in its scope ("Managers do not review plans"). In inspection
+   * reports that is a criticism; in council papers it is as often procedure ("the letter is not
+   * published"), so tagSentences lowers it for documents in the council register.
+   */
+  bareNegation?: number;
+}
+
+export function analyse(text: string, opts: AnalyseOptions = {}): RuleAnalysis {
   const evidence: Evidence[] = [];
   const features: string[] = [];
   const raw = splitClauses(text);
   const clauses: ClauseScore[] = raw.map((c) => {
-    const r = scoreTokens(clauseTokens(c.text));
+    const r = scoreTokens(clauseTokens(c.text), opts.bareNegation ?? BARE_NEG_WEIGHT);
     const f = r.features.slice();
     if (c.marker) f.push(`marker_${c.concessive ? 'concessive' : 'contrast'}`);
     return { text: c.text, marker: c.marker, concessive: c.concessive, S: r.S, I: r.I, N: r.N, evidence: r.evidence, features: f };
