@@ -75,7 +75,8 @@ class FencedNotebookClient(NotebookClient):
                 msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=max(0.1, deadline - time.monotonic())))
             except queue.Empty:
                 raise RuntimeError(f"the kernel did not echo the output fence after cell {cell_index}")
-            if msg["parent_header"].get("msg_id") not in (parent_msg_id, fence):
+            parent = msg["parent_header"].get("msg_id")
+            if parent not in (parent_msg_id, fence):
                 continue
             kind, content = msg["msg_type"], msg["content"]
             if kind == "stream" and marker in content.get("text", ""):
@@ -87,8 +88,10 @@ class FencedNotebookClient(NotebookClient):
             elif kind == "display_data" and content.get("data", {}).get("text/plain") == marker:
                 seen_display = True
                 continue
-            elif kind in ("status", "execute_input", "execute_result", "error"):
-                continue  # the fence's own bookkeeping; the cell's were handled before its "idle"
+            elif parent == fence and kind == "error":
+                raise RuntimeError(f"the output fence after cell {cell_index} failed: {content.get('evalue')}")
+            elif kind in ("status", "execute_input") or (parent == fence and kind == "execute_result"):
+                continue  # status was handled up to the cell's "idle"; the fence's own results are not the cell's
             self.process_message(msg, cell, cell_index)
 
 

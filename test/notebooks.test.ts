@@ -127,6 +127,8 @@ describe('notebooks executed headless on the Deno kernel', () => {
       for (const c of codeCells(nb)) {
         expect(c.execution_count, `cell ${c.id} of ${file} did not run`).toEqual(expect.any(Number));
         expect((c.outputs ?? []).filter((o) => o.output_type === 'error')).toEqual([]);
+        // The executor's output fences (see run-notebooks.py) leave nothing behind.
+        expect(JSON.stringify(c.outputs)).not.toContain('nbfence-');
       }
     }
   });

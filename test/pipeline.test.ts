@@ -11,6 +11,7 @@ import { createProgress } from '../src/pipeline/progress.js';
 import type { SegmentedDocument, Sentence } from '../src/types.js';
 import { UserError } from '../src/util/errors.js';
 import { makePdf, REPORT_TEXT, SAMPLE_DIR } from './hostile-fixtures.js';
+import * as nlp from '../src/nlp/tokens.js';
 
 const dirs: string[] = [];
 const tmp = (p = 'it-pipe-') => {
@@ -46,8 +47,8 @@ describe('sentence length limit (between segment and tag)', () => {
       isListItem: false, isQuote: false, isHeading: false, page: 1, tokens: text.toLowerCase().split(/\W+/).filter(Boolean), stems: [],
     });
     const doc = { id: 'd.txt', file: 'd.txt', sentences: [s(0, 'Leaders know their services well.'), s(1, RUN_ON), s(2, 'Plans are not specific enough.')] } as unknown as SegmentedDocument;
-    expect(applySentenceLimit(doc, 5000).doc).toBe(doc);
-    const { doc: out, hit } = applySentenceLimit(doc, 400);
+    expect(applySentenceLimit(doc, 5000, nlp).doc).toBe(doc);
+    const { doc: out, hit } = applySentenceLimit(doc, 400, nlp);
     expect(hit).toMatchObject({ file: 'd.txt', limit: 'maxSentenceChars', count: 1, longest: RUN_ON.length });
     expect(out.sentences.length).toBe(2 + hit!.pieces);
     expect(out.sentences.map((x) => x.index)).toEqual(out.sentences.map((_, i) => i));

@@ -247,3 +247,26 @@ describe('learned combiner model file', () => {
     expect(defaultModel()).toBe(defaultModel());
   });
 });
+
+describe('document register: council committee papers', () => {
+  const paper = (items: [string, string[], boolean?][]) =>
+    items.map(([text, path, heading], index) => ({ ...sentence(text, path, heading ? { isHeading: true, blockKind: 'heading' } : {}), index, id: `p#${index}` }));
+  const doc = paper([
+    ['Report to: Children and Families Scrutiny Committee', []],
+    ['Wards affected: All', []],
+    ['Recommendations', [], true],
+    ['That the committee notes the outcome of the focused visit.', ['Recommendations']],
+    ['For members to consider the action plan at a future meeting.', ['Recommendations']],
+    ['Background', [], true],
+    ['The letter from Ofsted is not published on the council website until the council has responded.', ['Background']],
+    ['Ofsted found that social workers know their children well.', ['Background']],
+    ['Too many children wait too long for health assessments.', ['Background']],
+  ]);
+  it('recommendations to members are not areas for improvement, procedure is not criticism', () => {
+    const codes = tagSentences(doc).map((f) => f.code);
+    expect(codes).toEqual(['N', 'N', 'N', 'N', 'N', 'N', 'N', 'S', 'I']);
+  });
+  it('the same procedural negation in an inspection report reads as a criticism', () => {
+    expect(code('Plans are not published to families.')).toBe('I');
+  });
+});

@@ -3,6 +3,7 @@
  * Encoding is detected, not assumed: BOMs first (UTF-8, UTF-16 LE/BE), then a BOM-less
  * UTF-16 guess from the pattern of NUL bytes, then strict UTF-8, else Windows-1252.
  */
+import iconv from 'iconv-lite';
 import { DocumentError } from '../util/errors.js';
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -78,7 +79,9 @@ export function decodeText(bytes: Uint8Array): { text: string; encoding: TextEnc
   const { encoding, bomLength } = detectEncoding(bytes);
   if (looksBinary(bytes, encoding)) throw new DocumentError('binary', 'file has a text extension but binary content');
   const body = bytes.subarray(bomLength);
-  const text = new TextDecoder(encoding).decode(body);
+  // Node's built-in TextDecoder treats 'windows-1252' as Latin-1 (0x80-0x9F become C1
+  // controls, losing ’ “ ” – —), so the single-byte code page goes through iconv-lite.
+  const text = encoding === 'windows-1252' ? iconv.decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength), 'win1252') : new TextDecoder(encoding).decode(body);
   if (!/\S/.test(text)) throw new DocumentError('empty', 'file has no text');
   return { text, encoding };
 }

@@ -153,8 +153,9 @@ export function inferDocumentType(head: string): DocumentType {
   if (/joint targeted area inspection/i.test(opening)) return 'jtai';
   if (/monitoring visit/i.test(opening)) return 'monitoring_visit';
   if (/focused visit/i.test(opening)) return 'focused_visit';
+  // The report title, at the start of one of the opening lines.
   if (
-    /inspection of (?:[\w’'&,-]+ ){0,8}(?:local authority )?children.s (?:social care )?services|inspection of services for children in need|inspection of looked after children|inspection of safeguarding and looked after children/i.test(
+    /^(?:re-)?inspection of (?:[\w’'&,-]+ ){0,8}(?:local authority )?children.s (?:social care )?services|^(?:re-)?inspection of services for children in need|^inspection of looked after children|^inspection of safeguarding and looked after children/im.test(
       opening,
     )
   )

@@ -209,15 +209,16 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
 }
 
 /**
- * Numbered paragraphs (Ofsted's "1.", "2." ... body paragraphs, council reports' "3.1") are body
- * text that carries a number, not list items. A numbering style counts as paragraph numbering
- * when its items are mostly long (median over 200 characters); then all its items become
- * paragraphs (marker kept), so the flag is consistent within a document.
+ * Numbered paragraphs (Ofsted's "1.", "2." ... body paragraphs) are body text that carries a
+ * number, not list items. A single-level numbering style ("12." or "12") counts as paragraph
+ * numbering when its items are mostly long (median over 200 characters); then all its items
+ * become paragraphs (marker kept), so the flag is consistent within a document. Sub-numbered
+ * items ("18.1.", "(i)") stay list items.
  */
 function markNumberedParagraphs(blocks: TextBlock[]): void {
   const byStyle = new Map<string, TextBlock[]>();
   for (const b of blocks) {
-    if (b.kind !== 'list_item' || !b.marker || !/^\d/.test(b.marker)) continue;
+    if (b.kind !== 'list_item' || !b.marker || !/^\d+\.?$/.test(b.marker)) continue;
     const style = b.marker.replace(/\d+/g, '#');
     if (!byStyle.has(style)) byStyle.set(style, []);
     byStyle.get(style)!.push(b);

@@ -8,7 +8,7 @@ import type { Codebook } from '../theme/codebook.js';
 import { DocumentError } from '../util/errors.js';
 import { restoreNatives } from '../util/natives.js';
 import { DocumentCache, type ExtractEntry } from './cache.js';
-import { applySentenceLimit, type LimitHit, type Limits } from './limits.js';
+import { applySentenceLimit, type LimitHit, type Limits, type Tokeniser } from './limits.js';
 
 export interface AnalyseTask {
   src: SourceFile;
@@ -46,17 +46,19 @@ type Stages = {
   segment: typeof import('../segment/index.js').segment;
   tagSentences: typeof import('../tag/index.js').tagSentences;
   themeFindings: typeof import('../theme/index.js').themeFindings;
+  nlp: Tokeniser;
 };
 let stages: Promise<Stages> | undefined;
 
 /** Load the stage modules once per thread. */
 export function loadStages(): Promise<Stages> {
   stages ??= (async () => {
-    const [ing, seg, tag, theme] = await Promise.all([
+    const [ing, seg, tag, theme, tokens] = await Promise.all([
       import('../ingest/index.js'),
       import('../segment/index.js'),
       import('../tag/index.js'),
       import('../theme/index.js'),
+      import('../nlp/tokens.js'),
     ]);
     restoreNatives();
     // pdfjs loads its worker bundle (and its polyfills) on first use: restore after every read.
@@ -67,7 +69,7 @@ export function loadStages(): Promise<Stages> {
         restoreNatives();
       }
     };
-    return { ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFindings: theme.themeFindings };
+    return { ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFindings: theme.themeFindings, nlp: { tokenize: tokens.tokenize, stems: tokens.stems } };
   })();
   return stages;
 }
@@ -86,7 +88,7 @@ async function extract(task: AnalyseTask, st: Stages, ms: StageTimes): Promise<{
   const segmented = st.segment(ingested);
   ms.segment += performance.now() - t;
   t = performance.now();
-  const { doc, hit } = applySentenceLimit(segmented, task.limits.maxSentenceChars);
+  const { doc, hit } = applySentenceLimit(segmented, task.limits.maxSentenceChars, st.nlp);
   ms.limits += performance.now() - t;
   return { doc, limitsHit: hit ? [hit] : [] };
 }

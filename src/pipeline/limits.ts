@@ -1,5 +1,4 @@
 import type { SegmentedDocument, Sentence } from '../types.js';
-import { stems, tokenize } from '../nlp/tokens.js';
 
 /** Resource limits applied per document. Every limit hit is reported in run_report.json. */
 export interface Limits {
@@ -66,8 +65,14 @@ export function splitLongText(text: string, max: number): string[] {
  * Apply the sentence-length limit between segment and tag: over-long sentences (usually a
  * flattened table or text with no punctuation) are split into pieces, re-tokenised and the
  * document's sentences re-numbered. Returns the document unchanged when nothing is over-long.
+ * `nlp` is the segmenter's tokeniser (src/nlp/tokens.ts), passed in so this module stays light.
  */
-export function applySentenceLimit(doc: SegmentedDocument, maxChars: number): { doc: SegmentedDocument; hit?: LimitHit } {
+export interface Tokeniser {
+  tokenize(text: string): string[];
+  stems(tokens: string[]): string[];
+}
+
+export function applySentenceLimit(doc: SegmentedDocument, maxChars: number, nlp: Tokeniser): { doc: SegmentedDocument; hit?: LimitHit } {
   if (!(maxChars > 0) || !doc.sentences.some((s) => s.text.length > maxChars)) return { doc };
   const sentences: Sentence[] = [];
   let count = 0;
@@ -83,8 +88,8 @@ export function applySentenceLimit(doc: SegmentedDocument, maxChars: number): { 
     longest = Math.max(longest, s.text.length);
     for (const text of splitLongText(s.text, maxChars)) {
       const index = sentences.length;
-      const tokens = tokenize(text);
-      sentences.push({ ...s, index, id: `${s.doc}#${index}`, text, tokens, stems: stems(tokens) });
+      const tokens = nlp.tokenize(text);
+      sentences.push({ ...s, index, id: `${s.doc}#${index}`, text, tokens, stems: nlp.stems(tokens) });
       pieces++;
     }
   }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { AnalysedDocument, DroppedCounts, Label, RunReport, SkippedDocument, SourceFile } from '../types.js';
 import { LABELS } from '../types.js';
 import { discoverCorpus } from '../ingest/discover.js';
-import { loadCodebook, type Codebook } from '../theme/codebook.js';
+import type { Codebook } from '../theme/codebook.js';
 import { aggregate, type Aggregates } from '../aggregate/index.js';
 import { loadPeers } from '../aggregate/peers.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -107,6 +107,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   };
   const log = opts.log ?? (() => {});
   const limits: Limits = { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(opts.limits ?? {}).filter(([, v]) => v !== undefined)) };
+  // Imported here, not at the top: the codebook module pulls in natural (slow to load), which
+  // `--help` and usage errors do not need.
+  const { loadCodebook } = await import('../theme/codebook.js');
   const codebook = loadCodebook(opts.codebookPath ?? PROJECT_CODEBOOK);
   const peers = opts.peersFile ? loadPeers(opts.peersFile) : undefined;
   const listing = await time('discover', () => discoverCorpus(opts.corpusDir));

@@ -40,7 +40,7 @@ export function detectRegister(sentences: Sentence[]): Register {
 }
 
 /** Weight of a negation with nothing in its scope, by register. */
-const BARE_NEGATION: Record<Register, number> = { inspection: 2.5, council: 1 };
+const BARE_NEGATION: Record<Register, number> = { inspection: 2.5, council: 0.5 };
 
 const REGISTER_PRIOR = 1.2;
 /** The combiner also sees content-word stems (w:stem), so it can learn vocabulary the lexicon lacks. */

@@ -33,12 +33,12 @@ export const STRENGTH_CUES: CueDef[] = [
     'improvements', 'strengthened', 'strengths', 'strength', 'consistently', 'consistent', 'clear', 'clearly', 'detailed', 'positive', 'positively',
     'confident', 'confidently', 'committed', 'dedicated', 'passionate', 'ambitious', 'aspirational', 'enthusiastic', 'caring', 'warm', 'nurturing',
     'stable', 'secure', 'safe', 'safer', 'benefit', 'benefits', 'benefited', 'benefiting', 'benefitting', 'thoughtful', 'thoughtfully', 'carefully', 'careful',
-    'accurate', 'accurately', 'focused on', 'well focused', 'sharply focused', 'clearly focused', 'targeted', 'responsive', 'quickly', 'at pace', 'pace', 'embedded', 'well established', 'established', 'sustained',
+    'accurate', 'accurately', 'focused on', 'well focused', 'sharply focused', 'clearly focused', 'targeted', 'responsive', 'quickly', 'at pace', 'embedded', 'well established', 'established', 'sustained',
     'progressed', 'helpful', 'helps', 'helped', 'enables', 'enabled', 'enabling', 'ensures', 'ensure', 'ensured', 'ensuring', 'supportive', 'supported',
     'valued', 'trusted', 'trusting', 'enjoy', 'enjoys', 'happy', 'proud', 'pride', 'celebrate*', 'praised', 'rightly', 'right', 'sound',
     'proportionate', 'knowledgeable', 'curious', 'curiosity', 'are experienced', 'is experienced', 'highly experienced', 'experienced staff', 'experienced social workers', 'experienced practitioners', 'experienced managers', 'capable', 'motivated', 'resilient', 'respectful', 'respectfully', 'attentive', 'persistent',
     'persistently', 'diligent', 'diligently', 'regular', 'regularly', 'routinely', 'fewer delays',
-    'well attended', 'better', 'wide range', 'range of', 'good range', 'a difference', 'positive difference', 'real difference', 'holistic', 'well being', 'flourish*', 'thrive', 'thriving',
+    'well attended', 'better', 'an improvement', 'improvement in', 'improvements in', 'wide range', 'range of', 'good range', 'a difference', 'positive difference', 'real difference', 'holistic', 'well being', 'flourish*', 'thrive', 'thriving',
     'achieve', 'achieving', 'achieved', 'achievements', 'notable', 'innovative', 'creative', 'collaborative', 'collaboratively', 'cohesive', 'coherent', 'joined up',
     'listened', 'heard', 'understand', 'understands', 'understood', 'know', 'knows', 'manageable', 'low caseloads', 'stability',
     'good quality', 'strong relationships', 'careful consideration'),
@@ -71,9 +71,9 @@ export const IMPROVEMENT_CUES: CueDef[] = [
     'struggle*', 'shortcoming*', 'overstretched', 'fall short', 'falls short', 'fell short', 'below expectations', 'lapse*', 'not as',
     'no clear', 'no plan', 'no record'),
   ...i(2, 'limited', 'slow', 'slowly', 'late', 'difficult', 'difficulties', 'waiting', 'wait', 'waits', 'pressure', 'pressures', 'vacanc*', 'descriptive',
-    'exposed to', 'absence of', 'absent', 'missed', 'lost', 'narrow', 'narrowly', 'confused', 'reliance on', 'lower than', 'below', 'drop*', 'decreas*', 'reduc* in',
+    'absence of', 'absent', 'missed', 'lost', 'narrow', 'narrowly', 'confused', 'reliance on', 'lower than', 'below', 'drop*', 'decreas*',
     'significant concern*', 'worried', 'varied', 'unsuccessful', 'unsuccessfully', 'critical of', 'not active', 'inactive', 'not sufficient', 'underdevelop*', 'undeveloped', 'unregistered', 'unapproved', 'unauthorised', 'constraint*', 'impacted on',
-    'very few', 'subjected to', 'no longer', 'unsuitable', 'unplanned', 'unallocated', 'high volume', 'high volumes', 'high number of', 'high numbers of'),
+    'very few', 'subjected to', 'no longer', 'unsuitable', 'unplanned', 'unallocated', 'high volume', 'high volumes'),
   ...i(1, 'only', 'less', 'fewer', 'low', 'serious', 'still', 'remain', 'remains', 'remained', 'challenges', 'challenging', 'overwhelmed'),
 ];
 
@@ -145,6 +145,8 @@ export const HEDGE_MINORITY: string[] = [
   'not all', 'not every', 'a minority', 'a small minority', 'a small number', 'a few', 'only a few', 'only some', 'only a small', 'only a minority',
   'too few', 'not many', 'few', 'some but not all',
 ];
+/** Majority quantifiers strong enough to make a bare description a strength ("Most plans are reviewed"). */
+export const STRONG_MAJORITY: string[] = ['most', 'the majority', 'a majority', 'nearly all', 'almost all', 'the vast majority', 'the overwhelming majority'];
 export const HEDGE_MAJORITY: string[] = [
   'most', 'the majority', 'a majority', 'nearly all', 'almost all', 'the vast majority', 'all', 'many', 'mostly', 'largely', 'generally', 'overwhelmingly',
 ];

@@ -21,6 +21,7 @@ import {
   REVERSERS,
   PLANNING_CUES,
   SCOPE_BREAK,
+  STRONG_MAJORITY,
   STRENGTH_CUES,
   type Polarity,
 } from './lexicon.js';
@@ -45,6 +46,7 @@ export interface Match {
 }
 
 const FLIPPER_SET = new Set(FLIPPERS);
+const STRONG_MAJORITY_SET = new Set(STRONG_MAJORITY);
 const CANCEL_SET = new Set(NEGATION_CANCEL);
 const BREAK_SET = new Set([...SCOPE_BREAK, ',']);
 /** A negator right after one of these is a condition ("if this is not possible"), not a judgement. */
@@ -351,6 +353,7 @@ export function scoreTokens(tokens: string[], bareNegation = BARE_NEG_WEIGHT): {
     }
   }
   let majority = false;
+  let strongMajority = false;
   let some = false;
   for (let a = 0; a < matches.length; a++) {
     if (absorbed.has(a)) continue;
@@ -380,6 +383,7 @@ export function scoreTokens(tokens: string[], bareNegation = BARE_NEG_WEIGHT): {
         break;
       case 'hedgeMaj':
         majority = true;
+        if (STRONG_MAJORITY_SET.has(e.phrase)) strongMajority = true;
         break;
       case 'hedgeSome':
         some = true;
@@ -389,7 +393,7 @@ export function scoreTokens(tokens: string[], bareNegation = BARE_NEG_WEIGHT): {
     }
   }
   if (majority && S > 0) { evidence.push(ev('hedge', 'most/majority', 'S', 0)); features.push('hedge_majority'); }
-  else if (majority && I === 0 && tokens.length >= 5) {
+  else if (strongMajority && I === 0 && tokens.length >= 5) {
     // "Most children are offered ...": a majority doing what they should is a strength.
     S += 2;
     evidence.push(ev('hedge', 'most/majority', 'S', 2));
