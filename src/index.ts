@@ -1,7 +1,8 @@
 /** Library API: the CLI, notebooks and tests all call these. */
 export * from './types.js';
-export { runPipeline, analyseDocument } from './pipeline/run.js';
-export type { PipelineOptions, RunResult } from './pipeline/run.js';
+export { runPipeline, analyseDocument, DEFAULT_LIMITS, DEFAULT_CACHE_DIR } from './pipeline/run.js';
+export type { PipelineOptions, RunResult, RunStats, Limits } from './pipeline/run.js';
+export { EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_SKIPPED } from './util/exit-codes.js';
 export { discoverCorpus, ingest } from './ingest/index.js';
 export { segment } from './segment/index.js';
 export { tagSentence, tagSentences } from './tag/index.js';

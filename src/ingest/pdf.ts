@@ -4,8 +4,8 @@
  * bottom, left to right, as pdftotext does; each line keeps its geometry and dominant font
  * so the structurer can tell headings, list items and page furniture apart.
  */
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DocumentError } from '../util/errors.js';
+import { restoreNatives } from '../util/natives.js';
 import type { Line } from './lines.js';
 
 export interface PdfItem {
@@ -45,6 +45,22 @@ export interface PdfLimits {
   maxPages?: number;
 }
 
+type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjs: Promise<Pdfjs> | undefined;
+
+/**
+ * pdfjs is loaded on first use, not at import: its legacy build installs core-js polyfills
+ * over fast natives (see util/natives.ts), and loading it lazily lets util/natives capture the
+ * real built-ins first. They are put back after loading and after each document.
+ */
+function loadPdfjs(): Promise<Pdfjs> {
+  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs').then((m) => {
+    restoreNatives();
+    return m;
+  });
+  return pdfjs;
+}
+
 /** Read a PDF into lines per page. Throws DocumentError for unreadable, encrypted or over-long files. */
 export async function extractPdf(bytes: Uint8Array, limits: PdfLimits = {}): Promise<PdfExtraction> {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 1024)));
@@ -52,6 +68,7 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits = {}): Pro
   // pdfjs takes ownership of (and detaches) the buffer it is given: pass a copy.
   const data = new Uint8Array(bytes.byteLength);
   data.set(bytes);
+  const { getDocument } = await loadPdfjs();
   let pdf;
   try {
     pdf = await getDocument({
@@ -102,6 +119,7 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits = {}): Pro
     return { pageCount, pages };
   } finally {
     await pdf.destroy();
+    restoreNatives();
   }
 }
 
