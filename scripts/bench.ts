@@ -105,7 +105,7 @@ function pdftotextMs(pdfs: string[]): number {
 
 /** The sample repeated four times as distinct files (bytes appended after %%EOF keep PDFs valid). */
 function makeX4(src: string, dest: string): void {
-  const manifest = existsSync(join(src, 'manifest.csv')) ? readFileSync(join(src, 'manifest.csv'), 'utf8').trim().split('\n') : [];
+  const manifest = existsSync(join(src, 'manifest.csv')) ? readFileSync(join(src, 'manifest.csv'), 'utf8').trim().split(/\r?\n/) : [];
   const rows: string[] = manifest.length ? [manifest[0]] : [];
   for (const name of readdirSync(src).filter((n) => n.toLowerCase().endsWith('.pdf')).sort()) {
     for (let k = 1; k <= 4; k++) {

@@ -111,3 +111,10 @@ describe('manifest validation', () => {
     expect(l.files.map((f) => f.manifest?.local_authority)).toEqual(['Kent', 'Leeds']);
   });
 });
+
+describe('manifest line ends', () => {
+  it('reads a manifest that mixes CRLF and LF line ends (edited by hand)', async () => {
+    const l = await discoverCorpus(corpus('file,local_authority\r\nkent_2019.txt,Kent\nleeds_2021.txt,Leeds\r\n'));
+    expect(l.files.map((f) => f.manifest?.local_authority)).toEqual(['Kent', 'Leeds']);
+  });
+});

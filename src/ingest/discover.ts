@@ -160,7 +160,8 @@ export function manifestFileName(cell: string): { name: string } | { refused: st
 export async function readManifest(path: string, label = 'manifest.csv'): Promise<{ rows: Map<string, ManifestRow>; warnings: string[] }> {
   let text: string;
   try {
-    text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+    // Normalise line ends: a manifest edited by hand may mix CRLF and LF, which confuses the parser.
+    text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   } catch (err) {
     throw new UserError(`cannot read ${label}: ${(err as Error).message}`);
   }
@@ -184,6 +185,7 @@ export async function readManifest(path: string, label = 'manifest.csv'): Promis
   Papa.parse<string[]>(text, {
     header: false,
     delimiter: ',',
+    newline: '\n',
     skipEmptyLines: false,
     step: (res) => {
       let start = cursor;

@@ -124,7 +124,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   const n = listing.files.length;
   const outcomes: (AnalyseOutcome | undefined)[] = new Array(n);
   const keys: string[] = new Array(n).fill('');
-  const pending: { i: number; task: AnalyseTask }[] = [];
+  const pending: { i: number; task: AnalyseTask; size: number }[] = [];
   progress.start('analysing', n);
   await time('hash', async () => {
     for (let i = 0; i < n; i++) {
@@ -159,7 +159,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
       // A document skipped last time (corrupt, encrypted...) is answered from the extract layer.
       const ex = await cache.getExtract(task.extractKey);
       if (ex && !ex.ok) outcomes[i] = { ...base, error: { code: ex.code, message: ex.message }, cache: 'extract' };
-      else pending.push({ i, task });
+      else pending.push({ i, task, size: bytes.length });
     }
   });
   for (const o of outcomes) if (o) progress.tick(o.doc?.findings.length ?? 0);
@@ -177,6 +177,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
     progress.tick(o.doc?.findings.length ?? 0);
   };
   if (workers > 0) {
+    // Largest files first, so that no worker is left with a big PDF at the end while the others
+    // idle; results still go back to their place in file order.
+    pending.sort((a, b) => b.size - a.size || a.i - b.i);
     const { Piscina } = await import('piscina');
     const pool = new Piscina<AnalyseTask, AnalyseOutcome>({
       filename: wp!,
