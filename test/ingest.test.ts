@@ -3,6 +3,7 @@
  * shared seeds and on text written for these tests in the style of the reports.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -191,6 +192,23 @@ describe('reflow', () => {
       'Clarity for care leavers about their rights and entitlements through the care leavers offer.',
       'The support and responses to care leavers in custody.',
     ]);
+  });
+});
+
+describe('text exported from a PDF (pdftotext -layout)', () => {
+  it('reads pages, drops running footers and page numbers, and finds the same structure and grades as the PDF', async () => {
+    const pdf = join(SAMPLE, 'southampton_2023-07-28.pdf');
+    const txt = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+    const fromText = await ingestBytes('southampton.txt', txt, 'txt');
+    const fromPdf = await ingest({ file: 'southampton.pdf', path: pdf, format: 'pdf' });
+    expect(fromText.pageCount).toBe(fromPdf.pageCount);
+    expect(fromText.dropped.running_header).toBeGreaterThan(10);
+    expect(fromText.blocks.some((b) => /^Inspection of Southampton local authority children’s services$/.test(b.text) && b.page > 1)).toBe(false);
+    expect(fromText.meta.grades).toEqual(fromPdf.meta.grades);
+    const headings = (d: IngestedDocument) => d.blocks.filter((b) => b.kind === 'heading' && /^(What needs|The experiences|The impact)/.test(b.text)).map((b) => b.text);
+    expect(headings(fromText)).toEqual(headings(fromPdf));
+    const items = (d: IngestedDocument) => d.blocks.filter((b) => b.kind === 'list_item').map((b) => b.text);
+    expect(items(fromText)).toEqual(items(fromPdf));
   });
 });
 

@@ -43,6 +43,8 @@ const INLINE_BULLET_SPLIT = /\s+[•◼▪●■]\s+/;
 const HAS_INLINE_BULLET = /(?:^|\s)[•◼▪●■]\s/;
 export const MARKER_ONLY = /^(?:\d{1,3}(?:\.\d{1,3})*\.?|\((?:[ivxlc]{1,6}|[a-z]|\d{1,2})\)|[a-z]\)|[ivx]{1,5}\.|[•◼▪●■◦▫□–-])$/;
 const LEADING_MARKER = /^(\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}\)|\((?:[ivxlc]{1,6}|[a-z]|\d{1,2})\)|[a-z]\)|[•◼▪●■◦▫□‣∙·\uF0B7\uF0A7\uF076\uF0D8\uF0FC]|[-*+–](?=\s))\s*(?=\S)/;
+const LAYOUT_GAP = /\S {3,}\S/;
+const LAYOUT_GAP_SPLIT = / {3,}/;
 const SETEXT = /^\s*(?:-{2,}|={2,})\s*$/;
 const NUMBER_AFTER_BULLET = /^(\d{1,3}(?:\.\d{1,3})*\.?)\s+(?=\S)/;
 /** "Report to: Cabinet", "Date: 09/11/2020": a short label, a colon and a value (a key-value row). */
@@ -179,6 +181,9 @@ export function textToLines(raw: string, format: 'txt' | 'md' | 'html', dropped:
       bump(dropped, 'table_syntax');
     } else if (body.includes('\t') || line.includes('\t')) {
       cells = line.split('\t');
+    } else if (LAYOUT_GAP.test(body)) {
+      // Columns laid out with runs of spaces (text exported with `pdftotext -layout`).
+      cells = body.split(LAYOUT_GAP_SPLIT);
     }
     let tableRow = false;
     let marker: string | undefined;

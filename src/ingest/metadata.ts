@@ -261,8 +261,8 @@ export interface MetaInput {
   blocks: TextBlock[];
   head: string;
   file: string;
+  /** Warnings are appended here (e.g. a manifest council the text contradicts). */
   warnings: string[];
-  /** Whether the document looks like an Ofsted report with a judgement table (grades only read then). */
 }
 
 /** Build the metadata record. Manifest values win; every field records its provenance. */

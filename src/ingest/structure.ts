@@ -150,7 +150,7 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
     // Headings.
     let headingLevel = l.headingLevel;
     if (headingLevel === undefined && !marker && !cells && !l.tableRow) {
-      headingLevel = ctx.isPdf ? pdfHeadingLevel(l, text, headingSizes, lines[i - 1], next, leftMargin) : textHeadingLevel(l, text, lines[i - 1], next, cur);
+      headingLevel = ctx.isPdf ? pdfHeadingLevel(lines, i, text, headingSizes, leftMargin, cur) : textHeadingLevel(l, text, lines[i - 1], next, cur);
     }
     const isTable = !!cells || !!l.tableRow;
     const pageChange = !!cur && i > 0 && lines[i - 1]!.page !== l.page;
@@ -205,7 +205,30 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
   flush();
   flushTable();
   markNumberedParagraphs(blocks);
+  promoteKnownHeadings(blocks);
   return blocks;
+}
+
+/**
+ * The section headings of Ofsted reports (judgement areas with their grade, "What needs to
+ * improve ...", "Areas for improvement", "Recommendations"): a paragraph that is exactly one
+ * of them is a heading even where layout gave no sign of it (e.g. text exported from a PDF).
+ */
+const KNOWN_HEADING =
+  /^(?:the experiences and progress of .{5,80}|the impact of leaders on social work practice .{0,40}|the effectiveness of leaders and managers .{0,40}):\s*(?:outstanding|good|requires improvement(?: to be good)?|inadequate)$|^what needs to improve(?: in this area of social work practice)?\s*[?:]?$|^(?:areas for (?:improvement|development|priority action)|recommendations|what does the (?:local authority|lscb) need to improve\??|summary of (?:key )?findings|executive summary|other key issues)$/i;
+
+function promoteKnownHeadings(blocks: TextBlock[]): void {
+  let level = 2;
+  for (const b of blocks) if (b.kind === 'heading' && KNOWN_HEADING.test(b.text)) {
+    level = b.level ?? 2;
+    break;
+  }
+  for (const b of blocks) {
+    if (b.kind === 'paragraph' && !b.marker && !b.quoted && b.text.length <= 140 && KNOWN_HEADING.test(b.text)) {
+      b.kind = 'heading';
+      b.level = level;
+    }
+  }
 }
 
 /**
@@ -282,7 +305,9 @@ function shouldContinue(cur: Building, l: Line, text: string, pageChange: boolea
   if (l.hard) return false;
   const ended = SENTENCE_END.test(cur.text);
   if (cur.kind === 'table_row') {
-    return ctx.isPdf && !pageChange && l.gap < 0.6 && l.size === cur.size;
+    if (ctx.isPdf) return !pageChange && l.gap < 0.6 && l.size === cur.size;
+    // A wrapped first cell under a layout table row ("practice with children and families").
+    return !pageChange && l.gap === 0 && words(text) <= 8 && !SENTENCE_END.test(text) && Math.abs(l.x - cur.x) <= 2;
   }
   if (pageChange) {
     if (!ended && !TERMINAL_END.test(cur.text)) return true;
@@ -316,25 +341,41 @@ function modeX(lines: Line[]): number {
 }
 
 function pdfHeadingLevel(
-  l: Line,
+  lines: Line[],
+  i: number,
   text: string,
   headingSizes: number[],
-  prev: Line | undefined,
-  next: Line | undefined,
   leftMargin: number,
+  cur: Building | undefined,
 ): number | undefined {
+  const l = lines[i]!;
+  const prev = lines[i - 1];
   const w = words(text);
   if (w === 0 || !HAS_LETTER.test(text)) return undefined;
+  const sameStyle = (o: Line | undefined, ref: Line) =>
+    !!o && o.emph === ref.emph && Math.abs(o.size - ref.size) < 0.05 && o.page === ref.page && o.gap < 0.6;
+  // Second and later lines of a heading already open.
+  if (cur?.kind === 'heading' && prev && sameStyle(l, prev) && prev.page === l.page && !TERMINAL_END.test(cur.text) && words(cur.text) + w <= 30) {
+    return cur.level;
+  }
   if (LABEL_VALUE_LINE.test(text) && l.size < 1.12) return undefined;
   if (l.size >= 1.12 && w <= 30) {
     const idx = headingSizes.indexOf(l.size);
     return (idx < 0 ? headingSizes.length : idx) + 1;
   }
   if (l.emph && Math.abs(l.size - 1) < 0.12 && w <= 16 && !/[.,;]$/.test(text) && UPPER_START.test(text) && l.x <= leftMargin + 10) {
-    const sameStyle = (o: Line | undefined) => !!o && o.emph === l.emph && o.size === l.size && o.page === l.page && o.gap < 0.6;
-    // Not the continuation of a bold paragraph, and not followed by its own lower-case continuation.
-    if (sameStyle(prev) && !TERMINAL_END.test(prev!.text)) return undefined;
-    if (next && next.page === l.page && next.gap < 0.6 && LOWER_START.test(next.text)) return undefined;
+    // Not the continuation of a bold paragraph.
+    if (prev && sameStyle(l, prev) && !TERMINAL_END.test(prev.text)) return undefined;
+    // The run of same-style lines from here (a heading may wrap): short, and not a sentence.
+    let runWords = w;
+    let last = l;
+    for (let k = i + 1; k < Math.min(lines.length, i + 4) && sameStyle(lines[k], l); k++) {
+      runWords += words(lines[k]!.text);
+      last = lines[k]!;
+    }
+    if (runWords > 25 || /[.;,]$/.test(last.text)) return undefined;
+    const after = lines[lines.indexOf(last, i) + 1];
+    if (after && after.page === l.page && after.gap < 0.6 && LOWER_START.test(after.text)) return undefined;
     return headingSizes.length + 1;
   }
   return undefined;

@@ -3,7 +3,7 @@
  * document of docs.csv that has annotated units, then match units to sentences.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import { ingest } from '../ingest/index.js';
 import type { SourceFormat } from '../types.js';
@@ -52,7 +52,6 @@ export async function measureEvalAgreement(evalDir: string): Promise<EvalAgreeme
     const ingested = await ingest({ file: basename(path), path, format });
     sentencesByDoc.set(doc, segment(ingested).sentences);
   }
-  void dirname;
   return { ...segmentationAgreement(units, sentencesByDoc), missingSources };
 }
 
