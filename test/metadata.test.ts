@@ -186,6 +186,12 @@ describe('metadata of the 40 sample PDFs', () => {
     });
     const h = withManifest.get('hampshire_2019-06-11.pdf')!.meta;
     expect(h.grades.areas.children_in_care_and_care_leavers).toBe('outstanding');
+    // 2017-18 reports set the grade in a box beside the area heading: it joins the heading.
+    const darlington = withManifest.get('darlington_2018-05-21.pdf')!;
+    expect(darlington.blocks.filter((b) => b.kind === 'heading' && b.text.startsWith('The experiences and progress of')).map((b) => b.text)).toEqual([
+      'The experiences and progress of children who need help and protection: Requires improvement to be good',
+      'The experiences and progress of children looked after and achieving permanence: Requires improvement to be good',
+    ]);
   });
 });
 

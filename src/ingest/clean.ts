@@ -118,6 +118,17 @@ export function cleanLines(lines: Line[], ctx: CleanContext, dropped: Dropped): 
     if (CONTENTS.test(t)) {
       onContentsPage = l.page;
       mark(i, 'toc');
+      // A PDF contents page: when most of the rest of the page are "entry ... page" lines,
+      // the whole rest is the table of contents (entries wrap onto unnumbered lines).
+      if (ctx.isPdf) {
+        let n = 0;
+        let toc = 0;
+        for (let j = i + 1; j < lines.length && lines[j]!.page === l.page; j++) {
+          n++;
+          if (TOC_LINE.test(lines[j]!.text.trim())) toc++;
+        }
+        if (n > 0 && toc / n >= 0.5) for (let j = i + 1; j < lines.length && lines[j]!.page === l.page; j++) mark(j, 'toc');
+      }
       continue;
     }
     if (onContentsPage === l.page && (TOC_LINE.test(l.text.trim()) || TOC_LINE.test(t))) {

@@ -11,6 +11,9 @@ const TERMINAL_END = /[.!?:;]["”’)\]]*$/;
 const SENTENCE_END = /[.!?]["”’)\]]*$/;
 const PDF_LEADING_MARKER =
   /^(\d{1,3}(?:\.\d{1,3})*\.|\((?:[ivxlc]{1,6}|[a-z]|\d{1,2})\)|[a-z]\)|[•◼▪●■◦▫□‣∙·\uF0B7\uF0A7\uF076\uF0D8\uF0FC\uF0A8\uF06E\uF0E0]|[-–*](?=\s))\s*/;
+/** Bullets drawn from symbol fonts (Wingdings, Symbol) come out as private-use characters. */
+const PRIVATE_USE = /^[\uF000-\uF0FF]$/;
+const isMarkerCell = (t: string) => MARKER_ONLY.test(t) || PRIVATE_USE.test(t) || /^[‣∙·]$/.test(t);
 const BULLET_CHAR = /^[•◼▪●■◦▫□‣∙·\uF0B7\uF0A7\uF076\uF0D8\uF0FC\uF0A8\uF06E\uF0E0\-–*]$/;
 const FUNCTION_WORD_END =
   /\b(?:a|an|the|and|or|but|of|to|in|on|at|for|with|by|from|as|that|which|who|whose|this|these|those|their|its|is|are|was|were|be|been|has|have|had|not|some|such|than|into|onto|under|within|between|about|all|more|most|very|inevitable)$/i;
@@ -48,6 +51,8 @@ interface Building {
   size: number;
   emph: boolean;
   cells?: string[];
+  /** Right-hand cells of a heading box (the grade beside a judgement-area heading). */
+  tail?: string[];
 }
 
 function words(t: string): number {
@@ -70,7 +75,10 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
       let kind = cur.kind;
       if ((kind === 'paragraph' || kind === 'list_item') && OPEN_QUOTE.test(text) && CLOSE_QUOTE_END.test(text) && !cur.quoted) cur.quoted = true;
       const b: TextBlock = { kind, text, page: cur.page };
-      if (cur.kind === 'heading') b.level = cur.level ?? 1;
+      if (cur.kind === 'heading') {
+      b.level = cur.level ?? 1;
+      if (cur.tail?.length) b.text = `${text.replace(/[:\s]+$/, '')}: ${cur.tail.join(' ').replace(/\s+/g, ' ')}`;
+    }
       if (cur.marker) b.marker = cur.marker;
       if (cur.quoted) b.quoted = true;
       blocks.push(b);
@@ -112,7 +120,7 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
         flushTable();
       }
       if (l.cells && l.cells.length >= 2 && l.size < 1.12 && l.cells.every((c) => words(c.text) <= 14)) {
-        const pieces = MARKER_ONLY.test(l.cells[0]!.text) ? l.cells.slice(1) : l.cells;
+        const pieces = isMarkerCell(l.cells[0]!.text) ? l.cells.slice(1) : l.cells;
         if (pieces.length >= 2) {
           flush();
           table = { columns: pieces.map((c) => c.x), rows: [], page: l.page };
@@ -124,11 +132,17 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
     let text = l.text;
     let marker = l.marker;
     let cells: string[] | undefined;
+    // A heading-size line with a right-hand cell: the grade box beside a judgement-area heading.
+    let headingTail: string[] | undefined;
+    if (ctx.isPdf && l.size >= 1.12 && l.cells && l.cells.length >= 2 && !isMarkerCell(l.cells[0]!.text)) {
+      text = l.cells[0]!.text;
+      headingTail = l.cells.slice(1).map((c) => c.text);
+    }
     // PDF columns (tab-separated) and markers.
-    if (ctx.isPdf && text.includes('\t')) {
+    if (ctx.isPdf && !headingTail && text.includes('\t')) {
       const cs = text.split('\t').map((c) => c.trim()).filter(Boolean);
-      if (cs.length >= 2 && MARKER_ONLY.test(cs[0]!)) {
-        marker = cs[0];
+      if (cs.length >= 2 && isMarkerCell(cs[0]!)) {
+        marker = PRIVATE_USE.test(cs[0]!) ? '•' : cs[0];
         text = cs.slice(1).join(' ');
         if (cs.length > 2) cells = cs.slice(1);
       } else if (cs.length >= 2) cells = cs;
@@ -142,7 +156,7 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
         const prevEnded = !cur || TERMINAL_END.test(cur.text) || cur.kind === 'heading';
         const rest = text.slice(m[0].length);
         if (isBullet || (prevEnded && (UPPER_START.test(rest) || /^\(/.test(mk)) && l.x <= leftMargin + 40)) {
-          marker = /[\uF000-\uF0FF]/.test(mk) ? '•' : mk;
+          marker = PRIVATE_USE.test(mk) ? '•' : mk;
           text = rest;
         }
       }
@@ -157,12 +171,16 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
 
     if (headingLevel !== undefined) {
       // Multi-line heading: same style, tight gap.
-      if (cur && cur.kind === 'heading' && cur.level === headingLevel && !pageChange && l.gap < 0.6 && !l.hard && !TERMINAL_END.test(cur.text)) {
-        append(cur, text, ctx.docWords);
+      if (cur && cur.kind === 'heading' && cur.level === headingLevel && !pageChange && l.gap < 0.6 && !l.hard && headingOpen(cur.text, text)) {
+        // A short piece far to the right is the grade box beside the heading, not its text.
+        if (ctx.isPdf && l.x > cur.x + 150 && words(text) <= 5) (cur.tail ??= []).push(text);
+        else append(cur, text, ctx.docWords);
+        if (headingTail) (cur.tail ??= []).push(...headingTail);
         continue;
       }
       flush();
       cur = { kind: 'heading', parts: [text], len: text.length, text, page: l.page, level: headingLevel, x: l.x, contX: l.x, size: l.size, emph: l.emph, quoted: l.quoted };
+      if (headingTail) cur.tail = headingTail;
       continue;
     }
     if (isTable) {
@@ -282,6 +300,13 @@ function addToTable(t: PdfTable, l: Line, first = false): void {
   }
 }
 
+const GRADE_ONLY = /^(?:outstanding|good|requires? improvement(?: to be good)?|inadequate)\.?$/i;
+
+/** Can `next` continue a heading ending in `headingText` ("...care leavers:" + "inadequate")? */
+function headingOpen(headingText: string, next: string): boolean {
+  return !TERMINAL_END.test(headingText) || (/:$/.test(headingText) && GRADE_ONLY.test(next.trim()));
+}
+
 /** Append a wrapped line to the block being built. */
 function append(cur: Building, text: string, docWords?: ReadonlySet<string>): void {
   const j = joint(cur.text, text, docWords);
@@ -355,7 +380,7 @@ function pdfHeadingLevel(
   const sameStyle = (o: Line | undefined, ref: Line) =>
     !!o && o.emph === ref.emph && Math.abs(o.size - ref.size) < 0.05 && o.page === ref.page && o.gap < 0.6;
   // Second and later lines of a heading already open.
-  if (cur?.kind === 'heading' && prev && sameStyle(l, prev) && prev.page === l.page && !TERMINAL_END.test(cur.text) && words(cur.text) + w <= 30) {
+  if (cur?.kind === 'heading' && prev && sameStyle(l, prev) && prev.page === l.page && headingOpen(cur.text, text) && words(cur.text) + w <= 30) {
     return cur.level;
   }
   if (LABEL_VALUE_LINE.test(text) && l.size < 1.12) return undefined;
@@ -364,8 +389,9 @@ function pdfHeadingLevel(
     return (idx < 0 ? headingSizes.length : idx) + 1;
   }
   if (l.emph && Math.abs(l.size - 1) < 0.12 && w <= 16 && !/[.,;]$/.test(text) && UPPER_START.test(text) && l.x <= leftMargin + 10) {
-    // Not the continuation of a bold paragraph.
+    // Not the continuation of a bold paragraph, nor a line inside a running sentence.
     if (prev && sameStyle(l, prev) && !TERMINAL_END.test(prev.text)) return undefined;
+    if (prev && prev.page === l.page && l.gap < 0.3 && !TERMINAL_END.test(prev.text) && cur?.kind !== 'heading') return undefined;
     // The run of same-style lines from here (a heading may wrap): short, and not a sentence.
     let runWords = w;
     let last = l;

@@ -88,11 +88,13 @@ export function codeFingerprints(): Fingerprints {
     const rel = relative(SRC_ROOT, f).split(sep).join('/');
     return EXTRACT_CODE.some((p) => rel === `${p}.js` || rel === `${p}.ts` || rel.startsWith(`${p}/`));
   };
-  const models = [...listCode(join(REPO_ROOT, 'models')), ...listCode(join(REPO_ROOT, 'data'))];
+  // data/ (e.g. the local-authority gazetteer) feeds ingest metadata; models/ feeds the tagger.
+  const data = listCode(join(REPO_ROOT, 'data'));
+  const models = listCode(join(REPO_ROOT, 'models'));
   const version = `${CACHE_VERSION}`;
   fingerprints = {
-    extract: sha256(version + hashFiles(all.filter(isExtract), SRC_ROOT)),
-    analyse: sha256(version + hashFiles(all, SRC_ROOT) + hashFiles(models, REPO_ROOT)),
+    extract: sha256(version + hashFiles(all.filter(isExtract), SRC_ROOT) + hashFiles(data, REPO_ROOT)),
+    analyse: sha256(version + hashFiles(all, SRC_ROOT) + hashFiles([...data, ...models], REPO_ROOT)),
   };
   return fingerprints;
 }
