@@ -3,7 +3,8 @@
  * historic) with ONS codes and regions: the project's own data file data/local_authorities.csv.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../util/paths.js';
 import Papa from 'papaparse';
 
 export interface LocalAuthority {
@@ -19,16 +20,7 @@ export interface LocalAuthority {
 
 /** data/local_authorities.csv, resolved from src/ingest (tsx) or dist/src/ingest (built). */
 function dataPath(): string {
-  for (const rel of ['../../data/local_authorities.csv', '../../../data/local_authorities.csv']) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
-    try {
-      readFileSync(p, { flag: 'r' });
-      return p;
-    } catch {
-      /* try the next */
-    }
-  }
-  throw new Error('data/local_authorities.csv not found');
+  return join(REPO_ROOT, 'data', 'local_authorities.csv');
 }
 
 const split = (s: string | undefined) =>

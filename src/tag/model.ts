@@ -8,9 +8,9 @@
  * per held-out document.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import natural from '../nlp/natural.js';
+import { REPO_ROOT } from '../util/paths.js';
 import type { LabelCode } from '../types.js';
 import { LABEL_CODES } from '../types.js';
 
@@ -24,14 +24,7 @@ export const FEATURE_SET = 'rules+stems/1';
 /** How much the model's log-probabilities count against the rule scores. */
 export const DEFAULT_MODEL_WEIGHT = 0.25;
 /** models/tagger.json in the package root (found from this module, whether run from src/ or dist/src/). */
-export const DEFAULT_MODEL_PATH = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'models', 'tagger.json');
-
-function packageRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return from;
-  }
-}
+export const DEFAULT_MODEL_PATH = join(REPO_ROOT, 'models', 'tagger.json');
 
 export interface TrainingExample {
   features: string[];

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
+import { PROJECT_CODEBOOK } from '../util/paths.js';
 import { parsePhrase } from './phrase.js';
 
 /**
@@ -88,11 +88,7 @@ export interface Codebook extends z.infer<typeof CodebookSchema> {
 }
 
 /** The project codebook: <repo>/codebook/codebook.json, from src/theme (tsx, vitest) or dist/src/theme (built). */
-export const DEFAULT_CODEBOOK_PATH = ((): string => {
-  const built = fileURLToPath(new URL('../../../codebook/codebook.json', import.meta.url));
-  const source = fileURLToPath(new URL('../../codebook/codebook.json', import.meta.url));
-  return existsSync(built) || !existsSync(source) ? built : source;
-})();
+export const DEFAULT_CODEBOOK_PATH = PROJECT_CODEBOOK;
 
 /** Name the entry an issue path points at: `themes[3] (id "foo")` rather than `themes.3`. */
 function describePath(json: unknown, path: PropertyKey[]): string {
