@@ -39,3 +39,18 @@ describe('evaluateThemes', () => {
     expect(text).toMatch(/micro\s+P [0-9.]+\s+R [0-9.]+\s+F1 [0-9.]+/);
   });
 });
+
+describe('acceptance on ../shared/eval (evaluative units)', () => {
+  it('micro-F1 >= 0.75, and F1 >= 0.85 on the three named themes wherever they occur', async () => {
+    const { loadEvalUnits } = await import('../src/eval/data.js');
+    const units = loadEvalUnits();
+    const r = evaluateThemes(units, cb);
+    console.log(formatThemeEval(r));
+    expect(r.units).toBeGreaterThan(0);
+    expect(r.micro.f1).toBeGreaterThanOrEqual(0.75);
+    for (const id of ['supervision_recording', 'strategy_discussions', 'return_home_interviews']) {
+      const row = r.perTheme.find((t) => t.theme === id);
+      if (row && row.support > 0) expect(row.f1, id).toBeGreaterThanOrEqual(0.85);
+    }
+  });
+});
