@@ -10,8 +10,8 @@ import { benchmark, median, resolveCouncil } from '../src/aggregate/benchmark.js
 import { loadPeers, normaliseCouncilName, parsePeers } from '../src/aggregate/peers.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 import type { AnalysedDocument, DocumentMeta, LabelCode } from '../src/types.js';
-import { CODE_TO_LABEL } from '../src/types.js';
 import { UserError } from '../src/util/errors.js';
+import { analysedDoc, themed } from './helpers.js';
 
 const codebook = loadCodebook(resolve('codebook/codebook.json'));
 const LA_LOOKUP = resolve('../shared/reference/la_lookup.csv');
@@ -19,38 +19,8 @@ const LA_LOOKUP = resolve('../shared/reference/la_lookup.csv');
 type S = [text: string, code: LabelCode, themes: string[]];
 
 function doc(id: string, meta: Partial<DocumentMeta>, sentences: S[]): AnalysedDocument {
-  return {
-    id,
-    file: id,
-    format: 'txt',
-    sha256: '',
-    encoding: 'utf-8',
-    pageCount: 1,
-    meta: { council: '', onsCode: '', region: '', date: '', documentType: 'other', grades: { areas: {} }, provenance: {}, extra: {}, ...meta },
-    dropped: {},
-    warnings: [],
-    sections: [],
-    findings: sentences.map(([text, code, themes], index) => ({
-      id: `${id}#${index}`,
-      doc: id,
-      index,
-      text,
-      sectionPath: [],
-      blockKind: 'paragraph',
-      isListItem: false,
-      isQuote: false,
-      isHeading: false,
-      page: 1,
-      tokens: [],
-      stems: [],
-      label: CODE_TO_LABEL[code],
-      code,
-      confidence: 0.9,
-      evidence: [{ kind: 'cue', value: 'written for the test', points: code, weight: 1 }],
-      clauses: [],
-      themes: themes.map((theme) => ({ theme, terms: [theme] })),
-    })),
-  };
+  const evidence = (code: LabelCode) => [{ kind: 'cue', value: 'written for the test', points: code, weight: 1 }];
+  return analysedDoc(id, meta, sentences.map(([text, code, themes], index) => themed(id, index, { text, code, themes, confidence: 0.9, evidence: evidence(code) })));
 }
 
 const F1 = 'Workload pressures are hindering independent reviewing officers’ oversight of care plans.';

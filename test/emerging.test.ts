@@ -1,51 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysedDocument, LabelCode, ThemedFinding } from '../src/types.js';
-import { CODE_TO_LABEL } from '../src/types.js';
 import { EMERGING_COLUMNS, emergingRows, emergingTerms, loadCodebook, themeFindings } from '../src/theme/index.js';
-import { stems, tokenize } from '../src/nlp/tokens.js';
+import { analysedDoc, finding } from './helpers.js';
 
 const cb = loadCodebook();
 
 /** A document of one council built from sentences written in the style of ILACS reports. */
 function doc(id: string, council: string, sentences: [LabelCode, string][]): AnalysedDocument {
-  const findings = themeFindings(
-    sentences.map(([code, text], index) => {
-      const tokens = tokenize(text);
-      return {
-        id: `${id}#${index}`,
-        doc: id,
-        index,
-        text,
-        sectionPath: [],
-        blockKind: 'paragraph' as const,
-        isListItem: false,
-        isQuote: false,
-        isHeading: false,
-        page: 1,
-        tokens,
-        stems: stems(tokens),
-        label: CODE_TO_LABEL[code],
-        code,
-        confidence: 1,
-        evidence: [],
-        clauses: [],
-      };
-    }),
-    cb,
-  ) as ThemedFinding[];
-  return {
-    id,
-    file: id,
-    format: 'txt',
-    sha256: '',
-    encoding: 'utf-8',
-    pageCount: 1,
-    meta: { council, onsCode: '', region: '', date: '', documentType: 'full_inspection', grades: { areas: {} }, provenance: {}, extra: {} },
-    dropped: {},
-    warnings: [],
-    sections: [],
-    findings,
-  };
+  const findings = themeFindings(sentences.map(([code, text], index) => finding(id, index, { text, code })), cb) as ThemedFinding[];
+  return analysedDoc(id, { council, documentType: 'full_inspection' }, findings);
 }
 
 const northshire = doc('northshire.txt', 'Northshire', [

@@ -13,7 +13,7 @@ import { benchmark } from '../src/aggregate/benchmark.js';
 import { buildCsvs, BENCHMARK_COLUMNS, COUNCIL_THEME_COLUMNS, DOCUMENT_COLUMNS, DUPLICATE_COLUMNS, SENTENCE_COLUMNS } from '../src/export/index.js';
 import { fixed, safeCell, toCsv } from '../src/export/csv.js';
 import { loadCodebook } from '../src/theme/codebook.js';
-import type { AnalysedDocument } from '../src/types.js';
+import { analysedDoc, themed } from './helpers.js';
 
 const CLI = join(process.cwd(), 'dist/src/cli.js');
 const LA_LOOKUP = resolve('../shared/reference/la_lookup.csv');
@@ -36,38 +36,13 @@ describe('CSV writing', () => {
   });
 
   it('escapes every text cell of every export, including names taken from documents', () => {
-    const doc: AnalysedDocument = {
-      id: '=doc.txt',
-      file: '=doc.txt',
-      format: 'txt',
-      sha256: '',
-      encoding: 'utf-8',
-      pageCount: 1,
-      meta: { council: '@Council', onsCode: '', region: '', date: '2024-01-01', documentType: 'ofsted_letter', grades: { areas: {} }, provenance: {}, extra: {} },
-      dropped: {},
-      warnings: [],
-      sections: [],
-      findings: ['=HYPERLINK("http://example.invalid") Supervision is not regular.', '-Supervision is not always recorded in case files.'].map((text, index) => ({
-        id: `=doc.txt#${index}`,
-        doc: '=doc.txt',
-        index,
-        text,
-        sectionPath: ['+Findings'],
-        blockKind: 'paragraph' as const,
-        isListItem: false,
-        isQuote: false,
-        isHeading: false,
-        page: 1,
-        tokens: [],
-        stems: [],
-        label: 'improvement' as const,
-        code: 'I' as const,
-        confidence: 0.8,
-        evidence: [{ kind: 'cue', value: 'not', points: 'I' as const, weight: 1 }],
-        clauses: [],
-        themes: [{ theme: 'supervision', terms: ['supervision'] }],
-      })),
-    };
+    const doc = analysedDoc(
+      '=doc.txt',
+      { council: '@Council', date: '2024-01-01', documentType: 'ofsted_letter' },
+      ['=HYPERLINK("http://example.invalid") Supervision is not regular.', '-Supervision is not always recorded in case files.'].map((text, index) =>
+        themed('=doc.txt', index, { text, code: 'I', themes: ['supervision'], sectionPath: ['+Findings'], confidence: 0.8, evidence: [{ kind: 'cue', value: 'not', points: 'I', weight: 1 }] }),
+      ),
+    );
     const agg = aggregate([doc], codebook);
     const tables = buildCsvs(agg, codebook, benchmark(agg, { focus: '@Council' }));
     for (const [name, text] of Object.entries(tables)) {

@@ -10,44 +10,21 @@ import { loadCodebook } from '../src/theme/codebook.js';
 import { chartDefs } from '../src/render/specs.js';
 import { reportData, reportHtml, scriptJson } from '../src/render/report.js';
 import type { AnalysedDocument } from '../src/types.js';
+import { analysedDoc, themed } from './helpers.js';
 
 const codebook = loadCodebook(resolve('codebook/codebook.json'));
 const EVIL_TEXT = 'Plans are weak </script><script>window.pwned=1</script><!-- and <img src=x onerror="window.pwned=2"> & more \u2028 end.';
 const EVIL_COUNCIL = 'Riverton <b onmouseover="window.pwned=3">Council</b>';
 
 function hostileDoc(): AnalysedDocument {
-  return {
-    id: 'r.txt',
-    file: 'r.txt',
-    format: 'txt',
-    sha256: '',
-    encoding: 'utf-8',
-    pageCount: 1,
-    meta: { council: EVIL_COUNCIL, onsCode: '', region: '', date: '2024-02-01', documentType: 'ofsted_letter', grades: { areas: {} }, provenance: {}, extra: {} },
-    dropped: {},
-    warnings: [],
-    sections: [],
-    findings: [EVIL_TEXT, 'Supervision is regular and reflective, and managers record their decisions.'].map((text, index) => ({
-      id: `r.txt#${index}`,
-      doc: 'r.txt',
-      index,
-      text,
-      sectionPath: ['Findings </script>'],
-      blockKind: 'paragraph' as const,
-      isListItem: false,
-      isQuote: false,
-      isHeading: false,
-      page: 1,
-      tokens: [],
-      stems: [],
-      label: index ? ('strength' as const) : ('improvement' as const),
-      code: index ? ('S' as const) : ('I' as const),
-      confidence: 0.8,
-      evidence: [{ kind: 'cue', value: '<weak>', points: index ? ('S' as const) : ('I' as const), weight: 1 }],
-      clauses: [],
-      themes: [{ theme: 'supervision', terms: ['supervision'] }],
-    })),
-  };
+  return analysedDoc(
+    'r.txt',
+    { council: EVIL_COUNCIL, date: '2024-02-01', documentType: 'ofsted_letter' },
+    [EVIL_TEXT, 'Supervision is regular and reflective, and managers record their decisions.'].map((text, index) => {
+      const code = index ? 'S' : 'I';
+      return themed('r.txt', index, { text, code, themes: ['supervision'], sectionPath: ['Findings </script>'], confidence: 0.8, evidence: [{ kind: 'cue', value: '<weak>', points: code, weight: 1 }] });
+    }),
+  );
 }
 
 describe('report.html', () => {

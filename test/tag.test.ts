@@ -4,28 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
-import { stems, tokenize } from '../src/nlp/tokens.js';
+import { makeSentence } from '../src/segment/sentence.js';
 import { splitClauses, tagSentence, tagSentences } from '../src/tag/index.js';
 import { DEFAULT_MODEL_PATH, FEATURE_SET, MODEL_FORMAT, MODEL_FORMAT_VERSION, defaultModel, parseModel, serializeModel, trainModel } from '../src/tag/model.js';
 import type { Finding, LabelCode, Sentence } from '../src/types.js';
 
 function sentence(text: string, sectionPath: string[] = [], extra: Partial<Sentence> = {}): Sentence {
-  const tokens = tokenize(text);
-  return {
-    id: `t#${text.length}`,
-    doc: 't',
-    index: 0,
-    text,
-    sectionPath,
-    blockKind: 'paragraph',
-    isListItem: false,
-    isQuote: false,
-    isHeading: false,
-    page: 1,
-    tokens,
-    stems: stems(tokens),
-    ...extra,
-  };
+  return { ...makeSentence({ id: `t#${text.length}`, doc: 't', index: 0, text, sectionPath }), ...extra };
 }
 
 const code = (text: string, path: string[] = [], extra: Partial<Sentence> = {}): LabelCode => tagSentence(sentence(text, path, extra)).code;

@@ -3,26 +3,14 @@ import type { Finding, LabelCode } from '../src/types.js';
 import { CODE_TO_LABEL } from '../src/types.js';
 import { loadCodebook, matchThemes, themeFinding, themeFindings, type Codebook } from '../src/theme/index.js';
 import { validateCodebook } from '../src/theme/codebook.js';
-import { stems, tokenize } from '../src/nlp/tokens.js';
+import { makeSentence } from '../src/segment/sentence.js';
 
 const cb = loadCodebook();
 
 /** A finding as the tagger would hand it over (sentences written in the style of ILACS reports). */
 function finding(text: string, code: LabelCode = 'S', sectionPath: string[] = [], index = 0, doc = 'test.txt'): Finding {
-  const tokens = tokenize(text);
   return {
-    id: `${doc}#${index}`,
-    doc,
-    index,
-    text,
-    sectionPath,
-    blockKind: 'paragraph',
-    isListItem: false,
-    isQuote: false,
-    isHeading: false,
-    page: 1,
-    tokens,
-    stems: stems(tokens),
+    ...makeSentence({ doc, index, text, sectionPath }),
     label: CODE_TO_LABEL[code],
     code,
     confidence: 1,
@@ -122,8 +110,8 @@ describe('phrase syntax', () => {
     source: 'inline',
   });
   const ids = (b: Codebook, text: string) => {
-    const t = tokenize(text);
-    return matchThemes(b, t, stems(t)).map((h) => h.theme);
+    const s = makeSentence({ doc: 'd', index: 0, text });
+    return matchThemes(b, s.tokens, s.stems).map((h) => h.theme);
   };
 
   it('matches plural forms but not derived words by default; ~ matches the Porter stem', () => {

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import natural from '../nlp/natural.js';
-import { stems, tokenize } from '../nlp/tokens.js';
+import { tokenize } from '../nlp/tokens.js';
+import { makeSentence } from '../segment/sentence.js';
 import type { LabelCode, Sentence } from '../types.js';
 import { LABEL_CODES } from '../types.js';
 import { detectRegister, sentenceFeatures, tagSentences } from '../tag/index.js';
@@ -42,21 +43,7 @@ export function unitsToSentences(units: EvalUnit[]): Sentence[] {
   return units.map((u, index) => {
     const isHeading = looksLikeHeading(u.text);
     if (isHeading) path = [u.text.trim()];
-    const tokens = tokenize(u.text);
-    return {
-      id: `${u.doc}#${u.i}`,
-      doc: u.doc,
-      index,
-      text: u.text,
-      sectionPath: path,
-      blockKind: isHeading ? 'heading' : 'paragraph',
-      isListItem: false,
-      isQuote: false,
-      isHeading,
-      page: 1,
-      tokens,
-      stems: stems(tokens),
-    } satisfies Sentence;
+    return makeSentence({ id: `${u.doc}#${u.i}`, doc: u.doc, index, text: u.text, sectionPath: path, blockKind: isHeading ? 'heading' : 'paragraph' });
   });
 }
 

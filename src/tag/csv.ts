@@ -3,7 +3,7 @@
  * have in a spreadsheet. Rows are treated as one document, in order.
  */
 import Papa from 'papaparse';
-import { stems, tokenize } from '../nlp/tokens.js';
+import { makeSentence } from '../segment/sentence.js';
 import type { Finding, Sentence } from '../types.js';
 import { UserError } from '../util/errors.js';
 import { tagSentences } from './index.js';
@@ -36,21 +36,7 @@ export function parseSentenceCsv(csv: string, source = 'input'): Sentence[] {
     if (!id) throw new UserError(`${source}: row ${index + 2} has no id`);
     if (seen.has(id)) throw new UserError(`${source}: duplicate id ${JSON.stringify(id)} at row ${index + 2}`);
     seen.add(id);
-    const tokens = tokenize(t);
-    return {
-      id,
-      doc: source,
-      index,
-      text: t,
-      sectionPath: sectionPath(row.section),
-      blockKind: 'paragraph',
-      isListItem: false,
-      isQuote: false,
-      isHeading: false,
-      page: 1,
-      tokens,
-      stems: stems(tokens),
-    } satisfies Sentence;
+    return makeSentence({ id, doc: source, index, text: t, sectionPath: sectionPath(row.section) });
   });
 }
 

@@ -1,0 +1,47 @@
+/** Builders for records the tests hand to later stages (the text in them is always the test's own). */
+import { makeSentence } from '../src/segment/sentence.js';
+import type { AnalysedDocument, DocumentMeta, Evidence, Finding, LabelCode, ThemedFinding } from '../src/types.js';
+import { CODE_TO_LABEL } from '../src/types.js';
+
+export interface FindingSpec {
+  text: string;
+  code: LabelCode;
+  themes?: string[];
+  sectionPath?: string[];
+  confidence?: number;
+  evidence?: Evidence[];
+}
+
+/** A tagged finding (no themes yet) for a sentence at `index` of `doc`. */
+export function finding(doc: string, index: number, spec: FindingSpec): Finding {
+  return {
+    ...makeSentence({ doc, index, text: spec.text, sectionPath: spec.sectionPath ?? [] }),
+    label: CODE_TO_LABEL[spec.code],
+    code: spec.code,
+    confidence: spec.confidence ?? 1,
+    evidence: spec.evidence ?? [],
+    clauses: [],
+  };
+}
+
+/** A themed finding whose themes are given (each matched by its own id). */
+export function themed(doc: string, index: number, spec: FindingSpec): ThemedFinding {
+  return { ...finding(doc, index, spec), themes: (spec.themes ?? []).map((theme) => ({ theme, terms: [theme] })) };
+}
+
+/** An analysed document of the given findings. */
+export function analysedDoc(id: string, meta: Partial<DocumentMeta>, findings: ThemedFinding[]): AnalysedDocument {
+  return {
+    id,
+    file: id,
+    format: 'txt',
+    sha256: '',
+    encoding: 'utf-8',
+    pageCount: 1,
+    meta: { council: '', onsCode: '', region: '', date: '', documentType: 'other', grades: { areas: {} }, provenance: {}, extra: {}, ...meta },
+    dropped: {},
+    warnings: [],
+    sections: [],
+    findings,
+  };
+}
