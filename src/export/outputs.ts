@@ -3,7 +3,7 @@ import { benchmark, type Benchmark } from '../aggregate/benchmark.js';
 import type { PeerTable } from '../aggregate/peers.js';
 import type { Codebook } from '../theme/codebook.js';
 import { emergingTerms } from '../theme/emerging.js';
-import { writeCharts } from '../render/index.js';
+import { startCharts } from '../render/index.js';
 import { writeCsvs } from './index.js';
 
 export interface OutputOptions {
@@ -20,7 +20,9 @@ export interface OutputOptions {
  */
 export async function writeOutputs(agg: Aggregates, codebook: Codebook, outDir: string, opts: OutputOptions = {}): Promise<string[]> {
   const bench: Benchmark = benchmark(agg, opts);
+  // Charts first: their PNGs rasterise on resvg's threads while the CSVs are built here.
+  const finishCharts = await startCharts(agg, codebook, outDir, bench);
   const written = await writeCsvs(agg, codebook, outDir, bench, emergingTerms(agg.documents, codebook));
-  written.push(...(await writeCharts(agg, codebook, outDir, bench)));
+  written.push(...(await finishCharts()));
   return written;
 }

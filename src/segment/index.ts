@@ -6,14 +6,17 @@ export { splitSentences } from './sentences.js';
 
 /** Quoted spans: ‘…’, “…”, "…" and '…' (an apostrophe inside a word does not close a quote). */
 const QUOTE_SPANS = /‘(?:[^’]|’(?=\p{L}))*’|“[^”]*”|"[^"]*"|(?<!\p{L})'(?:[^']|'(?=\p{L}))*'(?!\p{L})/gu;
-const NON_SPACE = /\S/g;
+const QUOTE_CHAR = /[‘“"']/;
+const SPACES = /\s+/g;
 
 /** Share of a text's non-space characters that sit inside quotation marks. */
 function quotedShare(text: string): number {
+  // Every quoted span starts with one of these: most sentences have none.
+  if (!QUOTE_CHAR.test(text)) return 0;
   let inside = 0;
   QUOTE_SPANS.lastIndex = 0;
-  for (const m of text.matchAll(QUOTE_SPANS)) inside += m[0].replace(/\s/g, '').length;
-  const total = text.match(NON_SPACE)?.length ?? 0;
+  for (const m of text.matchAll(QUOTE_SPANS)) inside += m[0].replace(SPACES, '').length;
+  const total = text.replace(SPACES, '').length;
   return total ? inside / total : 0;
 }
 

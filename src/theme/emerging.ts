@@ -146,9 +146,11 @@ export function emergingTerms(documents: AnalysedDocument[], codebook: Codebook,
   const names = [...councils.keys()].sort();
   const tfidf = new natural.TfIdf();
   for (const name of names) {
-    const terms: string[] = [];
-    for (const [term, o] of [...councils.get(name)!.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) for (let i = 0; i < o.count; i++) terms.push(term);
-    tfidf.addDocument(terms, name);
+    // natural's frequency-map form of a document (what addDocument builds from a list of repeated
+    // terms: __key, then each term's count, in sorted term order), without the repeated list.
+    const doc: Record<string, unknown> = { __key: name };
+    for (const [term, o] of [...councils.get(name)!.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) doc[term] = o.count;
+    tfidf.addDocument(doc as Record<string, string>);
   }
 
   const result: EmergingTerm[] = [];

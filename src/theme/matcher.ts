@@ -40,6 +40,8 @@ export interface CompiledCodebook {
   /** Continuation cues (matched at the first word of a sentence). */
   continuation: { toks: PhraseToken[]; text: string }[];
   anaphora: { toks: PhraseToken[]; text: string }[];
+  /** Memo: heading -> for each theme, whether one of its section patterns matches it. */
+  sectionHits: Map<string, boolean[]>;
 }
 
 const cache = new Map<string, CompiledCodebook>();
@@ -81,7 +83,7 @@ export function compileCodebook(codebook: Codebook): CompiledCodebook {
   });
   const continuation = codebook.continuation.map((text) => ({ text, toks: parsePhrase(text).tokens }));
   const anaphora = codebook.anaphora.map((text) => ({ text, toks: parsePhrase(text).tokens }));
-  const compiled: CompiledCodebook = { themes, byLemma, byStem, byExact, prefixed, order: new Map(codebook.themes.map((t, i) => [t.id, i])), continuation, anaphora };
+  const compiled: CompiledCodebook = { themes, byLemma, byStem, byExact, prefixed, order: new Map(codebook.themes.map((t, i) => [t.id, i])), continuation, anaphora, sectionHits: new Map() };
   if (cache.size > 16) cache.clear();
   cache.set(key, compiled);
   return compiled;
@@ -90,20 +92,33 @@ export function compileCodebook(codebook: Codebook): CompiledCodebook {
 /** Every phrase match (positive, exclusion, veto and co-occurrence parts) in a token sequence. */
 export function findMatches(cb: CompiledCodebook, tokens: string[], stemsOf: string[]): Match[] {
   const out: Match[] = [];
+  // Lemmas once per sentence, not once per phrase token tried.
+  const lemmasOf = tokens.map(lemma);
   const scan = (list: Pattern[] | undefined, i: number) => {
     if (!list) return;
     for (const pat of list) {
-      const end = matchAt(pat.toks, tokens, stemsOf, i);
+      const end = matchAt(pat.toks, tokens, stemsOf, i, lemmasOf);
       if (end > i) out.push({ pat, start: i, end });
     }
   };
   for (let i = 0; i < tokens.length; i++) {
-    scan(cb.byLemma.get(lemma(tokens[i])), i);
+    scan(cb.byLemma.get(lemmasOf[i]), i);
     scan(cb.byStem.get(stemsOf[i]), i);
     scan(cb.byExact.get(tokens[i]), i);
     if (cb.prefixed.length) scan(cb.prefixed, i);
   }
   return out;
+}
+
+/** For each theme, does one of its section patterns match this heading? (Memoised: headings repeat.) */
+function sectionHits(cb: CompiledCodebook, heading: string): boolean[] {
+  let v = cb.sectionHits.get(heading);
+  if (!v) {
+    v = cb.themes.map((t) => t.sections.some((re) => re.test(heading)));
+    if (cb.sectionHits.size >= 50_000) cb.sectionHits.clear();
+    cb.sectionHits.set(heading, v);
+  }
+  return v;
 }
 
 const overlaps = (a: Match, b: Match) => a.start < b.end && b.start < a.end;
@@ -149,7 +164,7 @@ function ruleHits(cb: CompiledCodebook, tokens: string[], stemsOf: string[], sec
   const phraseHit = hits.size > 0;
   cb.themes.forEach((t, ti) => {
     if (!t.sections.length || (t.sectionMode === 'fallback' && phraseHit)) return;
-    const heading = sectionPath.find((h) => t.sections.some((re) => re.test(h)));
+    const heading = sectionPath.find((h) => sectionHits(cb, h)[ti]);
     if (heading === undefined) return;
     const l = hits.get(ti) ?? [];
     l.push(`section: ${heading}`);

@@ -73,10 +73,10 @@ export function lemma(t: string): string {
 }
 
 /** Does phrase token `p` match sentence token `tok` / stem `stem`? */
-function tokenMatches(p: PhraseToken, tok: string, stem: string): boolean {
+function tokenMatches(p: PhraseToken, tok: string, stem: string, lem: string | undefined): boolean {
   switch (p.kind) {
     case 'lemma':
-      return p.value === lemma(tok);
+      return p.value === (lem ?? lemma(tok));
     case 'stem':
       return p.value === stem;
     case 'exact':
@@ -89,25 +89,26 @@ function tokenMatches(p: PhraseToken, tok: string, stem: string): boolean {
 }
 
 /** Match phrase tokens p[pi..] at sentence position ti; returns the end index or -1 (gaps take as few words as possible). */
-function matchFrom(p: PhraseToken[], pi: number, tokens: string[], stemsOf: string[], ti: number): number {
+function matchFrom(p: PhraseToken[], pi: number, tokens: string[], stemsOf: string[], ti: number, lemmasOf: readonly string[] | undefined): number {
   for (; pi < p.length; pi++, ti++) {
     const pt = p[pi];
     if (pt.kind === 'gap') {
       for (let g = 0; g <= pt.max && ti + g <= tokens.length; g++) {
-        const r = matchFrom(p, pi + 1, tokens, stemsOf, ti + g);
+        const r = matchFrom(p, pi + 1, tokens, stemsOf, ti + g, lemmasOf);
         if (r >= 0) return r;
       }
       return -1;
     }
-    if (ti >= tokens.length || !tokenMatches(pt, tokens[ti], stemsOf[ti])) return -1;
+    if (ti >= tokens.length || !tokenMatches(pt, tokens[ti], stemsOf[ti], lemmasOf?.[ti])) return -1;
   }
   return ti;
 }
 
 /**
  * Match a phrase at position `start`; returns the end index (exclusive) of the shortest match or -1.
- * Gaps take as few words as possible.
+ * Gaps take as few words as possible. `lemmasOf` (optional) is `tokens.map(lemma)`, precomputed by
+ * callers that try many phrases on one sentence.
  */
-export function matchAt(p: PhraseToken[], tokens: string[], stemsOf: string[], start: number): number {
-  return matchFrom(p, 0, tokens, stemsOf, start);
+export function matchAt(p: PhraseToken[], tokens: string[], stemsOf: string[], start: number, lemmasOf?: readonly string[]): number {
+  return matchFrom(p, 0, tokens, stemsOf, start, lemmasOf);
 }
