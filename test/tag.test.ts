@@ -251,6 +251,19 @@ describe('document register: council committee papers', () => {
     const codes = tagSentences(doc).map((f) => f.code);
     expect(codes).toEqual(['N', 'N', 'N', 'N', 'N', 'N', 'N', 'S', 'I']);
   });
+  it('a parenthetical in a body heading does not make it boilerplate; a real boilerplate heading does', () => {
+    const body = 'DETAIL (Including consultation carried out)';
+    const withBody = paper([
+      ['Report to: Cabinet', []],
+      ['Wards affected: All', []],
+      [body, [], true],
+      ['Inspectors found that management oversight of casework is strong and decisions are timely.', [body]],
+      ['Return home interviews are not consistently offered to children who go missing.', [body]],
+      ['Consultation', [], true],
+      ['Staff were consulted and their views were strongly positive.', ['Consultation']],
+    ]);
+    expect(tagSentences(withBody).map((f) => f.code)).toEqual(['N', 'N', 'N', 'S', 'I', 'N', 'N']);
+  });
   it('the same procedural negation in an inspection report reads as a criticism', () => {
     expect(code('Plans are not published to families.')).toBe('I');
   });

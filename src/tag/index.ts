@@ -50,13 +50,30 @@ const YEAR_RE = /\b(?:19|20)\d\d\b/;
 
 const ev = (kind: string, value: string, points: LabelCode, weight: number): Evidence => ({ kind, value, points, weight });
 
+const boilerplateHeadings = new Map<string, boolean>();
+
+/**
+ * A heading that names a boilerplate section (equalities, finance, legal, contact...). A parenthetical
+ * does not count: "DETAIL (Including consultation carried out)" is the body of a committee paper.
+ */
+function isBoilerplateHeading(h: string): boolean {
+  let v = boilerplateHeadings.get(h);
+  if (v === undefined) {
+    const bare = h.replace(/\([^)]*\)/g, ' ');
+    v = BOILERPLATE_HEADING_RE.test(bare) && !IMPROVEMENT_HEADING_RE.test(bare);
+    if (boilerplateHeadings.size > 10_000) boilerplateHeadings.clear();
+    boilerplateHeadings.set(h, v);
+  }
+  return v;
+}
+
 /** Section priors from the heading path (innermost heading decides). */
 export function contextOf(s: Sentence, register: Register = 'inspection'): TagContext {
   const ctx: TagContext = { register };
   const path = s.sectionPath;
   for (let k = path.length - 1; k >= 0; k--) {
     const h = path[k];
-    if (!ctx.boilerplateSection && BOILERPLATE_HEADING_RE.test(h) && !IMPROVEMENT_HEADING_RE.test(h)) ctx.boilerplateSection = h;
+    if (!ctx.boilerplateSection && isBoilerplateHeading(h)) ctx.boilerplateSection = h;
   }
   const inner = path[path.length - 1];
   // In a committee paper "Recommendations" are decisions asked of members, not weaknesses.

@@ -192,7 +192,7 @@ export const IMPROVEMENT_HEADING_RE =
 
 /** Headings of boilerplate sections: everything under them is N. */
 export const BOILERPLATE_HEADING_RE =
-  /\b(equalit(?:y|ies)|diversity impact|financial|finance|budget|legal (?:implications|considerations)|contact (?:details|information|name|officer)|background papers|appendi(?:x|ces)|glossary|data protection|privacy|cookies?|risk (?:management|implications)|consultation|report author|wards? affected|statement of confidentiality|procurement|property implications|human resources implications|environmental|climate|sustainability implications|crime and disorder|other options considered|policy framework|key decision|forward plan|information about (?:this|the) (?:inspection|local authority)|inspection dates|signed|document information)\b/i;
+  /\b(equalit(?:y|ies)|diversity impact|financial|finance|budget|legal (?:implications|considerations)|contact (?:details|information|name|officer)|background papers|glossary|data protection|privacy|cookies?|risk (?:management|implications)|consultation|report author|wards? affected|statement of confidentiality|procurement|property implications|human resources implications|environmental|climate|sustainability implications|crime and disorder|other options considered|policy framework|key decision|forward plan|information about (?:this|the) (?:inspection|local authority)|inspection dates|signed|document information)\b/i;
 
 /** Sentence-level boilerplate patterns: these sentences are N. */
 export const BOILERPLATE_RES: RegExp[] = [
