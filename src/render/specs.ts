@@ -81,17 +81,24 @@ function context(agg: Aggregates, codebook: Codebook, bench: Benchmark): Ctx {
 const focusLabel = (focus: string | null) => (focus ? `datum.value === ${lit(focus)} ? datum.value + ' (focus)' : datum.value` : 'datum.value');
 const focusWeight = (focus: string | null) => (focus ? { condition: { test: `datum.value === ${lit(focus)}`, value: 'bold' as const }, value: 'normal' as const } : ('normal' as const));
 
+/** The fields every council × theme datum starts with (names for display, share and count). */
+function cellBase(r: Aggregates['councilThemes'][number], ctx: ReturnType<typeof context>) {
+  return {
+    council: r.council,
+    theme: r.theme,
+    themeName: ctx.themeName.get(r.theme) ?? r.theme,
+    themeFull: ctx.themeFull.get(r.theme) ?? r.theme,
+    share: r.improvementShare,
+    n: r.themeEvaluative,
+  };
+}
+
 export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef {
   const ctx = context(agg, codebook, bench);
   const values = agg.councilThemes.map((r) => {
     const theme = ctx.themeFull.get(r.theme) ?? r.theme;
     return {
-      council: r.council,
-      theme: r.theme,
-      themeName: ctx.themeName.get(r.theme) ?? r.theme,
-      themeFull: theme,
-      share: r.improvementShare,
-      n: r.themeEvaluative,
+      ...cellBase(r, ctx),
       strengths: r.strengths,
       improvements: r.improvements,
       mixed: r.mixed,
@@ -293,12 +300,7 @@ export function profileSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
     const b = byKey.get(`${r.council}\u0000${r.theme}`)!;
     const theme = ctx.themeFull.get(r.theme) ?? r.theme;
     return {
-      council: r.council,
-      theme: r.theme,
-      themeName: ctx.themeName.get(r.theme) ?? r.theme,
-      themeFull: theme,
-      share: r.improvementShare,
-      n: r.themeEvaluative,
+      ...cellBase(r, ctx),
       median: b.medianAll,
       peerMedian: b.peerMedian,
       rank: b.rank,
