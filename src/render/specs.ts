@@ -96,9 +96,10 @@ function cellBase(r: Aggregates['councilThemes'][number], ctx: ReturnType<typeof
 export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef {
   const ctx = context(agg, codebook, bench);
   const values = agg.councilThemes.map((r) => {
-    const theme = ctx.themeFull.get(r.theme) ?? r.theme;
+    const base = cellBase(r, ctx);
+    const theme = base.themeFull;
     return {
-      ...cellBase(r, ctx),
+      ...base,
       strengths: r.strengths,
       improvements: r.improvements,
       mixed: r.mixed,
@@ -298,9 +299,10 @@ export function profileSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
   const byKey = new Map(bench.rows.map((r) => [`${r.council}\u0000${r.theme}`, r]));
   const values = agg.councilThemes.map((r) => {
     const b = byKey.get(`${r.council}\u0000${r.theme}`)!;
-    const theme = ctx.themeFull.get(r.theme) ?? r.theme;
+    const base = cellBase(r, ctx);
+    const theme = base.themeFull;
     return {
-      ...cellBase(r, ctx),
+      ...base,
       median: b.medianAll,
       peerMedian: b.peerMedian,
       rank: b.rank,
