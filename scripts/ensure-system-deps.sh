@@ -3,13 +3,13 @@
 #   poppler-utils  pdftotext, the reference for PDF extraction tests and the benchmark
 #   chromium       the browser for the report.html test (driven by playwright-core)
 #   jupyter-nbconvert python3-nbclient python3-ipykernel  to execute the notebooks headless
-#   fonts-dejavu-core  the font the chart PNGs (resvg) and the report are drawn with
+#   fonts-liberation   Liberation Sans, the font the chart PNGs (resvg) are drawn with
 # Runs apt-get only when something is missing. Needs root (as CI is) or sudo.
 set -euo pipefail
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -x /usr/bin/chromium ] || need+=(chromium)
-[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || need+=(fonts-liberation)
 command -v jupyter-nbconvert >/dev/null 2>&1 || need+=(jupyter-nbconvert)
 /usr/bin/python3 -c 'import nbclient' >/dev/null 2>&1 || need+=(python3-nbclient)
 /usr/bin/python3 -c 'import ipykernel' >/dev/null 2>&1 || need+=(python3-ipykernel)

@@ -196,8 +196,30 @@ export interface ThemedFinding extends Finding {
 }
 
 /** A document's record after the whole per-document pipeline. */
+/**
+ * A finding as a document keeps it after the per-document stages: a themed finding without the
+ * tokens and stems, which only those stages use (they are recomputable from the text with
+ * nlp/tokens.ts). Leaving them out makes the record about a quarter smaller to hold in memory,
+ * to pass from a worker thread and to cache.
+ */
+export type DocumentFinding = Omit<ThemedFinding, 'tokens' | 'stems'>;
+
 export interface AnalysedDocument extends Omit<SegmentedDocument, 'sentences'> {
-  findings: ThemedFinding[];
+  findings: DocumentFinding[];
+  /**
+   * Candidate emerging terms of the document's evaluative findings (theme/emerging.ts
+   * documentTerms), computed per document so that the corpus-wide ranking only merges tables.
+   * Absent on documents built by hand: emergingTerms computes it then.
+   */
+  terms?: DocumentTerm[];
+}
+
+/** One candidate term of a document: occurrences and the positions (in `findings`) of the sentences holding it. */
+export interface DocumentTerm {
+  term: string;
+  count: number;
+  /** Indices into the document's findings array, ascending. */
+  findings: number[];
 }
 
 /** Council x theme summary (aggregate stage). */

@@ -16,7 +16,7 @@
  * and at least MIN_WORDS words long. The kept copy prefers the Ofsted document, then the
  * earliest document id, then the first position.
  */
-import type { AnalysedDocument, ThemedFinding } from '../types.js';
+import type { AnalysedDocument, DocumentFinding } from '../types.js';
 
 export const PRIMARY_TYPES: ReadonlySet<string> = new Set(['full_inspection', 'focused_visit', 'jtai', 'monitoring_visit', 'ofsted_letter']);
 export const SAME_INSPECTION_DAYS = 62;
@@ -109,7 +109,7 @@ function cmp(a: string, b: string): number {
  */
 export function findDuplicates(documents: AnalysedDocument[], inspectionOf: Map<string, string>): DuplicateFinding[] {
   const docById = new Map(documents.map((d) => [d.id, d]));
-  const groups = new Map<string, ThemedFinding[]>();
+  const groups = new Map<string, DocumentFinding[]>();
   for (const d of documents) {
     const council = councilName(d);
     const insp = inspectionOf.get(d.id) ?? d.id;
@@ -122,7 +122,7 @@ export function findDuplicates(documents: AnalysedDocument[], inspectionOf: Map<
       groups.get(key)!.push(f);
     }
   }
-  const rank = (f: ThemedFinding): [number, string, number] => [PRIMARY_TYPES.has(docById.get(f.doc)!.meta.documentType) ? 0 : 1, f.doc, f.index];
+  const rank = (f: DocumentFinding): [number, string, number] => [PRIMARY_TYPES.has(docById.get(f.doc)!.meta.documentType) ? 0 : 1, f.doc, f.index];
   const out: DuplicateFinding[] = [];
   for (const members of groups.values()) {
     if (members.length < 2) continue;

@@ -1,4 +1,4 @@
-import type { AnalysedDocument, CouncilSummary, ThemedFinding } from '../types.js';
+import type { AnalysedDocument, CouncilSummary, DocumentFinding } from '../types.js';
 import type { Codebook } from '../theme/codebook.js';
 import { assignInspections, councilName, findDuplicates, type DuplicateFinding } from './dedupe.js';
 
@@ -22,7 +22,7 @@ export interface CouncilInfo {
 export interface Aggregates {
   documents: AnalysedDocument[];
   /** Every sentence of every document, in document then sentence order (duplicates included). */
-  findings: ThemedFinding[];
+  findings: DocumentFinding[];
   /** Council display names, sorted. */
   councils: string[];
   /** Theme ids in codebook order. */
@@ -58,7 +58,7 @@ export function aggregate(documents: AnalysedDocument[], codebook: Codebook): Ag
   const councils = [...new Set(docs.map(councilName))].sort(cmp);
   const themes = codebook.themes.map((t) => t.id);
   const counted = findings.filter((f) => !(f.id in duplicateOf));
-  const byCouncil = new Map<string, ThemedFinding[]>(councils.map((c) => [c, []]));
+  const byCouncil = new Map<string, DocumentFinding[]>(councils.map((c) => [c, []]));
   for (const f of counted) byCouncil.get(councilOf[f.doc])!.push(f);
 
   const councilInfo: CouncilInfo[] = councils.map((council) => {

@@ -3,7 +3,7 @@ import { benchmark, type Benchmark } from '../aggregate/benchmark.js';
 import type { PeerTable } from '../aggregate/peers.js';
 import type { Codebook } from '../theme/codebook.js';
 import { emergingTerms } from '../theme/emerging.js';
-import { startCharts } from '../render/index.js';
+import { startCharts, type ChartRenderer } from '../render/start.js';
 import { writeCsvs } from './index.js';
 
 export interface OutputOptions {
@@ -11,6 +11,10 @@ export interface OutputOptions {
   focus?: string;
   /** Statistical-neighbour table (see loadPeers). */
   peers?: PeerTable;
+  /** When given, filled with wall-clock milliseconds per export step (benchmark). */
+  timings?: Record<string, number>;
+  /** Renders a chart's SVG and PNG elsewhere (the pipeline's worker pool); default: this thread. */
+  chartRenderer?: ChartRenderer;
 }
 
 /**
@@ -19,10 +23,21 @@ export interface OutputOptions {
  * Returns the files written (relative to outDir), in a fixed order.
  */
 export async function writeOutputs(agg: Aggregates, codebook: Codebook, outDir: string, opts: OutputOptions = {}): Promise<string[]> {
+  const timings = opts.timings ?? {};
+  let t = performance.now();
+  const lap = (step: string) => {
+    const now = performance.now();
+    timings[step] = (timings[step] ?? 0) + now - t;
+    t = now;
+  };
   const bench: Benchmark = benchmark(agg, opts);
   // Charts first: their PNGs rasterise on resvg's threads while the CSVs are built here.
-  const finishCharts = await startCharts(agg, codebook, outDir, bench);
-  const written = await writeCsvs(agg, codebook, outDir, bench, emergingTerms(agg.documents, codebook));
-  written.push(...(await finishCharts()));
+  const finishCharts = await startCharts(agg, codebook, outDir, bench, opts.chartRenderer);
+  lap(opts.chartRenderer ? 'charts (handed to workers)' : 'charts (SVG)');
+  const emerging = emergingTerms(agg.documents, codebook);
+  lap('emerging terms');
+  const written = await writeCsvs(agg, codebook, outDir, bench, emerging);
+  lap('CSVs');
+  written.push(...(await finishCharts(lap)));
   return written;
 }

@@ -4,7 +4,12 @@
  * bottom, left to right, as pdftotext does; each line keeps its geometry and dominant font
  * so the structurer can tell headings, list items and page furniture apart.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DocumentError } from '../util/errors.js';
+import { REPO_ROOT } from '../util/paths.js';
+import { bundleVersion } from './pdfjs-patch.js';
 import { restoreNatives } from '../util/natives.js';
 import type { Line } from './lines.js';
 
@@ -50,17 +55,49 @@ const COMPAT_CHARS = /[\uFB00-\uFB06\u2024-\u2026]/;
 type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<Pdfjs> | undefined;
 
+/** pdfjs's worker bundle with the performance patches of pdfjs-patch.ts (written by `npm run build`). */
+export const PATCHED_PDFJS_WORKER = join(REPO_ROOT, 'dist', 'vendor', 'pdf.worker.mjs');
+
+/** Which pdfjs worker this thread uses: the patched copy, or the stock one (and why). */
+export interface PdfjsWorkerInfo {
+  patched: boolean;
+  version: string;
+  reason?: string;
+}
+let workerInfo: PdfjsWorkerInfo | undefined;
+
 /**
  * pdfjs is loaded on first use, not at import: its legacy build installs core-js polyfills
  * over fast natives (see util/natives.ts), and loading it lazily lets util/natives capture the
  * real built-ins first. They are put back after loading and after each document.
+ *
+ * pdfjs runs its "worker" in this thread; the patched worker bundle is installed as
+ * `globalThis.pdfjsWorker` (pdfjs's own hook for a preloaded worker) when it exists and was
+ * built from the installed pdfjs version, otherwise pdfjs loads its stock worker.
  */
 function loadPdfjs(): Promise<Pdfjs> {
-  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs').then((m) => {
+  pdfjs ??= (async () => {
+    const m = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    workerInfo = { patched: false, version: m.version, reason: 'no patched worker built (npm run build writes dist/vendor/pdf.worker.mjs)' };
+    const g = globalThis as { pdfjsWorker?: unknown };
+    if (!g.pdfjsWorker && process.env.INSPECTION_THEMES_STOCK_PDFJS !== '1' && existsSync(PATCHED_PDFJS_WORKER)) {
+      const head = readFileSync(PATCHED_PDFJS_WORKER, 'utf8').slice(0, 4000);
+      const built = bundleVersion(head);
+      if (built === m.version) {
+        g.pdfjsWorker = await import(pathToFileURL(PATCHED_PDFJS_WORKER).href);
+        workerInfo = { patched: true, version: m.version };
+      } else workerInfo.reason = `patched worker was built for pdfjs ${built ?? '?'}, installed is ${m.version}: run npm run build`;
+    } else if (process.env.INSPECTION_THEMES_STOCK_PDFJS === '1') workerInfo.reason = 'INSPECTION_THEMES_STOCK_PDFJS=1';
     restoreNatives();
     return m;
-  });
+  })();
   return pdfjs;
+}
+
+/** The pdfjs worker used by this thread (loads pdfjs). */
+export async function pdfjsWorkerInfo(): Promise<PdfjsWorkerInfo> {
+  await loadPdfjs();
+  return workerInfo!;
 }
 
 /** Read a PDF into lines per page. Throws DocumentError for unreadable, encrypted or over-long files. */

@@ -7,6 +7,7 @@ import type { AnalysedDocument, SegmentedDocument, SourceFile } from '../types.j
 import type { Codebook } from '../theme/codebook.js';
 import { DocumentError } from '../util/errors.js';
 import { restoreNatives } from '../util/natives.js';
+import { threadCpuMs } from '../util/clock.js';
 import { DocumentCache, type ExtractEntry } from './cache.js';
 import { applySentenceLimit, type LimitHit, type Limits, type Tokeniser } from './limits.js';
 
@@ -22,7 +23,7 @@ export interface AnalyseTask {
   sha256: string;
 }
 
-export const STAGES = ['ingest', 'segment', 'limits', 'tag', 'theme'] as const;
+export const STAGES = ['ingest', 'segment', 'limits', 'tag', 'theme', 'terms'] as const;
 export type DocStage = (typeof STAGES)[number];
 export type StageTimes = Record<DocStage, number>;
 
@@ -33,19 +34,38 @@ export interface AnalyseOutcome {
   limitsHit: LimitHit[];
   /** Which cache layer answered: 'analysed' (nothing recomputed), 'extract' (re-tagged), or 'miss'. */
   cache: 'analysed' | 'extract' | 'miss';
-  /** Milliseconds spent in each stage for this document. */
+  /** Milliseconds spent in each stage for this document (wall clock). */
   ms: StageTimes;
+  /** CPU milliseconds of the analysing thread in each stage (Linux; absent elsewhere). */
+  cpuMs?: StageTimes;
   /** Warning about the cache (e.g. not writable), if any. */
   cacheWarning?: string;
 }
 
-export const zeroTimes = (): StageTimes => ({ ingest: 0, segment: 0, limits: 0, tag: 0, theme: 0 });
+export const zeroTimes = (): StageTimes => ({ ingest: 0, segment: 0, limits: 0, tag: 0, theme: 0, terms: 0 });
+
+/** Wall-clock and thread CPU time per stage for one document (start, then stop with the stage's name). */
+class StageClock {
+  readonly ms = zeroTimes();
+  readonly cpu: StageTimes | undefined = threadCpuMs() === undefined ? undefined : zeroTimes();
+  #t = 0;
+  #c = 0;
+  start(): void {
+    this.#t = performance.now();
+    if (this.cpu) this.#c = threadCpuMs() ?? this.#c;
+  }
+  stop(stage: DocStage): void {
+    this.ms[stage] += performance.now() - this.#t;
+    if (this.cpu) this.cpu[stage] += (threadCpuMs() ?? this.#c) - this.#c;
+  }
+}
 
 type Stages = {
   ingest: typeof import('../ingest/index.js').ingest;
   segment: typeof import('../segment/index.js').segment;
   tagSentences: typeof import('../tag/index.js').tagSentences;
   themeFindings: typeof import('../theme/index.js').themeFindings;
+  documentTerms: typeof import('../theme/emerging.js').documentTerms;
   nlp: Tokeniser;
 };
 let stages: Promise<Stages> | undefined;
@@ -53,12 +73,13 @@ let stages: Promise<Stages> | undefined;
 /** Load the stage modules once per thread. */
 export function loadStages(): Promise<Stages> {
   stages ??= (async () => {
-    const [ing, seg, tag, theme, tokens] = await Promise.all([
+    const [ing, seg, tag, theme, tokens, emerging] = await Promise.all([
       import('../ingest/index.js'),
       import('../segment/index.js'),
       import('../tag/index.js'),
       import('../theme/index.js'),
       import('../nlp/tokens.js'),
+      import('../theme/emerging.js'),
     ]);
     restoreNatives();
     // pdfjs loads its worker bundle (and its polyfills) on first use: restore after every read.
@@ -69,47 +90,51 @@ export function loadStages(): Promise<Stages> {
         restoreNatives();
       }
     };
-    return { ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFindings: theme.themeFindings, nlp: { tokenize: tokens.tokenize, stems: tokens.stems } };
+    return { ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFindings: theme.themeFindings, documentTerms: emerging.documentTerms, nlp: { tokenize: tokens.tokenize, stems: tokens.stems } };
   })();
   return stages;
 }
 
 /** Run ingest and segment (and the sentence limit) for one document; throws DocumentError. */
-async function extract(task: AnalyseTask, st: Stages, ms: StageTimes): Promise<{ doc: SegmentedDocument; limitsHit: LimitHit[] }> {
-  let t = performance.now();
+async function extract(task: AnalyseTask, st: Stages, clock: StageClock): Promise<{ doc: SegmentedDocument; limitsHit: LimitHit[] }> {
+  clock.start();
   const ingestOpts: Parameters<Stages['ingest']>[1] & { maxPages?: number } = { maxFileBytes: task.limits.maxFileBytes, maxPages: task.limits.maxPages };
   const ingested = await st.ingest(task.src, ingestOpts);
   // Safety net if ingest does not enforce maxPages itself.
   if (ingested.pageCount > task.limits.maxPages) {
     throw new DocumentError('too_many_pages', `document has ${ingested.pageCount} pages, over the limit of ${task.limits.maxPages} (--max-pages)`);
   }
-  ms.ingest += performance.now() - t;
-  t = performance.now();
+  clock.stop('ingest');
+  clock.start();
   const segmented = st.segment(ingested);
-  ms.segment += performance.now() - t;
-  t = performance.now();
+  clock.stop('segment');
+  clock.start();
   const { doc, hit } = applySentenceLimit(segmented, task.limits.maxSentenceChars, st.nlp);
-  ms.limits += performance.now() - t;
+  clock.stop('limits');
   return { doc, limitsHit: hit ? [hit] : [] };
 }
 
-/** Tag and theme a segmented document. */
-function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages, ms: StageTimes): AnalysedDocument {
-  let t = performance.now();
+/** Tag and theme a segmented document, and list its candidate emerging terms. */
+function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages, clock: StageClock): AnalysedDocument {
+  clock.start();
   const tagged = st.tagSentences(seg.sentences);
-  ms.tag += performance.now() - t;
-  t = performance.now();
+  clock.stop('tag');
+  clock.start();
   const findings = st.themeFindings(tagged, codebook);
-  ms.theme += performance.now() - t;
+  clock.stop('theme');
+  clock.start();
+  const terms = st.documentTerms(findings, codebook);
+  clock.stop('terms');
   const { sentences: _s, ...rest } = seg;
-  return { ...rest, findings };
+  // Tokens and stems stay behind: only the per-document stages above use them.
+  return { ...rest, findings: findings.map(({ tokens: _t, stems: _st, ...f }) => f), terms };
 }
 
 /** Analyse one document, using and filling the cache. Never throws for a bad document. */
 export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promise<AnalyseOutcome> {
-  const ms = zeroTimes();
+  const clock = new StageClock();
   const cache = new DocumentCache(task.cacheDir);
-  const base = { file: task.src.file, ms };
+  const base = { file: task.src.file, ms: clock.ms, cpuMs: clock.cpu };
   const hit = await cache.getAnalysed(task.analysedKey);
   if (hit) return { ...base, doc: hit.doc, limitsHit: hit.limitsHit, cache: 'analysed' };
 
@@ -118,7 +143,7 @@ export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promis
   const layer: AnalyseOutcome['cache'] = entry ? 'extract' : 'miss';
   if (!entry) {
     try {
-      const { doc, limitsHit } = await extract(task, st, ms);
+      const { doc, limitsHit } = await extract(task, st, clock);
       entry = { ok: true, doc, limitsHit };
       if (doc.sha256 === task.sha256) await cache.putExtract(task.extractKey, entry);
     } catch (err) {
@@ -133,7 +158,7 @@ export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promis
   if (!entry.ok) return { ...base, error: { code: entry.code, message: entry.message }, limitsHit: [], cache: layer };
   let doc: AnalysedDocument;
   try {
-    doc = analyseSegmented(entry.doc, codebook, st, ms);
+    doc = analyseSegmented(entry.doc, codebook, st, clock);
   } catch (err) {
     return { ...base, error: { code: 'error', message: `unexpected error while tagging: ${(err as Error).message}` }, limitsHit: entry.limitsHit, cache: layer };
   }
@@ -147,7 +172,7 @@ export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promis
  */
 export async function analyseDocument(src: SourceFile, codebook: Codebook, limits: Limits): Promise<AnalysedDocument> {
   const st = await loadStages();
-  const ms = zeroTimes();
-  const { doc } = await extract({ src, limits, cacheDir: null, extractKey: '', analysedKey: '', sha256: '' }, st, ms);
-  return analyseSegmented(doc, codebook, st, ms);
+  const clock = new StageClock();
+  const { doc } = await extract({ src, limits, cacheDir: null, extractKey: '', analysedKey: '', sha256: '' }, st, clock);
+  return analyseSegmented(doc, codebook, st, clock);
 }

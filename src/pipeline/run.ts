@@ -12,7 +12,7 @@ import { loadPeers } from '../aggregate/peers.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { PROJECT_CODEBOOK } from '../util/paths.js';
 import { TOOL_NAME, VERSION } from '../version.js';
-import { analyseTask, analyseDocument as analyseOne, type AnalyseOutcome, type AnalyseTask, STAGES } from './analyse.js';
+import { analyseTask, analyseDocument as analyseOne, type AnalyseOutcome, type AnalyseTask, STAGES, zeroTimes } from './analyse.js';
 import { analysedKey, codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, extractKey, outputsKey, sha256 } from './cache.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { createProgress, type ProgressMode } from './progress.js';
@@ -58,6 +58,14 @@ export interface RunStats {
    * over documents and threads (CPU time); the others are wall-clock on the main thread.
    */
   stageMs: Record<string, number>;
+  /**
+   * CPU milliseconds of the analysing threads in each per-document stage, summed over documents
+   * (Linux /proc/thread-self/schedstat; empty elsewhere). Unlike stageMs, it leaves out time a
+   * thread spent waiting for a core, so sentences / stageCpuMs is a per-core rate.
+   */
+  stageCpuMs: Partial<Record<string, number>>;
+  /** Wall-clock milliseconds of the steps of the export stage (empty when the outputs came from the cache). */
+  exportMs: Record<string, number>;
   /** Wall-clock milliseconds of the parallel per-document phase. */
   analyseWallMs: number;
   /** Documents answered by each cache layer; `outputs`: the written files were copied from the cache. */
@@ -83,9 +91,9 @@ export async function analyseDocument(src: SourceFile, codebook: Codebook, limit
 }
 
 /** Compiled worker entry: next to this module in dist; from src (vitest) the built copy in dist. */
-function workerPath(): string | undefined {
+function workerPath(name = 'worker'): string | undefined {
   const here = import.meta.url;
-  const url = here.endsWith('.ts') ? new URL('../../dist/src/pipeline/worker.js', here) : new URL('./worker.js', here);
+  const url = here.endsWith('.ts') ? new URL(`../../dist/src/pipeline/${name}.js`, here) : new URL(`./${name}.js`, here);
   const p = fileURLToPath(url);
   return existsSync(p) ? p : undefined;
 }
@@ -129,7 +137,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   await time('hash', async () => {
     for (let i = 0; i < n; i++) {
       const src = listing.files[i];
-      const base = { file: src.file, limitsHit: [], cache: 'miss' as const, ms: { ingest: 0, segment: 0, limits: 0, tag: 0, theme: 0 } };
+      const base = { file: src.file, limitsHit: [], cache: 'miss' as const, ms: zeroTimes() };
       let bytes: Buffer;
       try {
         const fh = await open(src.path, 'r');
@@ -176,6 +184,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
     outcomes[i] = o;
     progress.tick(o.doc?.findings.length ?? 0);
   };
+  // The writers (vega, vega-lite, resvg, papaparse) load while the workers analyse: the main
+  // thread is otherwise idle then, and loading them takes a few hundred milliseconds.
+  const writers = opts.outDir && workers > 0 ? import('../export/outputs.js') : undefined;
+  writers?.catch(() => undefined);
   if (workers > 0) {
     // Largest files first, so that no worker is left with a big PDF at the end while the others
     // idle; results still go back to their place in file order.
@@ -194,7 +206,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
         pending.map(({ i, task }) =>
           pool.run(task).then(
             (o) => settle(i, o),
-            (err: Error) => settle(i, { file: task.src.file, error: { code: 'error', message: `worker failed: ${err.message}` }, limitsHit: [], cache: 'miss', ms: { ingest: 0, segment: 0, limits: 0, tag: 0, theme: 0 } }),
+            (err: Error) => settle(i, { file: task.src.file, error: { code: 'error', message: `worker failed: ${err.message}` }, limitsHit: [], cache: 'miss', ms: zeroTimes() }),
           ),
         ),
       );
@@ -216,10 +228,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   const cacheStats = { dir: cacheDir, analysed: 0, extract: 0, misses: 0, outputs: false };
   const docKeys: string[] = [];
   for (const s of STAGES) stageMs[s] = 0;
+  const stageCpuMs: Record<string, number> = {};
+  let cpuKnown = true;
   let cacheWarning: string | undefined;
   for (let i = 0; i < n; i++) {
     const o = outcomes[i]!;
     for (const s of STAGES) stageMs[s] += o.ms[s];
+    if (o.cpuMs) for (const s of STAGES) stageCpuMs[s] = (stageCpuMs[s] ?? 0) + o.cpuMs[s];
+    else if (STAGES.some((s) => o.ms[s] > 0)) cpuKnown = false;
     if (o.cache === 'analysed') cacheStats.analysed++;
     else if (o.cache === 'extract') cacheStats.extract++;
     else cacheStats.misses++;
@@ -244,6 +260,22 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   for (const w of listing.manifestWarnings) warn(`warning: ${w}`);
   if (cacheWarning) warn(`warning: ${cacheWarning}`);
 
+  // Charts render on a worker thread during the export when the documents were analysed on the
+  // pool (a corpus worth parallelising): the main thread meanwhile writes the CSVs and the report.
+  // Started now, so that the worker loads the renderer while the main thread aggregates.
+  const chartWorker = opts.outDir && workers > 0 ? workerPath('chart-worker') : undefined;
+  let chartPool: import('piscina').Piscina | undefined;
+  if (chartWorker) {
+    const { Piscina } = await import('piscina');
+    chartPool = new Piscina({ filename: chartWorker, minThreads: 1, maxThreads: Math.min(2, Math.max(1, cores - 1)), concurrentTasksPerWorker: 4, idleTimeout: 500 });
+  }
+  try {
+    return await finish();
+  } finally {
+    await chartPool?.destroy();
+  }
+
+  async function finish(): Promise<RunResult> {
   const aggregates = await time('aggregate', () => aggregate(documents, codebook));
   const labelCounts = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;
   for (const f of aggregates.findings) labelCounts[f.label]++;
@@ -264,6 +296,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   };
 
   const written: string[] = [];
+  const exportMs: Record<string, number> = {};
   if (opts.outDir) {
     const staged = await stageOutput(opts.outDir);
     const out = staged.tmp;
@@ -277,8 +310,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
         written.push(...restored);
         cacheStats.outputs = true;
       } else {
-        const { writeOutputs } = await import('../export/outputs.js');
-        const files = await time('export', () => writeOutputs(aggregates, codebook, out, writerOptions));
+        const { writeOutputs } = await (writers ?? import('../export/outputs.js'));
+        const chartRenderer = chartPool ? (spec: unknown) => chartPool!.run(spec) as Promise<{ svg: string; png: Uint8Array }> : undefined;
+        const files = await time('export', () => writeOutputs(aggregates, codebook, out, { ...writerOptions, timings: exportMs, chartRenderer }));
         written.push(...files);
         if (okey) await cache.saveOutputs(okey, out, files);
       }
@@ -294,6 +328,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   const stats: RunStats = {
     wallMs: performance.now() - t0,
     stageMs,
+    stageCpuMs: cpuKnown ? stageCpuMs : {},
+    exportMs,
     analyseWallMs,
     cache: cacheStats,
     workers,
@@ -301,4 +337,5 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
     sentences: aggregates.findings.length,
   };
   return { aggregates, codebook, report, written, stats };
+  }
 }

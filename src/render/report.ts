@@ -99,7 +99,7 @@ export function reportData(agg: Aggregates, codebook: Codebook, bench: Benchmark
 const CSS = `
 :root { --s: ${STRENGTH_COLOUR}; --i: ${IMPROVEMENT_COLOUR}; --m: ${MIXED_COLOUR}; }
 * { box-sizing: border-box; }
-body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; margin: 0; color: #1a1a1a; background: #fff; line-height: 1.4; }
+body { font-family: 'Liberation Sans', Arial, Helvetica, sans-serif; margin: 0; color: #1a1a1a; background: #fff; line-height: 1.4; }
 header, footer { padding: 12px 20px; background: #f4f4f4; border-bottom: 1px solid #ddd; }
 footer { border-top: 1px solid #ddd; border-bottom: none; font-size: 13px; }
 h1 { font-size: 22px; margin: 4px 0; } h2 { font-size: 18px; margin: 8px 0; }
@@ -116,7 +116,7 @@ th { background: #f0f0f0; }
 #drill-list { list-style: none; padding: 0; margin: 0; }
 #drill-list li { border-top: 1px solid #e2e2e2; padding: 6px 0; }
 #drill-list .meta span { margin-right: 8px; }
-.doc { font-family: 'DejaVu Sans Mono', monospace; font-size: 12px; }
+.doc { font-family: 'Liberation Mono', 'Courier New', monospace; font-size: 12px; }
 .evidence { font-size: 11px; }
 .muted { color: #555; font-size: 12px; }
 .focus { font-weight: bold; }

@@ -9,7 +9,7 @@ import type { Benchmark } from '../aggregate/benchmark.js';
 import type { Codebook } from '../theme/codebook.js';
 
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-export const FONT = 'DejaVu Sans, Verdana, Arial, sans-serif';
+export const FONT = 'Liberation Sans, Arial, Helvetica, sans-serif';
 export const STRENGTH_COLOUR = '#2166ac';
 export const IMPROVEMENT_COLOUR = '#e66101';
 export const MIXED_COLOUR = '#fdb863';

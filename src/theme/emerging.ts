@@ -1,6 +1,6 @@
 import natural from '../nlp/natural.js';
 import { stems as stemTokens, tokenize } from '../nlp/tokens.js';
-import type { AnalysedDocument } from '../types.js';
+import type { AnalysedDocument, DocumentFinding, DocumentTerm, ThemedFinding } from '../types.js';
 import type { Codebook } from './codebook.js';
 import { compileCodebook, findMatches, type CompiledCodebook, type Match } from './matcher.js';
 
@@ -103,6 +103,62 @@ function dropSubsumed(list: EmergingTerm[]): EmergingTerm[] {
   return kept;
 }
 
+/** A finding with its tokens and stems (recomputed from the text when the record has none). */
+function withTokens(f: DocumentFinding | ThemedFinding): ThemedFinding {
+  if ('tokens' in f && Array.isArray(f.tokens)) return f as ThemedFinding;
+  const tokens = tokenize(f.text);
+  return { ...f, tokens, stems: stemTokens(tokens) };
+}
+
+/** A codebook's emerging-term context (compiled matchers, ignore list, coverage memo), built once per codebook. */
+interface TermContext {
+  cb: CompiledCodebook;
+  ignore: Set<string>;
+  memo: Map<string, boolean>;
+}
+const contexts = new Map<string, TermContext>();
+function termContext(codebook: Codebook): TermContext {
+  const key = codebook.hash || JSON.stringify(codebook.themes);
+  let c = contexts.get(key);
+  if (!c) contexts.set(key, (c = { cb: compileCodebook(codebook), ignore: new Set(codebook.emergingIgnore.map((w) => w.toLowerCase())), memo: new Map() }));
+  return c;
+}
+
+/**
+ * The per-document half of emerging-term discovery (run by the pipeline's `terms` stage, in the
+ * worker that analysed the document): every candidate term of the evaluative findings that no theme
+ * rule covers, with its occurrence count and the findings holding it, sorted by term. Uses the
+ * codebook's ignore list only; council names are dropped corpus-wide by emergingTerms.
+ */
+export function documentTerms(findings: readonly ThemedFinding[], codebook: Codebook): DocumentTerm[] {
+  const { cb, ignore, memo } = termContext(codebook);
+  const table = new Map<string, DocumentTerm>();
+  findings.forEach((f, i) => {
+    if (f.code === 'N') return;
+    const covered = new Array<boolean>(f.tokens.length).fill(false);
+    for (const m of coveredSpans(cb, f.tokens, f.stems)) covered.fill(true, m.start, m.end);
+    for (const term of candidates(f.tokens, ignore, covered)) {
+      if (coveredBy(cb, term, memo)) continue;
+      let t = table.get(term);
+      if (!t) table.set(term, (t = { term, count: 0, findings: [] }));
+      t.count++;
+      if (t.findings[t.findings.length - 1] !== i) t.findings.push(i);
+    }
+  });
+  return [...table.values()].sort((a, b) => (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+}
+
+/**
+ * candidates() with a wider ignore list, applied afterwards to a term it produced with a narrower
+ * one (the codebook's): a unigram is dropped when ignored, a phrase when listed or when all its
+ * non-stopwords are ignored. Equivalent to having used the wider list in candidates().
+ */
+function keptBy(term: string, ignore: Set<string>): boolean {
+  if (ignore.has(term)) return false;
+  const words = term.split(' ');
+  return words.length === 1 || words.some((w) => !STOP.has(w) && !ignore.has(w));
+}
+
 /**
  * Emerging terms: distinctive words and 2-3-word phrases of evaluative sentences that no theme covers.
  * One natural TfIdf document per council (all its evaluative sentences' candidate terms); a council's
@@ -114,36 +170,36 @@ export function emergingTerms(documents: AnalysedDocument[], codebook: Codebook,
   const overallN = opts.overall ?? 50;
   const minSent = opts.minSentences ?? 2;
   const nEx = opts.examples ?? 3;
-  const cb = compileCodebook(codebook);
   const ignore = new Set(codebook.emergingIgnore.map((w) => w.toLowerCase()));
   // Council and place names are distinctive but say nothing about practice.
   for (const d of documents) for (const w of tokenize(d.meta.council)) ignore.add(w).add(`${w}s`);
-  const memo = new Map<string, boolean>();
+
+  const docs = [...documents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // Documents analysed by the pipeline carry their table; others (built by hand) get one here,
+  // from tokens recomputed from the text as the segment stage makes them.
+  const tables = docs.map((d) => d.terms ?? documentTerms(d.findings.map(withTokens), codebook));
+  // A term in fewer than minSent evaluative sentences of the whole corpus can enter no list (a
+  // council's list needs minSent of its own sentences, the overall list at least as many): most
+  // candidates are such one-offs, so they are counted first and left out of everything after.
+  const corpusSentences = new Map<string, number>();
+  for (const table of tables) for (const t of table) corpusSentences.set(t.term, (corpusSentences.get(t.term) ?? 0) + t.findings.length);
 
   const councils = new Map<string, Map<string, Occ>>();
-  const docs = [...documents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const d of docs) {
+  docs.forEach((d, di) => {
     const council = d.meta.council || '(unknown council)';
     let occ = councils.get(council);
     if (!occ) councils.set(council, (occ = new Map()));
-    for (const f of d.findings) {
-      if (f.code === 'N') continue;
-      const seen = new Set<string>();
-      const covered = new Array<boolean>(f.tokens.length).fill(false);
-      for (const m of coveredSpans(cb, f.tokens, f.stems)) covered.fill(true, m.start, m.end);
-      for (const term of candidates(f.tokens, ignore, covered)) {
-        if (coveredBy(cb, term, memo)) continue;
-        let o = occ.get(term);
-        if (!o) occ.set(term, (o = { count: 0, sentenceIds: [] }));
-        o.count++;
-        if (!seen.has(term)) {
-          seen.add(term);
-          o.sentenceIds.push(f.id);
-        }
-      }
+    for (const t of tables[di]) {
+      if (corpusSentences.get(t.term)! < minSent || !keptBy(t.term, ignore)) continue;
+      let o = occ.get(t.term);
+      if (!o) occ.set(t.term, (o = { count: 0, sentenceIds: [] }));
+      o.count += t.count;
+      for (const i of t.findings) o.sentenceIds.push(d.findings[i].id);
     }
-  }
+  });
   const names = [...councils.keys()].sort();
+  // A term's TF-IDF depends only on its own counts (tf) and on how many councils use it (idf), so
+  // leaving the one-offs out of natural's documents changes no remaining score.
   const tfidf = new natural.TfIdf();
   for (const name of names) {
     // natural's frequency-map form of a document (what addDocument builds from a list of repeated

@@ -89,8 +89,23 @@ export function compileCodebook(codebook: Codebook): CompiledCodebook {
   return compiled;
 }
 
+/**
+ * The last matches found per token array: the theme stage and emerging-term discovery (documentTerms)
+ * scan the same finding's tokens one after the other, and the second scan is answered from here.
+ * Weak keys: an entry goes with its finding.
+ */
+const lastMatches = new WeakMap<string[], { cb: CompiledCodebook; stems: string[]; matches: Match[] }>();
+
 /** Every phrase match (positive, exclusion, veto and co-occurrence parts) in a token sequence. */
 export function findMatches(cb: CompiledCodebook, tokens: string[], stemsOf: string[]): Match[] {
+  const memo = lastMatches.get(tokens);
+  if (memo && memo.cb === cb && memo.stems === stemsOf) return memo.matches;
+  const matches = scanMatches(cb, tokens, stemsOf);
+  lastMatches.set(tokens, { cb, stems: stemsOf, matches });
+  return matches;
+}
+
+function scanMatches(cb: CompiledCodebook, tokens: string[], stemsOf: string[]): Match[] {
   const out: Match[] = [];
   // Lemmas once per sentence, not once per phrase token tried.
   const lemmasOf = tokens.map(lemma);

@@ -1,0 +1,11 @@
+/**
+ * Chart worker (piscina): renders one chart to SVG and PNG per task during the export, while the
+ * main thread builds the CSVs and the report. Several tasks run at once in one worker: the SVGs
+ * render here one after another while earlier charts' PNGs rasterise on libuv threads.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { renderChartAsync } from '../render/start.js';
+
+export default function chart(spec: TopLevelSpec): Promise<{ svg: string; png: Uint8Array }> {
+  return renderChartAsync(spec);
+}
