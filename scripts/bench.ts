@@ -8,7 +8,8 @@
  * 3. Prints per-stage time, documents/s and sentences/s, peak memory, the ratio to pdftotext
  *    and the acceptance checks.
  *
- * Options: --corpus <dir> (default ../shared/corpus-ofsted-sample), --no-x4, --repeat <n>
+ * Options: --corpus <dir> (default ../shared/corpus-ofsted-sample), --no-x4, --workers <n> (pool
+ * size, as the CLI option; default the pipeline's), --repeat <n>
  * (default 3; each repetition runs pdftotext and the pipeline back to back, and the repetition
  * with the median pipeline/pdftotext ratio is reported, so that drifting machine load affects
  * both sides of a ratio alike).
@@ -41,7 +42,7 @@ interface ChildResult {
 
 // ---------------------------------------------------------------- child mode
 async function child(argsJson: string): Promise<void> {
-  const a = JSON.parse(argsJson) as { corpus: string; out: string; cacheDir: string };
+  const a = JSON.parse(argsJson) as { corpus: string; out: string; cacheDir: string; workers?: number };
   const { runPipeline } = await import('../src/pipeline/run.js');
   const stagePeakRss: Record<string, number> = {};
   let stage = 'startup';
@@ -54,6 +55,7 @@ async function child(argsJson: string): Promise<void> {
     corpusDir: a.corpus,
     outDir: a.out,
     cacheDir: a.cacheDir,
+    workers: a.workers,
     progress: 'none',
     onStage: (s) => {
       sample();
@@ -81,10 +83,10 @@ async function child(argsJson: string): Promise<void> {
   process.stdout.write('BENCH_RESULT ' + JSON.stringify(res) + '\n');
 }
 
-function runChild(corpus: string, out: string, cacheDir: string): Promise<{ processMs: number; r: ChildResult }> {
+function runChild(corpus: string, out: string, cacheDir: string, workers?: number): Promise<{ processMs: number; r: ChildResult }> {
   return new Promise((resolvePromise, reject) => {
     const t = performance.now();
-    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify({ corpus, out, cacheDir })], {
+    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify({ corpus, out, cacheDir, workers })], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
     });
@@ -164,6 +166,7 @@ async function main(argv: string[]): Promise<void> {
   const corpus = resolve(arg('--corpus') ?? join(repoRoot, '..', 'shared', 'corpus-ofsted-sample'));
   const repeat = Math.max(1, Number(arg('--repeat') ?? 3));
   const withX4 = !argv.includes('--no-x4');
+  const workers = arg('--workers') === undefined ? undefined : Number(arg('--workers'));
   const work = mkdtempSync(join(tmpdir(), 'it-bench-'));
   try {
     const pdfs = readdirSync(corpus).filter((n) => n.toLowerCase().endsWith('.pdf')).sort().map((n) => join(corpus, n));
@@ -183,8 +186,8 @@ async function main(argv: string[]): Promise<void> {
       for (const [name, dir, files] of sizes) {
         const ptt = pdftotext([...files]);
         const cacheDir = join(work, `cache-${name}-${i}`);
-        const cold = await runChild(dir, join(work, `out-${name}-cold-${i}`), cacheDir);
-        const warm = await runChild(dir, join(work, `out-${name}-warm-${i}`), cacheDir);
+        const cold = await runChild(dir, join(work, `out-${name}-cold-${i}`), cacheDir, workers);
+        const warm = await runChild(dir, join(work, `out-${name}-warm-${i}`), cacheDir, workers);
         rmSync(cacheDir, { recursive: true, force: true });
         reps.get(name)!.push({ ptt, cold, warm });
         console.log(

@@ -61,7 +61,7 @@ program
   .option('--max-file-mb <n>', 'skip files larger than this (MB)', positiveNumber, DEFAULT_LIMITS.maxFileBytes / 1024 / 1024)
   .option('--max-pages <n>', 'skip PDFs with more pages than this', positiveInt, DEFAULT_LIMITS.maxPages)
   .option('--max-sentence-chars <n>', 'split sentences longer than this many characters', positiveInt, DEFAULT_LIMITS.maxSentenceChars)
-  .option('--workers <n>', 'worker threads (0 = in-process; default: one per core)', nonNegativeInt)
+  .option('--workers <n>', 'worker threads reading documents (0 = in-process; default: one per core)', nonNegativeInt)
   .action(async (corpusDir: string, opts: RunCliOptions) => {
     const log = opts.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
     const result = await runPipeline({

@@ -12,6 +12,12 @@ import type { SegmentedDocument, Sentence } from '../src/types.js';
 import { UserError } from '../src/util/errors.js';
 import { makePdf, REPORT_TEXT, SAMPLE_DIR } from './hostile-fixtures.js';
 import * as nlp from '../src/nlp/tokens.js';
+import { analyseTask, finishTask, type AnalyseTask } from '../src/pipeline/analyse.js';
+import { DEFAULT_LIMITS } from '../src/pipeline/limits.js';
+import { sha256 } from '../src/pipeline/cache.js';
+import { discoverCorpus } from '../src/ingest/discover.js';
+import { loadCodebook } from '../src/theme/codebook.js';
+import { PROJECT_CODEBOOK } from '../src/util/paths.js';
 
 const dirs: string[] = [];
 const tmp = (p = 'it-pipe-') => {
@@ -214,7 +220,32 @@ describe('worker pool', () => {
     expect(pooled.stats.workers).toBe(2);
     expect(pooled.aggregates.documents.map((d) => d.file)).toEqual(inproc.aggregates.documents.map((d) => d.file));
     expect(pooled.aggregates.findings).toEqual(inproc.aggregates.findings);
+    expect(pooled.aggregates.documents.map((d) => d.terms)).toEqual(inproc.aggregates.documents.map((d) => d.terms));
     expect(pooled.report).toEqual(inproc.report);
+  });
+
+  it('a document read by a worker and finished on the main thread equals one analysed whole', async () => {
+    const cacheDir = tmp();
+    const codebook = loadCodebook(PROJECT_CODEBOOK);
+    const listing = await discoverCorpus(SAMPLE_DIR);
+    const src = listing.files.find((f) => f.file === 'southampton_2023-07-28.pdf')!;
+    const bytes = readFileSync(src.path);
+    const task = (mode: 'full' | 'extract', cache: string | null): AnalyseTask => ({ src, limits: DEFAULT_LIMITS, cacheDir: cache, extractKey: 'e', analysedKey: 'a', sha256: sha256(bytes), mode });
+    const whole = await analyseTask(task('full', null), codebook);
+    const read = await analyseTask(task('extract', join(cacheDir, 'c')), codebook);
+    expect(read.doc).toBeUndefined();
+    expect(read.extracted?.doc.sentences.length).toBeGreaterThan(100);
+    expect(read.ms.tag).toBe(0);
+    const finished = await finishTask(task('extract', join(cacheDir, 'c')), read, codebook);
+    expect(finished.extracted).toBeUndefined();
+    expect(finished.doc).toEqual(whole.doc);
+    expect(finished.doc!.findings.every((f) => !('tokens' in f) && !('stems' in f))).toBe(true);
+    expect(finished.ms.ingest).toBe(read.ms.ingest);
+    expect(finished.ms.tag).toBeGreaterThan(0);
+    // The main thread filled the analysed layer: the next run of the same task is answered from it.
+    const again = await analyseTask(task('full', join(cacheDir, 'c')), codebook);
+    expect(again.cache).toBe('analysed');
+    expect(again.doc).toEqual(whole.doc);
   });
 });
 

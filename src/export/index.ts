@@ -4,9 +4,9 @@ import { benchmark as computeBenchmark, type Benchmark } from '../aggregate/benc
 import type { Codebook } from '../theme/codebook.js';
 import { EMERGING_COLUMNS, emergingRows, type EmergingTerm } from '../theme/emerging.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { fixed, toCsv, type Cell } from './csv.js';
+import { csvChunks, fixed, toCsv, type Cell } from './csv.js';
 
-export { safeCell, toCsv, fixed } from './csv.js';
+export { safeCell, toCsv, csvChunks, fixed } from './csv.js';
 
 export const SENTENCE_COLUMNS = ['doc', 'council', 'ons_code', 'date', 'document_type', 'section', 'sentence_id', 'text', 'label', 'confidence', 'themes', 'evidence', 'theme_evidence', 'inspection', 'duplicate_of', 'is_focus'] as const;
 export const DOCUMENT_COLUMNS = ['doc', 'council', 'ons_code', 'region', 'date', 'document_type', 'format', 'pages', 'inspection', 'overall_grade', 'grades', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus'] as const;
@@ -26,8 +26,20 @@ export interface CsvTables {
   'emerging_terms.csv': string;
 }
 
+/** A CSV export: its columns and its rows, produced on demand (large tables are streamed). */
+export interface CsvTable {
+  columns: readonly string[];
+  rows: () => Iterable<Cell[]>;
+}
+
 /** Build every CSV export as text (pure; no I/O). */
 export function buildCsvs(agg: Aggregates, codebook: Codebook, bench: Benchmark, emerging: EmergingTerm[] = []): CsvTables {
+  const tables = csvTables(agg, codebook, bench, emerging);
+  return Object.fromEntries(Object.entries(tables).map(([name, t]) => [name, toCsv(t.columns, t.rows())])) as unknown as CsvTables;
+}
+
+/** Every CSV export as columns and lazily produced rows, in the order the files are written. */
+export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark, emerging: EmergingTerm[] = []): Record<keyof CsvTables, CsvTable> {
   const metaOf = new Map(agg.documents.map((d) => [d.id, d.meta]));
   const themeName = new Map(codebook.themes.map((t) => [t.id, t.name]));
   const focus = bench.focus;
@@ -35,9 +47,9 @@ export function buildCsvs(agg: Aggregates, codebook: Codebook, bench: Benchmark,
   const dupCount = new Map<string, number>();
   for (const d of agg.duplicates) dupCount.set(d.doc, (dupCount.get(d.doc) ?? 0) + 1);
 
-  const sentences = toCsv(
-    SENTENCE_COLUMNS,
-    agg.findings.map((f) => {
+  const sentences: CsvTable = {
+    columns: SENTENCE_COLUMNS,
+    rows: () => mapRows(agg.findings, (f) => {
       const m = metaOf.get(f.doc)!;
       const council = agg.councilOf[f.doc];
       return [
@@ -59,11 +71,11 @@ export function buildCsvs(agg: Aggregates, codebook: Codebook, bench: Benchmark,
         council === focus,
       ] satisfies Cell[];
     }),
-  );
+  };
 
-  const documents = toCsv(
-    DOCUMENT_COLUMNS,
-    agg.documents.map((d) => {
+  const documents: CsvTable = {
+    columns: DOCUMENT_COLUMNS,
+    rows: () => agg.documents.map((d) => {
       const c = (code: string) => d.findings.filter((f) => f.code === code).length;
       const grades = Object.entries(d.meta.grades?.areas ?? {})
         .sort(([a], [b]) => cmp(a, b))
@@ -71,12 +83,12 @@ export function buildCsvs(agg: Aggregates, codebook: Codebook, bench: Benchmark,
         .join(';');
       return [d.id, agg.councilOf[d.id], d.meta.onsCode, d.meta.region, d.meta.date, d.meta.documentType, d.format, d.pageCount, agg.inspectionOf[d.id], d.meta.grades?.overall ?? '', grades, d.findings.length, c('S'), c('I'), c('M'), c('N'), d.findings.length - c('N'), dupCount.get(d.id) ?? 0, agg.councilOf[d.id] === focus] satisfies Cell[];
     }),
-  );
+  };
 
   const rate = (k: number, n: number) => (n ? k / n : null);
-  const councilThemes = toCsv(
-    COUNCIL_THEME_COLUMNS,
-    agg.councilThemes.map((r) => [
+  const councilThemes: CsvTable = {
+    columns: COUNCIL_THEME_COLUMNS,
+    rows: () => agg.councilThemes.map((r) => [
       r.council,
       r.onsCode,
       r.theme,
@@ -96,11 +108,11 @@ export function buildCsvs(agg: Aggregates, codebook: Codebook, bench: Benchmark,
       r.council === focus,
       peers.has(r.council),
     ] satisfies Cell[]),
-  );
+  };
 
-  const benchmarkCsv = toCsv(
-    BENCHMARK_COLUMNS,
-    bench.rows.map((r) => [
+  const benchmarkCsv: CsvTable = {
+    columns: BENCHMARK_COLUMNS,
+    rows: () => bench.rows.map((r) => [
       r.theme,
       themeName.get(r.theme) ?? r.theme,
       r.council,
@@ -118,15 +130,15 @@ export function buildCsvs(agg: Aggregates, codebook: Codebook, bench: Benchmark,
       r.isFocus,
       r.isPeer,
     ] satisfies Cell[]),
-  );
+  };
 
-  const duplicates = toCsv(
-    DUPLICATE_COLUMNS,
-    agg.duplicates.map((d) => [d.council, d.inspection, d.sentenceId, d.doc, d.duplicateOf, d.duplicateOfDoc, d.label, d.text] satisfies Cell[]),
-  );
+  const duplicates: CsvTable = {
+    columns: DUPLICATE_COLUMNS,
+    rows: () => mapRows(agg.duplicates, (d) => [d.council, d.inspection, d.sentenceId, d.doc, d.duplicateOf, d.duplicateOfDoc, d.label, d.text] satisfies Cell[]),
+  };
 
   // Rows and columns as the themes stage defines them (emergingTerms returns them sorted).
-  const emergingCsv = toCsv(EMERGING_COLUMNS, emergingRows(emerging));
+  const emergingCsv: CsvTable = { columns: EMERGING_COLUMNS, rows: () => emergingRows(emerging) };
 
   return {
     'sentences.csv': sentences,
@@ -138,10 +150,15 @@ export function buildCsvs(agg: Aggregates, codebook: Codebook, bench: Benchmark,
   };
 }
 
-/** Stage 6a: write the tidy CSV exports; returns the file names written. */
+/** Rows made one at a time from a list (the list of a large table is not copied whole). */
+function* mapRows<T>(items: readonly T[], row: (item: T) => Cell[]): Generator<Cell[]> {
+  for (const item of items) yield row(item);
+}
+
+/** Stage 6a: write the tidy CSV exports (streamed in pieces, each file atomically); returns the file names written. */
 export async function writeCsvs(agg: Aggregates, codebook: Codebook, outDir: string, bench: Benchmark = computeBenchmark(agg), emerging: EmergingTerm[] = []): Promise<string[]> {
-  const tables = buildCsvs(agg, codebook, bench, emerging);
+  const tables = csvTables(agg, codebook, bench, emerging);
   const names = Object.keys(tables) as (keyof CsvTables)[];
-  for (const name of names) await writeFileAtomic(join(outDir, name), tables[name]);
+  for (const name of names) await writeFileAtomic(join(outDir, name), csvChunks(tables[name].columns, tables[name].rows()));
   return names;
 }

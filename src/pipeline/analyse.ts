@@ -21,6 +21,12 @@ export interface AnalyseTask {
   analysedKey: string;
   /** SHA-256 of the file bytes as hashed by the orchestrator. */
   sha256: string;
+  /**
+   * 'full' (default): every per-document stage. 'extract': stop after ingest, segment and the
+   * sentence limit and return the segmented document (`extracted`), for the main thread to tag,
+   * theme and finish with finishTask while the worker reads the next document.
+   */
+  mode?: 'full' | 'extract';
 }
 
 export const STAGES = ['ingest', 'segment', 'limits', 'tag', 'theme', 'terms'] as const;
@@ -40,7 +46,11 @@ export interface AnalyseOutcome {
   cpuMs?: StageTimes;
   /** Warning about the cache (e.g. not writable), if any. */
   cacheWarning?: string;
+  /** Mode 'extract': the segmented document, to be finished by finishTask. */
+  extracted?: Extracted;
 }
+
+type Extracted = Extract<ExtractEntry, { ok: true }>;
 
 export const zeroTimes = (): StageTimes => ({ ingest: 0, segment: 0, limits: 0, tag: 0, theme: 0, terms: 0 });
 
@@ -130,7 +140,10 @@ function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages
   return { ...rest, findings: findings.map(({ tokens: _t, stems: _st, ...f }) => f), terms };
 }
 
-/** Analyse one document, using and filling the cache. Never throws for a bad document. */
+/**
+ * Analyse one document, using and filling the cache. Never throws for a bad document. In mode
+ * 'extract' it stops once the document is segmented (see AnalyseTask.mode).
+ */
 export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promise<AnalyseOutcome> {
   const clock = new StageClock();
   const cache = new DocumentCache(task.cacheDir);
@@ -156,6 +169,30 @@ export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promis
     }
   }
   if (!entry.ok) return { ...base, error: { code: entry.code, message: entry.message }, limitsHit: [], cache: layer };
+  if (task.mode === 'extract') return { ...base, extracted: entry, limitsHit: entry.limitsHit, cache: layer, cacheWarning: cache.writeError };
+  return complete(task, entry, layer, clock, codebook, st, cache);
+}
+
+/**
+ * Finish, on this thread, a document a worker returned in mode 'extract': tag, theme, emerging-term
+ * table and the analysed-cache entry. Stage times add to the worker's.
+ */
+export async function finishTask(task: AnalyseTask, outcome: AnalyseOutcome, codebook: Codebook): Promise<AnalyseOutcome> {
+  if (!outcome.extracted) return outcome;
+  const clock = new StageClock();
+  const st = await loadStages();
+  const done = await complete(task, outcome.extracted, outcome.cache, clock, codebook, st, new DocumentCache(task.cacheDir));
+  const ms = zeroTimes();
+  const cpu = outcome.cpuMs && clock.cpu ? zeroTimes() : undefined;
+  for (const s of STAGES) {
+    ms[s] = outcome.ms[s] + clock.ms[s];
+    if (cpu) cpu[s] = outcome.cpuMs![s] + clock.cpu![s];
+  }
+  return { ...done, ms, cpuMs: cpu, cacheWarning: outcome.cacheWarning ?? done.cacheWarning };
+}
+
+async function complete(task: AnalyseTask, entry: Extracted, layer: AnalyseOutcome['cache'], clock: StageClock, codebook: Codebook, st: Stages, cache: DocumentCache): Promise<AnalyseOutcome> {
+  const base = { file: task.src.file, ms: clock.ms, cpuMs: clock.cpu };
   let doc: AnalysedDocument;
   try {
     doc = analyseSegmented(entry.doc, codebook, st, clock);

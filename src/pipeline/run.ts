@@ -12,7 +12,7 @@ import { loadPeers } from '../aggregate/peers.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { PROJECT_CODEBOOK } from '../util/paths.js';
 import { TOOL_NAME, VERSION } from '../version.js';
-import { analyseTask, analyseDocument as analyseOne, type AnalyseOutcome, type AnalyseTask, STAGES, zeroTimes } from './analyse.js';
+import { analyseTask, analyseDocument as analyseOne, finishTask, type AnalyseOutcome, type AnalyseTask, STAGES, zeroTimes } from './analyse.js';
 import { analysedKey, codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, extractKey, outputsKey, sha256 } from './cache.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { createProgress, type ProgressMode } from './progress.js';
@@ -37,8 +37,9 @@ export interface PipelineOptions {
   /** Progress display on stderr (default 'none'; the CLI uses 'auto'). */
   progress?: ProgressMode;
   /**
-   * Worker threads for ingest + analysis. 0 = in-process. Default: one per core
-   * (os.availableParallelism()), in-process when fewer than 4 documents need analysing.
+   * Worker threads that read documents (ingest, segment; and the later stages too when the main
+   * thread, which tags and themes what they read, falls behind). 0 = in-process. Default: one per
+   * core (os.availableParallelism()); in-process when fewer than 4 documents need analysing.
    */
   workers?: number;
   /** Called when the main thread enters a stage (benchmark memory sampling). */
@@ -97,6 +98,12 @@ function workerPath(name = 'worker'): string | undefined {
   const p = fileURLToPath(url);
   return existsSync(p) ? p : undefined;
 }
+
+/**
+ * Segmented documents waiting for this thread to tag them before new reads go to the workers whole
+ * (read, segment, tag and theme) instead of as reads only.
+ */
+const MAX_BACKLOG = 2;
 
 const fmtBytes = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${n} bytes`);
 
@@ -201,15 +208,57 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
       resourceLimits: { maxOldGenerationSizeMb: 1024 },
       workerData: { codebook },
     });
+    // The workers read and segment documents; this thread tags and themes them as they arrive
+    // (finishTask), so each thread compiles only its own half of the code and no analysed record
+    // travels back. When this thread falls behind (many cores), the next documents go to the
+    // workers whole instead.
+    const backlog: { i: number; task: AnalyseTask; o: AnalyseOutcome }[] = [];
+    const failed = (task: AnalyseTask, err: Error): AnalyseOutcome => ({ file: task.src.file, error: { code: 'error', message: `worker failed: ${err.message}` }, limitsHit: [], cache: 'miss', ms: zeroTimes() });
+    let next = 0;
+    let inFlight = 0;
+    let settled = 0;
+    let wake: (() => void) | undefined;
+    const done = (i: number, o: AnalyseOutcome) => {
+      settle(i, o);
+      settled++;
+    };
+    const launch = () => {
+      while (inFlight < workers * 2 && next < pending.length) {
+        const { i, task } = pending[next++]!;
+        const mode = backlog.length < MAX_BACKLOG ? 'extract' : 'full';
+        inFlight++;
+        pool.run({ ...task, mode }).then(
+          (o) => {
+            if (o.extracted) backlog.push({ i, task, o });
+            else done(i, o);
+          },
+          (err: Error) => done(i, failed(task, err)),
+        ).finally(() => {
+          inFlight--;
+          launch();
+          wake?.();
+        });
+      }
+    };
     try {
-      await Promise.all(
-        pending.map(({ i, task }) =>
-          pool.run(task).then(
-            (o) => settle(i, o),
-            (err: Error) => settle(i, { file: task.src.file, error: { code: 'error', message: `worker failed: ${err.message}` }, limitsHit: [], cache: 'miss', ms: zeroTimes() }),
-          ),
-        ),
-      );
+      launch();
+      while (settled < pending.length) {
+        const item = backlog.shift();
+        if (!item) {
+          await new Promise<void>((r) => (wake = r));
+          wake = undefined;
+          continue;
+        }
+        let o: AnalyseOutcome;
+        try {
+          o = await finishTask(item.task, item.o, codebook);
+        } catch (err) {
+          o = { ...item.o, extracted: undefined, error: { code: 'error', message: `unexpected error while tagging: ${(err as Error).message}` } };
+        }
+        done(item.i, o);
+        // Let finished reads arrive (and the next ones start) before tagging the next document.
+        await new Promise<void>((r) => setImmediate(r));
+      }
     } finally {
       await pool.destroy();
     }
