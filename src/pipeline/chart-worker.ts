@@ -6,6 +6,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { renderChartAsync } from '../render/start.js';
 
+// Load the renderer (vega, vega-lite, resvg) as soon as the thread starts, before the first chart.
+void import('../render/charts.js');
+
 export default function chart(spec: TopLevelSpec): Promise<{ svg: string; png: Uint8Array }> {
   return renderChartAsync(spec);
 }

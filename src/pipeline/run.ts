@@ -191,10 +191,21 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
     outcomes[i] = o;
     progress.tick(o.doc?.findings.length ?? 0);
   };
-  // The writers (vega, vega-lite, resvg, papaparse) load while the workers analyse: the main
-  // thread is otherwise idle then, and loading them takes a few hundred milliseconds.
+  // The writers load while the workers analyse.
   const writers = opts.outDir && workers > 0 ? import('../export/outputs.js') : undefined;
   writers?.catch(() => undefined);
+  // Charts render on a worker thread during the export when the documents were analysed on the
+  // pool (a corpus worth parallelising), while the main thread writes the CSVs and the report. The
+  // thread starts (and loads the renderer) once the last document has gone to the readers.
+  const chartWorker = opts.outDir && workers > 0 ? workerPath('chart-worker') : undefined;
+  let chartPool: import('piscina').Piscina | undefined;
+  let chartPoolStarting: Promise<void> | undefined;
+  const startChartPool = () =>
+    (chartPoolStarting ??= (async () => {
+      if (!chartWorker) return;
+      const { Piscina } = await import('piscina');
+      chartPool = new Piscina({ filename: chartWorker, minThreads: 1, maxThreads: Math.min(2, Math.max(1, cores - 1)), concurrentTasksPerWorker: 4, idleTimeout: 500 });
+    })());
   if (workers > 0) {
     // Largest files first, so that no worker is left with a big PDF at the end while the others
     // idle; results still go back to their place in file order.
@@ -239,6 +250,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
           wake?.();
         });
       }
+      if (next === pending.length) void startChartPool();
     };
     try {
       launch();
@@ -259,6 +271,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
         // Let finished reads arrive (and the next ones start) before tagging the next document.
         await new Promise<void>((r) => setImmediate(r));
       }
+    } catch (err) {
+      await startChartPool();
+      await chartPool?.destroy();
+      throw err;
     } finally {
       await pool.destroy();
     }
@@ -309,82 +325,70 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   for (const w of listing.manifestWarnings) warn(`warning: ${w}`);
   if (cacheWarning) warn(`warning: ${cacheWarning}`);
 
-  // Charts render on a worker thread during the export when the documents were analysed on the
-  // pool (a corpus worth parallelising): the main thread meanwhile writes the CSVs and the report.
-  // Started now, so that the worker loads the renderer while the main thread aggregates.
-  const chartWorker = opts.outDir && workers > 0 ? workerPath('chart-worker') : undefined;
-  let chartPool: import('piscina').Piscina | undefined;
-  if (chartWorker) {
-    const { Piscina } = await import('piscina');
-    chartPool = new Piscina({ filename: chartWorker, minThreads: 1, maxThreads: Math.min(2, Math.max(1, cores - 1)), concurrentTasksPerWorker: 4, idleTimeout: 500 });
-  }
+  await startChartPool();
   try {
-    return await finish();
+    const aggregates = await time('aggregate', () => aggregate(documents, codebook));
+    const labelCounts = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;
+    for (const f of aggregates.findings) labelCounts[f.label]++;
+    const dups = (aggregates as { duplicates?: unknown }).duplicates;
+    const report: RunReport = {
+      tool: TOOL_NAME,
+      version: VERSION,
+      corpus: opts.corpusDir,
+      documents: documents.length,
+      sentences: aggregates.findings.length,
+      skipped,
+      warnings,
+      dropped: Object.fromEntries(Object.entries(dropped).sort(([a], [b]) => (a < b ? -1 : 1))),
+      labelCounts,
+      duplicates: Array.isArray(dups) ? dups.length : 0,
+      limits: { ...limits },
+      limitsHit,
+    };
+
+    const written: string[] = [];
+    const exportMs: Record<string, number> = {};
+    if (opts.outDir) {
+      const staged = await stageOutput(opts.outDir);
+      const out = staged.tmp;
+      try {
+        // Writers take the output folder: they write into the temporary sibling, swapped in below.
+        const writerOptions = { focus: opts.focus, peers };
+        // Third cache layer: the same documents, codebook, code and writer options give the same files.
+        const okey = cacheDir ? outputsKey(docKeys, codebook.hash, fp, writerOptions) : '';
+        const restored = okey ? await time('export', () => cache.restoreOutputs(okey, out)) : undefined;
+        if (restored) {
+          written.push(...restored);
+          cacheStats.outputs = true;
+        } else {
+          const { writeOutputs } = await (writers ?? import('../export/outputs.js'));
+          const chartRenderer = chartPool ? (spec: unknown) => chartPool!.run(spec) as Promise<{ svg: string; png: Uint8Array }> : undefined;
+          const files = await time('export', () => writeOutputs(aggregates, codebook, out, { ...writerOptions, timings: exportMs, chartRenderer }));
+          written.push(...files);
+          if (okey) await cache.saveOutputs(okey, out, files);
+        }
+        await writeFileAtomic(join(out, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
+        written.push('run_report.json');
+        await staged.commit();
+      } catch (err) {
+        await staged.abort();
+        throw err;
+      }
+    }
+    opts.onStage?.('done');
+    const stats: RunStats = {
+      wallMs: performance.now() - t0,
+      stageMs,
+      stageCpuMs: cpuKnown ? stageCpuMs : {},
+      exportMs,
+      analyseWallMs,
+      cache: cacheStats,
+      workers,
+      documents: documents.length,
+      sentences: aggregates.findings.length,
+    };
+    return { aggregates, codebook, report, written, stats };
   } finally {
     await chartPool?.destroy();
-  }
-
-  async function finish(): Promise<RunResult> {
-  const aggregates = await time('aggregate', () => aggregate(documents, codebook));
-  const labelCounts = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;
-  for (const f of aggregates.findings) labelCounts[f.label]++;
-  const dups = (aggregates as { duplicates?: unknown }).duplicates;
-  const report: RunReport = {
-    tool: TOOL_NAME,
-    version: VERSION,
-    corpus: opts.corpusDir,
-    documents: documents.length,
-    sentences: aggregates.findings.length,
-    skipped,
-    warnings,
-    dropped: Object.fromEntries(Object.entries(dropped).sort(([a], [b]) => (a < b ? -1 : 1))),
-    labelCounts,
-    duplicates: Array.isArray(dups) ? dups.length : 0,
-    limits: { ...limits },
-    limitsHit,
-  };
-
-  const written: string[] = [];
-  const exportMs: Record<string, number> = {};
-  if (opts.outDir) {
-    const staged = await stageOutput(opts.outDir);
-    const out = staged.tmp;
-    try {
-      // Writers take the output folder: they write into the temporary sibling, swapped in below.
-      const writerOptions = { focus: opts.focus, peers };
-      // Third cache layer: the same documents, codebook, code and writer options give the same files.
-      const okey = cacheDir ? outputsKey(docKeys, codebook.hash, fp, writerOptions) : '';
-      const restored = okey ? await time('export', () => cache.restoreOutputs(okey, out)) : undefined;
-      if (restored) {
-        written.push(...restored);
-        cacheStats.outputs = true;
-      } else {
-        const { writeOutputs } = await (writers ?? import('../export/outputs.js'));
-        const chartRenderer = chartPool ? (spec: unknown) => chartPool!.run(spec) as Promise<{ svg: string; png: Uint8Array }> : undefined;
-        const files = await time('export', () => writeOutputs(aggregates, codebook, out, { ...writerOptions, timings: exportMs, chartRenderer }));
-        written.push(...files);
-        if (okey) await cache.saveOutputs(okey, out, files);
-      }
-      await writeFileAtomic(join(out, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
-      written.push('run_report.json');
-      await staged.commit();
-    } catch (err) {
-      await staged.abort();
-      throw err;
-    }
-  }
-  opts.onStage?.('done');
-  const stats: RunStats = {
-    wallMs: performance.now() - t0,
-    stageMs,
-    stageCpuMs: cpuKnown ? stageCpuMs : {},
-    exportMs,
-    analyseWallMs,
-    cache: cacheStats,
-    workers,
-    documents: documents.length,
-    sentences: aggregates.findings.length,
-  };
-  return { aggregates, codebook, report, written, stats };
   }
 }
