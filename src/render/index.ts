@@ -6,7 +6,7 @@ import { chartDefs, type ChartDef } from './specs.js';
 import { startCharts } from './start.js';
 
 export { renderSvg, svgToPng, svgToPngAsync, compileSpec } from './charts.js';
-export { startCharts, renderChart, renderChartAsync, type ChartRenderer } from './start.js';
+export { startCharts, renderChartAsync, type ChartRenderer } from './start.js';
 export { chartDefs, heatmapSpec, balanceSpec, prevalenceSpec, profileSpec, type ChartDef } from './specs.js';
 export { reportData, reportHtml, scriptJson, escapeHtml } from './report.js';
 

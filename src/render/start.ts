@@ -18,17 +18,13 @@ import { reportData, reportHtmlParts } from './report.js';
  */
 const PNG_CONCURRENCY = 2;
 
-/** A chart's spec in, its SVG and PNG out (renderChartAsync here, or the same on a worker thread). */
+/** A chart's spec in, its SVG and PNG out (renderChartAsync, here or on a worker thread). */
 export type ChartRenderer = (spec: ChartDef['spec']) => Promise<{ svg: string; png: Uint8Array }>;
 
-/** Render one chart to SVG and PNG in this thread (the PNG at pngZoom). Same bytes wherever it runs. */
-export async function renderChart(spec: ChartDef['spec']): Promise<{ svg: string; png: Uint8Array }> {
-  const { renderSvg, svgToPng } = await import('./charts.js');
-  const svg = await renderSvg(spec);
-  return { svg, png: svgToPng(svg) };
-}
-
-/** renderChart with the PNG rasterised on a libuv thread, so this thread can render the next SVG meanwhile. */
+/**
+ * Render one chart to SVG and PNG (at pngZoom), the PNG rasterised on a libuv thread so this
+ * thread can render the next SVG meanwhile. Same bytes wherever it runs.
+ */
 export async function renderChartAsync(spec: ChartDef['spec']): Promise<{ svg: string; png: Uint8Array }> {
   const { renderSvg, svgToPngAsync } = await import('./charts.js');
   const svg = await renderSvg(spec);
