@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runPipeline } from '../src/pipeline/run.js';
+import { extractorVersions } from '../src/pipeline/cache.js';
 import { REPO_ROOT, SAMPLE_DIR } from './hostile-fixtures.js';
 
 const DOCS: Record<string, string> = {
@@ -123,5 +124,14 @@ describe('incremental cache', () => {
     expect(r.stats.cache).toMatchObject({ dir: null, analysed: 0, extract: 0, misses: n + 1 });
     expect(r.stats.stageMs.ingest).toBeGreaterThan(0);
     expect(snapshot(cache)).toEqual(before);
+  });
+});
+
+describe('cache keys', () => {
+  it('the extraction fingerprint names the installed versions of the text extractors', () => {
+    const pdfjs = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'pdfjs-dist', 'package.json'), 'utf8')) as { version: string };
+    const iconv = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'iconv-lite', 'package.json'), 'utf8')) as { version: string };
+    const entities = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'entities', 'package.json'), 'utf8')) as { version: string };
+    expect(extractorVersions()).toEqual([`pdfjs-dist@${pdfjs.version}`, `iconv-lite@${iconv.version}`, `entities@${entities.version}`]);
   });
 });

@@ -2,8 +2,9 @@
  * Incremental cache of per-document results, in two layers:
  *
  *   extract/   the ingested + segmented document (after the sentence limit), or the reason it
- *              was skipped. Key: CACHE_VERSION + extraction code fingerprint + sha256(file bytes)
- *              + file name + format + manifest row + limits.
+ *              was skipped. Key: CACHE_VERSION + extraction code fingerprint (with the installed
+ *              versions of pdfjs-dist, iconv-lite and entities) + sha256(file bytes) + file name
+ *              + format + manifest row + limits.
  *   analysed/  the tagged + themed document. Key: the extract key + codebook hash + tagger/model
  *              fingerprint (code of the tag/theme stages and the files in models/ and data/).
  *
@@ -11,10 +12,11 @@
  * Entries are v8-serialised (the same structured clone the worker pool uses) and written
  * atomically (temp file + rename), so concurrent runs can share a cache folder.
  */
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { AnalysedDocument, SegmentedDocument, SourceFile } from '../types.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -77,6 +79,33 @@ export interface Fingerprints {
 
 let fingerprints: Fingerprints | undefined;
 
+/** Packages whose version changes what ingest extracts from a file. */
+const EXTRACTOR_PACKAGES = ['pdfjs-dist', 'iconv-lite', 'entities'];
+
+/** `name@version` of each text-extraction dependency, as installed (part of the extract fingerprint). */
+export function extractorVersions(): string[] {
+  return EXTRACTOR_PACKAGES.map((p) => `${p}@${packageVersion(p)}`);
+}
+
+/** The installed version of a package (its package.json, found above its entry point). */
+function packageVersion(name: string): string {
+  try {
+    let dir = dirname(createRequire(import.meta.url).resolve(name));
+    for (;;) {
+      const pkg = join(dir, 'package.json');
+      if (existsSync(pkg)) {
+        const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string };
+        if (json.name === name) return json.version ?? '?';
+      }
+      const up = dirname(dir);
+      if (up === dir) return '?';
+      dir = up;
+    }
+  } catch {
+    return '?';
+  }
+}
+
 /**
  * Fingerprints of the code and model files, so that any change to a stage (or a retrained
  * model) invalidates the entries it affects without anyone having to remember to bump a version.
@@ -91,7 +120,8 @@ export function codeFingerprints(): Fingerprints {
   // data/ (e.g. the local-authority gazetteer) feeds ingest metadata; models/ feeds the tagger.
   const data = listCode(join(REPO_ROOT, 'data'));
   const models = listCode(join(REPO_ROOT, 'models'));
-  const version = `${CACHE_VERSION}`;
+  // The text extractors are dependencies: their versions are part of the extraction's identity.
+  const version = `${CACHE_VERSION}|${extractorVersions().join('|')}`;
   fingerprints = {
     extract: sha256(version + hashFiles(all.filter(isExtract), SRC_ROOT) + hashFiles(data, REPO_ROOT)),
     analyse: sha256(version + hashFiles(all, SRC_ROOT) + hashFiles([...data, ...models], REPO_ROOT)),
