@@ -1,7 +1,9 @@
 /**
- * Per-document pipeline: ingest -> segment -> sentence limit -> tag -> theme, with the
- * two-layer cache. Runs in a pool worker (worker.ts) or in-process; stage modules are
- * imported lazily so that a warm run (everything cached) never loads pdfjs or the tagger.
+ * Per-document pipeline: ingest -> segment -> sentence limit -> tag -> theme -> terms, with the
+ * two-layer cache. Runs whole in a pool worker (worker.ts) or in-process, or split: a worker
+ * reads and segments (mode 'extract') and the main thread finishes the document (finishTask).
+ * Stage modules are imported lazily so that a warm run (everything cached) never loads pdfjs or
+ * the tagger.
  */
 import type { AnalysedDocument, SegmentedDocument, SourceFile } from '../types.js';
 import type { Codebook } from '../theme/codebook.js';

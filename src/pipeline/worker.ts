@@ -1,6 +1,7 @@
 /**
- * Worker-pool entry (piscina): analyses one document per task. The codebook arrives once per
- * worker (workerData, validated by the main thread); stage modules load once per worker.
+ * Worker-pool entry (piscina): one document per task, read and segmented (mode 'extract', the main
+ * thread tags it) or analysed whole (mode 'full'). The codebook arrives once per worker
+ * (workerData, validated by the main thread); stage modules load once per worker.
  */
 import { workerData } from 'node:worker_threads';
 import type { Codebook } from '../theme/codebook.js';

@@ -90,6 +90,7 @@ function cellBase(r: Aggregates['councilThemes'][number], ctx: ReturnType<typeof
     themeFull: ctx.themeFull.get(r.theme) ?? r.theme,
     share: r.improvementShare,
     n: r.themeEvaluative,
+    focus: r.council === ctx.focus,
   };
 }
 
@@ -103,7 +104,6 @@ export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
       strengths: r.strengths,
       improvements: r.improvements,
       mixed: r.mixed,
-      focus: r.council === ctx.focus,
       desc: r.themeEvaluative ? `${r.council}, ${theme}: ${r.themeEvaluative} findings, ${pct(r.improvementShare)} areas for improvement` : `${r.council}, ${theme}: no findings`,
     };
   });
@@ -307,7 +307,6 @@ export function profileSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
       peerMedian: b.peerMedian,
       rank: b.rank,
       ranked: b.councilsRanked,
-      focus: r.council === ctx.focus,
       desc: `${r.council}, ${theme}: improvement share ${pct(r.improvementShare)} (median of all councils ${pct(b.medianAll)}${hasPeers ? `, of neighbours ${pct(b.peerMedian)}` : ''})`,
     };
   });

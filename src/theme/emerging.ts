@@ -116,17 +116,21 @@ interface TermContext {
   ignore: Set<string>;
   memo: Map<string, boolean>;
 }
-const contexts = new Map<string, TermContext>();
+const contexts = new WeakMap<CompiledCodebook, TermContext>();
+/** Terms whose coverage is remembered per codebook (the vocabulary of a corpus is far smaller). */
+const MEMO_MAX = 200_000;
 function termContext(codebook: Codebook): TermContext {
-  const key = codebook.hash || JSON.stringify(codebook.themes);
-  let c = contexts.get(key);
-  if (!c) contexts.set(key, (c = { cb: compileCodebook(codebook), ignore: new Set(codebook.emergingIgnore.map((w) => w.toLowerCase())), memo: new Map() }));
+  // Keyed by the compiled codebook, so it lives and goes with compileCodebook's own cache entry.
+  const cb = compileCodebook(codebook);
+  let c = contexts.get(cb);
+  if (!c) contexts.set(cb, (c = { cb, ignore: new Set(codebook.emergingIgnore.map((w) => w.toLowerCase())), memo: new Map() }));
+  if (c.memo.size > MEMO_MAX) c.memo.clear();
   return c;
 }
 
 /**
- * The per-document half of emerging-term discovery (run by the pipeline's `terms` stage, in the
- * worker that analysed the document): every candidate term of the evaluative findings that no theme
+ * The per-document half of emerging-term discovery (the pipeline's `terms` stage, on whichever
+ * thread tags the document): every candidate term of the evaluative findings that no theme
  * rule covers, with its occurrence count and the findings holding it, sorted by term. Uses the
  * codebook's ignore list only; council names are dropped corpus-wide by emergingTerms.
  */
