@@ -17,6 +17,8 @@ interface RunCliOptions {
   maxFileMb: number;
   maxPages: number;
   maxSentenceChars: number;
+  maxSecondsPerDoc: number;
+  followSymlinks?: boolean;
   workers?: number;
 }
 
@@ -31,6 +33,11 @@ function positiveNumber(v: string): number {
 function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+function nonNegativeNumber(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number >= 0');
   return n;
 }
 function nonNegativeInt(v: string): number {
@@ -61,6 +68,8 @@ program
   .option('--max-file-mb <n>', 'skip files larger than this (MB)', positiveNumber, DEFAULT_LIMITS.maxFileBytes / 1024 / 1024)
   .option('--max-pages <n>', 'skip PDFs with more pages than this', positiveInt, DEFAULT_LIMITS.maxPages)
   .option('--max-sentence-chars <n>', 'split sentences longer than this many characters', positiveInt, DEFAULT_LIMITS.maxSentenceChars)
+  .option('--max-seconds-per-doc <n>', 'skip a document that takes longer than this (seconds; 0 = no limit)', nonNegativeNumber, DEFAULT_LIMITS.maxSecondsPerDoc)
+  .option('--follow-symlinks', 'read files that symbolic links in the corpus folder lead to outside it (default: skipped)')
   .option('--workers <n>', 'worker threads reading documents (0 = in-process; default: one per core)', nonNegativeInt)
   .action(async (corpusDir: string, opts: RunCliOptions) => {
     const log = opts.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
@@ -72,7 +81,8 @@ program
       focus: opts.focus,
       peersFile: opts.peers,
       cacheDir: opts.cache === false ? null : opts.cacheDir,
-      limits: { maxFileBytes: Math.round(opts.maxFileMb * 1024 * 1024), maxPages: opts.maxPages, maxSentenceChars: opts.maxSentenceChars },
+      limits: { maxFileBytes: Math.round(opts.maxFileMb * 1024 * 1024), maxPages: opts.maxPages, maxSentenceChars: opts.maxSentenceChars, maxSecondsPerDoc: opts.maxSecondsPerDoc },
+      followSymlinks: opts.followSymlinks === true,
       progress: opts.quiet ? 'none' : 'auto',
       workers: opts.workers,
     });

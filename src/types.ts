@@ -244,11 +244,31 @@ export interface CouncilSummary {
   sentenceIds: string[];
 }
 
+/**
+ * Why a document was skipped (README, "Robustness"): unreadable content, a limit, a folder entry
+ * that is not read, or an unexpected failure on that document ('error').
+ */
+export const SKIP_CODES = [
+  'empty',
+  'binary',
+  'corrupt',
+  'encrypted',
+  'no_text',
+  'too_large',
+  'too_many_pages',
+  'timeout',
+  'unsupported',
+  'unreadable',
+  'outside_corpus',
+  'error',
+] as const;
+export type SkipCode = (typeof SKIP_CODES)[number];
+
 export interface SkippedDocument {
   file: string;
   reason: string;
-  /** Machine-readable reason code: 'corrupt' | 'encrypted' | 'empty' | 'binary' | 'no_text' | 'too_large' | 'too_many_pages' | 'unsupported' | 'error' */
-  code: string;
+  /** Machine-readable reason code (SKIP_CODES). */
+  code: SkipCode;
 }
 
 export interface RunReport {
@@ -262,7 +282,9 @@ export interface RunReport {
   dropped: DroppedCounts;
   labelCounts: Record<Label, number>;
   duplicates: number;
-  /** Limits in force (maxFileBytes, maxPages, maxSentenceChars). */
+  /** Files in the output folder that this tool did not write (or that were changed since): kept, never deleted. */
+  kept: string[];
+  /** Limits in force (maxFileBytes, maxPages, maxSentenceChars, maxSecondsPerDoc). */
   limits: Record<string, number>;
   /** Limits that changed what was read in documents that were not skipped (e.g. over-long sentences split). */
   limitsHit: LimitHitReport[];

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runPipeline } from '../src/pipeline/run.js';
@@ -47,7 +47,7 @@ describe('incremental cache', () => {
     cache = join(dir, 'cache');
     mkdirSync(corpus);
     for (const [f, t] of Object.entries(DOCS)) writeFileSync(join(corpus, f), t);
-    symlinkSync(join(SAMPLE_DIR, 'southampton_2023-07-28.pdf'), join(corpus, 'southampton_2023-07-28.pdf'));
+    copyFileSync(join(SAMPLE_DIR, 'southampton_2023-07-28.pdf'), join(corpus, 'southampton_2023-07-28.pdf'));
     writeFileSync(join(corpus, 'manifest.csv'), 'file,local_authority\nhampshire_cabinet_2023.txt,Hampshire\nsouthampton_2023-07-28.pdf,Southampton\n');
     n = Object.keys(DOCS).length + 1;
   });

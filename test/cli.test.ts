@@ -85,7 +85,7 @@ describe('CLI: exit codes, limits, cache and progress', () => {
     writeFileSync(join(d, 'good.txt'), REPORT);
     writeFileSync(join(d, 'empty.txt'), '');
     writeFileSync(join(d, 'broken.pdf'), '%PDF-1.4\n1 0 obj\n<< /Type /Catalog');
-    const out = join(d, 'out');
+    const out = `${d}-out`;
     const r = run(['run', d, '--out', out, '--no-cache']);
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/completed with 2 documents skipped/);
@@ -118,7 +118,7 @@ describe('CLI: exit codes, limits, cache and progress', () => {
     const d = mkdtempSync(join(tmpdir(), 'it-cli-lim-'));
     writeFileSync(join(d, 'a.txt'), REPORT);
     writeFileSync(join(d, 'big.txt'), REPORT.repeat(20000));
-    const out = join(d, 'out');
+    const out = `${d}-out`;
     const r = run(['run', d, '--out', out, '--no-cache', '--max-file-mb', '1', '--quiet']);
     expect(r.status).toBe(3);
     const report = JSON.parse(readFileSync(join(out, 'run_report.json'), 'utf8'));

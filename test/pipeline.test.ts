@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runPipeline } from '../src/pipeline/run.js';
 import { applySentenceLimit, splitLongText } from '../src/pipeline/limits.js';
-import { stageOutput } from '../src/pipeline/output.js';
+import { OUTPUT_MANIFEST, stageOutput } from '../src/pipeline/output.js';
 import { createProgress } from '../src/pipeline/progress.js';
 import type { SegmentedDocument, Sentence } from '../src/types.js';
 import { UserError } from '../src/util/errors.js';
@@ -14,7 +14,7 @@ import { makePdf, REPORT_TEXT, SAMPLE_DIR } from './hostile-fixtures.js';
 import * as nlp from '../src/nlp/tokens.js';
 import { analyseTask, finishTask, type AnalyseTask } from '../src/pipeline/analyse.js';
 import { DEFAULT_LIMITS } from '../src/pipeline/limits.js';
-import { sha256 } from '../src/pipeline/cache.js';
+import { codeFingerprints, sha256 } from '../src/pipeline/cache.js';
 import { discoverCorpus } from '../src/ingest/discover.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 import { PROJECT_CODEBOOK } from '../src/util/paths.js';
@@ -120,21 +120,28 @@ describe('atomic output folder', () => {
     return c;
   };
 
-  it('replaces a previous output folder whole: stale files go, README and dotfiles stay, no temp folder is left', async () => {
+  it('replaces what it wrote before and keeps everything else: files it did not write, README, dotfiles; no temp folder is left', async () => {
     const parent = tmp();
     const out = join(parent, 'out');
     const c = corpus();
     await runPipeline({ corpusDir: c, outDir: out, cacheDir: null });
-    writeFileSync(join(out, 'stale_from_old_version.csv'), 'x\n');
+    // A file this tool wrote last time but does not write now goes.
+    const manifest = JSON.parse(readFileSync(join(out, OUTPUT_MANIFEST), 'utf8'));
+    writeFileSync(join(out, 'briefing-old.html'), 'old');
+    manifest.files.push({ path: 'briefing-old.html', size: 3, sha256: sha256('old') });
+    writeFileSync(join(out, OUTPUT_MANIFEST), JSON.stringify(manifest));
+    writeFileSync(join(out, 'my_notes.csv'), 'x\n');
     writeFileSync(join(out, 'README.md'), '# my notes\n');
     writeFileSync(join(out, '.gitkeep'), '');
-    await runPipeline({ corpusDir: c, outDir: out, cacheDir: null });
+    const r = await runPipeline({ corpusDir: c, outDir: out, cacheDir: null });
     const names = readdirSync(out);
     expect(names).toContain('sentences.csv');
     expect(names).toContain('run_report.json');
-    expect(names).not.toContain('stale_from_old_version.csv');
+    expect(names).not.toContain('briefing-old.html');
+    expect(readFileSync(join(out, 'my_notes.csv'), 'utf8')).toBe('x\n');
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toBe('# my notes\n');
     expect(names).toContain('.gitkeep');
+    expect(r.report.kept).toEqual(['.gitkeep', 'README.md', 'my_notes.csv']);
     expect(readdirSync(parent)).toEqual(['out']);
   });
 
@@ -174,7 +181,7 @@ describe('atomic output folder', () => {
   it('an interrupted CLI run (SIGKILL while writing) never leaves half-written files in the output folder', async () => {
     const cli = join(process.cwd(), 'dist/src/cli.js');
     const c = tmp();
-    for (const f of ['barnsley_2023-10-27.pdf', 'southampton_2023-07-28.pdf']) symlinkSync(join(SAMPLE_DIR, f), join(c, f));
+    for (const f of ['barnsley_2023-10-27.pdf', 'southampton_2023-07-28.pdf']) copyFileSync(join(SAMPLE_DIR, f), join(c, f));
     const parent = tmp();
     const out = join(parent, 'out');
     const cache = join(parent, 'cache');
@@ -213,7 +220,7 @@ describe('worker pool', () => {
       'The front door is timely and effective. Strategy meetings are not always attended by health partners.',
     ];
     texts.forEach((t, i) => writeFileSync(join(c, `doc_${String.fromCharCode(101 - i)}.txt`), `${t}\n`));
-    symlinkSync(join(SAMPLE_DIR, 'southampton_2023-07-28.pdf'), join(c, 'southampton_2023-07-28.pdf'));
+    copyFileSync(join(SAMPLE_DIR, 'southampton_2023-07-28.pdf'), join(c, 'southampton_2023-07-28.pdf'));
     const inproc = await runPipeline({ corpusDir: c, cacheDir: null, workers: 0 });
     const pooled = await runPipeline({ corpusDir: c, cacheDir: null, workers: 2 });
     expect(inproc.stats.workers).toBe(0);
@@ -230,7 +237,7 @@ describe('worker pool', () => {
     const listing = await discoverCorpus(SAMPLE_DIR);
     const src = listing.files.find((f) => f.file === 'southampton_2023-07-28.pdf')!;
     const bytes = readFileSync(src.path);
-    const task = (mode: 'full' | 'extract', cache: string | null): AnalyseTask => ({ src, limits: DEFAULT_LIMITS, cacheDir: cache, extractKey: 'e', analysedKey: 'a', sha256: sha256(bytes), mode });
+    const task = (mode: 'full' | 'extract', cache: string | null): AnalyseTask => ({ src, limits: DEFAULT_LIMITS, cacheDir: cache, fp: codeFingerprints(), codebookHash: codebook.hash, listedSha256: sha256(bytes), mode });
     const whole = await analyseTask(task('full', null), codebook);
     const read = await analyseTask(task('extract', join(cacheDir, 'c')), codebook);
     expect(read.doc).toBeUndefined();

@@ -31,7 +31,11 @@ const BACK_MATTER_LINE = [
 ];
 const CONTACT_LABEL =
   /^(?:contact(?: name| officers?(?:\(s\))?| details| us)?|tel(?:ephone)?|phone|mobile|e-?mail|fax|textphone|name|position|job title|author|report author|direct line)\b\s*[:.]?\s*/i;
-const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
+/**
+ * An e-mail address. The look-behind anchors each attempt at the start of a run of address
+ * characters: without it a long run with no "@" is rescanned from every position (quadratic).
+ */
+const EMAIL = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
 const PHONE = /(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b/;
 const URL_ONLY = /^(?:https?:\/\/|www\.)\S+$/i;
 const POSTCODE_LINE = /^(?:[\w' ,.-]{0,40}\s)?[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}$/;
@@ -46,6 +50,13 @@ const WEB_FURNITURE = [
   /\bcollaboration\b.*\bby\b/i,
 ];
 const TOC_LINE = /^(.{3,}?)(?:\s*\.{3,}\s*|\t\s*)(\d{1,3})$/;
+/**
+ * Furniture (contents entries, contact lines, cookie banners, addresses) is short. Longer lines are
+ * never tested against those patterns, which keeps cleaning linear in the length of a line: a
+ * pattern like TOC_LINE backtracks quadratically on a line of 100,000 dots.
+ */
+const MAX_FURNITURE_CHARS = 300;
+const isTocLine = (t: string) => t.length <= MAX_FURNITURE_CHARS && TOC_LINE.test(t);
 const CONTENTS = /^(?:table of )?contents$/i;
 const FOOTNOTE = /^\d{1,2}\s+(?:[A-Z]|https?:|www\.)/;
 
@@ -125,16 +136,17 @@ export function cleanLines(lines: Line[], ctx: CleanContext, dropped: Dropped): 
         let toc = 0;
         for (let j = i + 1; j < lines.length && lines[j]!.page === l.page; j++) {
           n++;
-          if (TOC_LINE.test(lines[j]!.text.trim())) toc++;
+          if (isTocLine(lines[j]!.text.trim())) toc++;
         }
         if (n > 0 && toc / n >= 0.5) for (let j = i + 1; j < lines.length && lines[j]!.page === l.page; j++) mark(j, 'toc');
       }
       continue;
     }
-    if (onContentsPage === l.page && (TOC_LINE.test(l.text.trim()) || TOC_LINE.test(t))) {
+    if (onContentsPage === l.page && (isTocLine(l.text.trim()) || isTocLine(t))) {
       mark(i, 'toc');
       continue;
     }
+    if (t.length > MAX_FURNITURE_CHARS) continue;
     const words = wordCount(t);
     if (words <= 14) {
       const label = CONTACT_LABEL.exec(t);

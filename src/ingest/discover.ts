@@ -1,8 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join, posix, resolve, sep } from 'node:path';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { extname, join, posix, resolve } from 'node:path';
 import Papa from 'papaparse';
 import type { DocumentType, SourceFile, SourceFormat } from '../types.js';
 import { UserError } from '../util/errors.js';
+import { isInside } from '../util/fs.js';
 
 export const SUPPORTED_EXTENSIONS: Readonly<Record<string, SourceFormat>> = {
   '.pdf': 'pdf',
@@ -55,12 +57,54 @@ export interface CorpusListing {
   files: SourceFile[];
   /** Files present in the folder that are not of a supported format (reported, not read). */
   unsupported: string[];
+  /** Entries that are not read: links that lead nowhere or out of the folder, FIFOs, sockets (reported as skipped). */
+  refused: RefusedEntry[];
   /** Problems with the manifest that do not stop the run (each names its line). */
   manifestWarnings: string[];
 }
 
+/** A folder entry that is not read, with the skip code and reason reported for it. */
+export interface RefusedEntry {
+  file: string;
+  code: 'unreadable' | 'outside_corpus';
+  reason: string;
+}
+
+export interface DiscoverOptions {
+  /** Read files that symbolic links lead to outside the corpus folder (default: refused, like `../` in the manifest). */
+  followSymlinks?: boolean;
+}
+
+function entryKind(d: Dirent): string {
+  if (d.isFIFO()) return 'a FIFO';
+  if (d.isSocket()) return 'a socket';
+  if (d.isCharacterDevice() || d.isBlockDevice()) return 'a device';
+  return 'not a file';
+}
+
+/** Why a symbolic link in the corpus folder is not read (undefined: read it; null: a folder, passed over like one). */
+async function checkLink(path: string, realDir: string, followOutside: boolean): Promise<Omit<RefusedEntry, 'file'> | null | undefined> {
+  let target: string;
+  try {
+    target = await realpath(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const to = await readlink(path).catch(() => '?');
+    if (code === 'ELOOP') return { code: 'unreadable', reason: `a symbolic link loop (${to})` };
+    return { code: 'unreadable', reason: `a symbolic link to ${to}, which does not exist` };
+  }
+  const st = await stat(target).catch(() => undefined);
+  if (!st) return { code: 'unreadable', reason: `a symbolic link to ${target}, which cannot be read` };
+  if (st.isDirectory()) return null; // a linked folder is treated like a subfolder
+  if (!st.isFile()) return { code: 'unreadable', reason: `a symbolic link to ${target}, which is not a regular file` };
+  if (!followOutside && !isInside(realDir, target)) {
+    return { code: 'outside_corpus', reason: `a symbolic link to ${target}, outside the corpus folder; copy the file in, or use --follow-symlinks` };
+  }
+  return undefined;
+}
+
 /** List the supported documents of a corpus folder and attach their manifest rows. */
-export async function discoverCorpus(dirArg: string): Promise<CorpusListing> {
+export async function discoverCorpus(dirArg: string, opts: DiscoverOptions = {}): Promise<CorpusListing> {
   const dir = resolve(dirArg);
   let st;
   try {
@@ -70,16 +114,22 @@ export async function discoverCorpus(dirArg: string): Promise<CorpusListing> {
   }
   if (!st.isDirectory()) throw new UserError(`not a folder: ${dirArg}`);
   const names: string[] = [];
+  const refused: RefusedEntry[] = [];
+  const realDir = await realpath(dir);
   for (const d of await readdir(dir, { withFileTypes: true })) {
     if (d.name.startsWith('.')) continue;
     if (d.isFile()) names.push(d.name);
     else if (d.isSymbolicLink()) {
-      const target = await stat(join(dir, d.name)).catch(() => undefined);
-      if (target?.isFile()) names.push(d.name);
+      const why = await checkLink(join(dir, d.name), realDir, opts.followSymlinks === true);
+      if (why) refused.push({ file: d.name, ...why });
+      else if (why === undefined) names.push(d.name);
+    } else if (!d.isDirectory()) {
+      refused.push({ file: d.name, code: 'unreadable', reason: `not a regular file (${entryKind(d)}); only files are read` });
     }
   }
   names.sort();
-  if (names.length === 0) throw new UserError(`corpus folder is empty: ${dirArg}`);
+  refused.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  if (names.length === 0 && refused.length === 0) throw new UserError(`corpus folder is empty: ${dirArg}`);
   const manifestName = names.find((n) => n.toLowerCase() === 'manifest.csv');
   const manifest = manifestName ? await readManifest(join(dir, manifestName), manifestName) : { rows: new Map<string, ManifestRow>(), warnings: [] };
   const files: SourceFile[] = [];
@@ -93,7 +143,7 @@ export async function discoverCorpus(dirArg: string): Promise<CorpusListing> {
     }
     files.push({ file: name, path: join(dir, name), format, manifest: manifest.rows.get(name)?.values });
   }
-  if (files.length === 0) {
+  if (files.length === 0 && refused.length === 0) {
     throw new UserError(
       `no supported documents in ${dirArg} (looked for ${Object.keys(SUPPORTED_EXTENSIONS).join(', ')})`,
     );
@@ -107,7 +157,7 @@ export async function discoverCorpus(dirArg: string): Promise<CorpusListing> {
       );
     }
   }
-  return { dir, files, unsupported, manifestWarnings };
+  return { dir, files, unsupported, refused, manifestWarnings };
 }
 
 export interface ManifestRow {
@@ -258,10 +308,4 @@ export async function readManifest(path: string, label = 'manifest.csv'): Promis
     throw new UserError(`bad manifest ${path}:\n  ${shown.join('\n  ')}${more}`);
   }
   return { rows, warnings };
-}
-
-/** True when `child` (absolute) lies inside `parent` (absolute). */
-export function isInside(parent: string, child: string): boolean {
-  const p = resolve(parent) + sep;
-  return resolve(child).startsWith(p);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { IngestedDocument, SourceFile, TextBlock } from '../types.js';
+import { NO_DEADLINE, type Deadline } from '../util/deadline.js';
 import { DocumentError } from '../util/errors.js';
 import { cleanLines } from './clean.js';
 import { decodeText } from './encoding.js';
@@ -25,6 +26,13 @@ export interface IngestOptions {
   maxFileBytes?: number;
   /** Skip PDFs with more pages than this ('too_many_pages'). Default DEFAULT_MAX_PAGES (500); 0 = no limit. */
   maxPages?: number;
+  /**
+   * The file's bytes, when the caller has read (and hashed) them already: the document is built
+   * from exactly these, so its sha256 is that of what was parsed. Default: read `src.path`.
+   */
+  bytes?: Uint8Array;
+  /** Time budget, checked between steps (DocumentError 'timeout'). */
+  deadline?: Deadline;
 }
 
 /** Minimum letters a PDF must yield (over all pages) to count as having a text layer. */
@@ -35,13 +43,19 @@ const LETTER = /\p{L}/gu;
 export async function ingest(src: SourceFile, opts: IngestOptions = {}): Promise<IngestedDocument> {
   const maxFileBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
-  const size = (await stat(src.path)).size;
-  if (size === 0) throw new DocumentError('empty', 'file is empty (0 bytes)');
-  if (maxFileBytes > 0 && size > maxFileBytes) {
-    throw new DocumentError('too_large', `file is ${size} bytes, over the limit of ${maxFileBytes}`);
+  const deadline = opts.deadline ?? NO_DEADLINE;
+  if (!opts.bytes) {
+    const size = (await stat(src.path)).size;
+    if (size === 0) throw new DocumentError('empty', 'file is empty (0 bytes)');
+    if (maxFileBytes > 0 && size > maxFileBytes) {
+      throw new DocumentError('too_large', `file is ${size} bytes, over the limit of ${maxFileBytes}`);
+    }
   }
-  const bytes = await readFile(src.path);
+  const bytes = opts.bytes ?? (await readFile(src.path));
   if (bytes.length === 0) throw new DocumentError('empty', 'file is empty (0 bytes)');
+  if (maxFileBytes > 0 && bytes.length > maxFileBytes) {
+    throw new DocumentError('too_large', `file is ${bytes.length} bytes, over the limit of ${maxFileBytes}`);
+  }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const dropped: Dropped = {};
   const warnings: string[] = [];
@@ -50,7 +64,7 @@ export async function ingest(src: SourceFile, opts: IngestOptions = {}): Promise
   let pageCount: number;
   const isPdf = src.format === 'pdf';
   if (isPdf) {
-    const ex = await extractPdf(bytes, { maxPages });
+    const ex = await extractPdf(bytes, { maxPages, deadline });
     pageCount = ex.pageCount;
     let letters = 0;
     for (const p of ex.pages) for (const l of p.lines) letters += l.text.match(LETTER)?.length ?? 0;
@@ -67,13 +81,17 @@ export async function ingest(src: SourceFile, opts: IngestOptions = {}): Promise
     }
     const decoded = decodeText(bytes);
     encoding = decoded.encoding;
+    deadline.check('decoding the text');
     lines = textToLines(decoded.text, src.format as 'txt' | 'md' | 'html', dropped);
+    deadline.check('removing markup');
     pageCount = lines.length ? lines[lines.length - 1]!.page : 1;
     if (lines.length === 0) throw new DocumentError('empty', 'file has no text after removing markup');
   }
   const cleaned = cleanLines(lines, { isPdf, pageCount }, dropped);
+  deadline.check('cleaning page furniture');
   const docWords = collectWords(cleaned);
   const blocks: TextBlock[] = buildBlocks(cleaned, { isPdf, docWords });
+  deadline.check('finding headings and paragraphs');
   if (blocks.length === 0) {
     throw new DocumentError(isPdf ? 'no_text' : 'empty', 'no text left after cleaning');
   }

@@ -7,20 +7,23 @@
 import { decodeHTML } from 'entities';
 import { bump, textLine, type Dropped, type Line } from './lines.js';
 
-const HAS_TAGS = /<\/?(?:p|ul|ol|li|i|b|u|em|strong|div|br|span|table|tr|td|th|h[1-6]|blockquote|a|font|sup|sub)\b[^>]*>/i;
-const DROP_ELEMENTS = /<(script|style|head|noscript|svg|template)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
-const FURNITURE_ELEMENTS = /<(nav|footer|header|aside|form|button)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
-const COMMENT = /<!--[\s\S]*?-->/g;
-const BLOCKQUOTE_OPEN = /<blockquote\b[^>]*>/gi;
+// Every pattern here runs in time linear in the text: a tag's attributes stop at the next "<"
+// ("[^<>]*"), so a run of "<a<a<a..." is not rescanned from each "<"; elements whose content is
+// removed (scripts, comments) are found by removeElements, one pass from left to right.
+const HAS_TAGS = /<\/?(?:p|ul|ol|li|i|b|u|em|strong|div|br|span|table|tr|td|th|h[1-6]|blockquote|a|font|sup|sub)\b[^<>]*>/i;
+const DROP_ELEMENTS = /<(script|style|head|noscript|svg|template)\b[^<>]*>/gi;
+const FURNITURE_ELEMENTS = /<(nav|footer|header|aside|form|button)\b[^<>]*>/gi;
+const COMMENT_OPEN = /<!--/g;
+const BLOCKQUOTE_OPEN = /<blockquote\b[^<>]*>/gi;
 const BLOCKQUOTE_CLOSE = /<\/blockquote\s*>/gi;
-const HEADING_OPEN = /<h([1-6])\b[^>]*>/gi;
+const HEADING_OPEN = /<h([1-6])\b[^<>]*>/gi;
 const HEADING_CLOSE = /<\/h[1-6]\s*>/gi;
-const LI_OPEN = /<li\b[^>]*>/gi;
-const CELL_OPEN = /<t[dh]\b[^>]*>/gi;
-const EMPH_OPEN = /<(?:b|strong|u)\b[^>]*>/gi;
+const LI_OPEN = /<li\b[^<>]*>/gi;
+const CELL_OPEN = /<t[dh]\b[^<>]*>/gi;
+const EMPH_OPEN = /<(?:b|strong|u)\b[^<>]*>/gi;
 const EMPH_CLOSE = /<\/(?:b|strong|u)\s*>/gi;
-const BLOCK_TAG = /<\/?(?:p|div|br|ul|ol|li|table|tbody|thead|tr|section|article|main|body|html|dl|dt|dd|hr|figure|figcaption|caption)\b[^>]*>/gi;
-const ANY_TAG = /<\/?[a-zA-Z][^>]*>/g;
+const BLOCK_TAG = /<\/?(?:p|div|br|ul|ol|li|table|tbody|thead|tr|section|article|main|body|html|dl|dt|dd|hr|figure|figcaption|caption)\b[^<>]*>/gi;
+const ANY_TAG = /<\/?[a-zA-Z][^<>]*>/g;
 
 // Sentinels (private-use characters never found in the reports).
 const Q_OPEN = '\uE001';
@@ -33,8 +36,9 @@ const SENTINELS = /[\uE001-\uE005]/g;
 const MD_HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const MD_QUOTE = /^>\s?/;
 const MD_TABLE_SEP = /^[\s|:+-]*-[\s|:+-]*$/;
-const MD_IMAGE = /!\[[^\]]*\]\([^)]*\)/g;
-const MD_LINK = /\[([^\]]+)\]\((?:[^)\s]+)(?:\s+"[^"]*")?\)/g;
+// Link and image text stops at the next bracket, a title at 200 characters: linear time.
+const MD_IMAGE = /!\[[^[\]]*\]\([^()]*\)/g;
+const MD_LINK = /\[([^[\]]+)\]\((?:[^()\s]+)(?:\s+"[^"\n]{0,200}")?\)/g;
 const MD_STRONG = /\*\*|__/g;
 const MD_EM = /(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])/g;
 const MD_ESCAPE = /\\([\\`*_{}[\]()#+\-.!|>])/g;
@@ -53,18 +57,43 @@ const ZERO_WIDTH = /[\u200B-\u200D\uFEFF\u00AD]/g;
 const NBSP = /[\u00A0\u2007\u202F]/g;
 
 /** Convert embedded HTML to lines with sentinels; counts tags removed. */
-function htmlToText(text: string, isHtmlFile: boolean, dropped: Dropped): string {
-  let t = text.replace(COMMENT, '');
-  t = t.replace(DROP_ELEMENTS, () => {
-    bump(dropped, 'html_tag');
-    return '\n';
-  });
-  if (isHtmlFile) {
-    t = t.replace(FURNITURE_ELEMENTS, () => {
-      bump(dropped, 'web_furniture');
-      return '\n';
-    });
+/**
+ * Remove every element that `open` finds (a global pattern for its opening tag) up to its closing
+ * tag, `close(match)`, in one pass: after a removal the search goes on past it, and a name whose
+ * closing tag is missing from the rest of the text is not searched for again. An element with no
+ * closing tag is left in place (its tag goes with the other tags). `replacement` stands in for it.
+ */
+function removeElements(t: string, open: RegExp, close: (m: RegExpExecArray) => string, replacement: string, onRemove: () => void): string {
+  let out = '';
+  let last = 0;
+  const unclosed = new Set<string>();
+  const closers = new Map<string, RegExp>();
+  open.lastIndex = 0;
+  for (let m = open.exec(t); m; m = open.exec(t)) {
+    const closing = close(m);
+    if (unclosed.has(closing)) continue;
+    let re = closers.get(closing);
+    if (!re) closers.set(closing, (re = new RegExp(closing, 'gi')));
+    re.lastIndex = open.lastIndex;
+    const end = re.exec(t);
+    if (!end) {
+      unclosed.add(closing);
+      continue;
+    }
+    out += t.slice(last, m.index) + replacement;
+    last = end.index + end[0].length;
+    open.lastIndex = last;
+    onRemove();
   }
+  return last === 0 ? t : out + t.slice(last);
+}
+
+const closingTag = (m: RegExpExecArray) => `</${m[1]!.toLowerCase()}\\s*>`;
+
+function htmlToText(text: string, isHtmlFile: boolean, dropped: Dropped): string {
+  let t = removeElements(text, COMMENT_OPEN, () => '-->', '', () => {});
+  t = removeElements(t, DROP_ELEMENTS, closingTag, '\n', () => bump(dropped, 'html_tag'));
+  if (isHtmlFile) t = removeElements(t, FURNITURE_ELEMENTS, closingTag, '\n', () => bump(dropped, 'web_furniture'));
   t = t
     .replace(BLOCKQUOTE_OPEN, `\n${Q_OPEN}\n`)
     .replace(BLOCKQUOTE_CLOSE, `\n${Q_CLOSE}\n`)

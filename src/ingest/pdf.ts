@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Deadline } from '../util/deadline.js';
 import { DocumentError } from '../util/errors.js';
 import { REPO_ROOT } from '../util/paths.js';
 import { bundleVersion } from './pdfjs-patch.js';
@@ -48,6 +49,8 @@ export interface PdfExtraction {
 
 export interface PdfLimits {
   maxPages?: number;
+  /** Checked after every page. */
+  deadline?: Deadline;
 }
 
 const COMPAT_CHARS = /[\uFB00-\uFB06\u2024-\u2026]/;
@@ -157,6 +160,7 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits = {}): Pro
       }
       pages.push({ width, height, lines: groupLines(items) });
       page.cleanup();
+      limits.deadline?.check(`reading page ${p} of ${pageCount}`);
     }
     return { pageCount, pages };
   } finally {

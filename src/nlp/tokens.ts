@@ -12,8 +12,16 @@ export function tokenize(text: string): string[] {
 const STEM_CACHE_MAX = 100_000;
 const stemCache = new Map<string, string>();
 
+/**
+ * Tokens longer than this are not words (a run of characters with no space, a hash, a flattened
+ * table): they are their own stem. The Porter stemmer's patterns take time quadratic in a
+ * token's length, so a 100,000-character token would take a minute.
+ */
+const MAX_STEMMED_LENGTH = 40;
+
 /** Porter stem of one token (memoised: the vocabulary of these reports is small). */
 export function stem(token: string): string {
+  if (token.length > MAX_STEMMED_LENGTH) return token;
   let s = stemCache.get(token);
   if (s === undefined) {
     s = stemmer.stem(token);

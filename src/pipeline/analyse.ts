@@ -5,12 +5,14 @@
  * Stage modules are imported lazily so that a warm run (everything cached) never loads pdfjs or
  * the tagger.
  */
-import type { AnalysedDocument, SegmentedDocument, SourceFile } from '../types.js';
+import type { AnalysedDocument, SegmentedDocument, SkipCode, SourceFile } from '../types.js';
 import type { Codebook } from '../theme/codebook.js';
 import { DocumentError } from '../util/errors.js';
 import { restoreNatives } from '../util/natives.js';
 import { threadCpuMs } from '../util/clock.js';
-import { DocumentCache, type ExtractEntry } from './cache.js';
+import { readFile } from 'node:fs/promises';
+import { Deadline } from '../util/deadline.js';
+import { DocumentCache, documentKeys, sha256, type DocumentKeys, type ExtractEntry, type Fingerprints } from './cache.js';
 import { applySentenceLimit, type LimitHit, type Limits, type Tokeniser } from './limits.js';
 
 export interface AnalyseTask {
@@ -18,11 +20,11 @@ export interface AnalyseTask {
   limits: Limits;
   /** Cache folder, or null when caching is off. */
   cacheDir: string | null;
-  /** Cache keys computed by the orchestrator from the file hash. */
-  extractKey: string;
-  analysedKey: string;
-  /** SHA-256 of the file bytes as hashed by the orchestrator. */
-  sha256: string;
+  /** Code fingerprints and the codebook hash: with the bytes actually read they make the cache keys. */
+  fp: Fingerprints;
+  codebookHash: string;
+  /** SHA-256 of the file when the orchestrator listed it (and looked its analysed entry up). */
+  listedSha256: string;
   /**
    * 'full' (default): every per-document stage. 'extract': stop after ingest, segment and the
    * sentence limit and return the segmented document (`extracted`), for the main thread to tag,
@@ -38,7 +40,7 @@ export type StageTimes = Record<DocStage, number>;
 export interface AnalyseOutcome {
   file: string;
   doc?: AnalysedDocument;
-  error?: { code: string; message: string };
+  error?: { code: SkipCode; message: string };
   limitsHit: LimitHit[];
   /** Which cache layer answered: 'analysed' (nothing recomputed), 'extract' (re-tagged), or 'miss'. */
   cache: 'analysed' | 'extract' | 'miss';
@@ -50,6 +52,10 @@ export interface AnalyseOutcome {
   cacheWarning?: string;
   /** Mode 'extract': the segmented document, to be finished by finishTask. */
   extracted?: Extracted;
+  /** Cache keys of the bytes that were read (not those listed earlier, if the file changed in between). */
+  keys?: DocumentKeys;
+  /** The file's bytes changed between the listing and the read: analysed as read. */
+  changed?: boolean;
 }
 
 type Extracted = Extract<ExtractEntry, { ok: true }>;
@@ -108,32 +114,34 @@ export function loadStages(): Promise<Stages> {
 }
 
 /** Run ingest and segment (and the sentence limit) for one document; throws DocumentError. */
-async function extract(task: AnalyseTask, st: Stages, clock: StageClock): Promise<{ doc: SegmentedDocument; limitsHit: LimitHit[] }> {
+async function extract(src: SourceFile, bytes: Uint8Array | undefined, limits: Limits, deadline: Deadline, st: Stages, clock: StageClock): Promise<{ doc: SegmentedDocument; limitsHit: LimitHit[] }> {
   clock.start();
-  const ingestOpts: Parameters<Stages['ingest']>[1] & { maxPages?: number } = { maxFileBytes: task.limits.maxFileBytes, maxPages: task.limits.maxPages };
-  const ingested = await st.ingest(task.src, ingestOpts);
+  const ingested = await st.ingest(src, { maxFileBytes: limits.maxFileBytes, maxPages: limits.maxPages, bytes, deadline });
   // Safety net if ingest does not enforce maxPages itself.
-  if (ingested.pageCount > task.limits.maxPages) {
-    throw new DocumentError('too_many_pages', `document has ${ingested.pageCount} pages, over the limit of ${task.limits.maxPages} (--max-pages)`);
+  if (ingested.pageCount > limits.maxPages) {
+    throw new DocumentError('too_many_pages', `document has ${ingested.pageCount} pages, over the limit of ${limits.maxPages} (--max-pages)`);
   }
   clock.stop('ingest');
   clock.start();
   const segmented = st.segment(ingested);
   clock.stop('segment');
+  deadline.check('splitting sentences');
   clock.start();
-  const { doc, hit } = applySentenceLimit(segmented, task.limits.maxSentenceChars, st.nlp);
+  const { doc, hit } = applySentenceLimit(segmented, limits.maxSentenceChars, st.nlp);
   clock.stop('limits');
   return { doc, limitsHit: hit ? [hit] : [] };
 }
 
 /** Tag and theme a segmented document, and list its candidate emerging terms. */
-function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages, clock: StageClock): AnalysedDocument {
+function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages, clock: StageClock, deadline: Deadline): AnalysedDocument {
   clock.start();
   const tagged = st.tagSentences(seg.sentences);
   clock.stop('tag');
+  deadline.check('labelling sentences');
   clock.start();
   const findings = st.themeFindings(tagged, codebook);
   clock.stop('theme');
+  deadline.check('matching themes');
   clock.start();
   const terms = st.documentTerms(findings, codebook);
   clock.stop('terms');
@@ -143,47 +151,63 @@ function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages
 }
 
 /**
- * Analyse one document, using and filling the cache. Never throws for a bad document. In mode
+ * Analyse one document, using and filling the cache. Never throws for a bad document. The file is
+ * read once here and everything is keyed by the SHA-256 of exactly those bytes, so a file that
+ * changes during the run can never leave a result under the key of other content. In mode
  * 'extract' it stops once the document is segmented (see AnalyseTask.mode).
  */
 export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promise<AnalyseOutcome> {
   const clock = new StageClock();
   const cache = new DocumentCache(task.cacheDir);
   const base = { file: task.src.file, ms: clock.ms, cpuMs: clock.cpu };
-  const hit = await cache.getAnalysed(task.analysedKey);
-  if (hit) return { ...base, doc: hit.doc, limitsHit: hit.limitsHit, cache: 'analysed' };
+  const deadline = new Deadline(task.limits.maxSecondsPerDoc);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(task.src.path);
+  } catch (err) {
+    return { ...base, error: { code: 'unreadable', message: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }, limitsHit: [], cache: 'miss' };
+  }
+  const sha = sha256(bytes);
+  const keys = documentKeys(task.src, sha, task.limits, task.fp, task.codebookHash);
+  const changed = sha !== task.listedSha256 || undefined;
+  const found = { ...base, keys, changed };
+  // Looked up again here: the orchestrator's look-up was for the bytes it listed.
+  const hit = await cache.getAnalysed(keys.analysed);
+  if (hit) return { ...found, doc: hit.doc, limitsHit: hit.limitsHit, cache: 'analysed' };
 
   const st = await loadStages();
-  let entry: ExtractEntry | undefined = await cache.getExtract(task.extractKey);
+  let entry: ExtractEntry | undefined = await cache.getExtract(keys.extract);
   const layer: AnalyseOutcome['cache'] = entry ? 'extract' : 'miss';
   if (!entry) {
     try {
-      const { doc, limitsHit } = await extract(task, st, clock);
+      const { doc, limitsHit } = await extract(task.src, bytes, task.limits, deadline, st, clock);
       entry = { ok: true, doc, limitsHit };
-      if (doc.sha256 === task.sha256) await cache.putExtract(task.extractKey, entry);
     } catch (err) {
-      if (err instanceof DocumentError) {
-        entry = { ok: false, code: err.code, message: err.message };
-        await cache.putExtract(task.extractKey, entry);
-      } else {
-        return { ...base, error: { code: 'error', message: `unexpected error: ${(err as Error).message}` }, limitsHit: [], cache: layer };
+      if (!(err instanceof DocumentError)) {
+        return { ...found, error: { code: 'error', message: `unexpected error: ${(err as Error).message}` }, limitsHit: [], cache: layer };
       }
+      entry = { ok: false, code: err.code, message: err.message };
     }
+    // A timeout depends on the machine's load, not on the content: never cached.
+    if (entry.ok || entry.code !== 'timeout') await cache.putExtract(keys.extract, entry);
   }
-  if (!entry.ok) return { ...base, error: { code: entry.code, message: entry.message }, limitsHit: [], cache: layer };
-  if (task.mode === 'extract') return { ...base, extracted: entry, limitsHit: entry.limitsHit, cache: layer, cacheWarning: cache.writeError };
-  return complete(task, entry, layer, clock, codebook, st, cache);
+  if (!entry.ok) return { ...found, error: { code: entry.code, message: entry.message }, limitsHit: [], cache: layer, cacheWarning: cache.writeError };
+  if (task.mode === 'extract') return { ...found, extracted: entry, limitsHit: entry.limitsHit, cache: layer, cacheWarning: cache.writeError };
+  return complete(keys, entry, { ...found, layer }, clock, codebook, st, cache, deadline);
 }
 
 /**
  * Finish, on this thread, a document a worker returned in mode 'extract': tag, theme, emerging-term
- * table and the analysed-cache entry. Stage times add to the worker's.
+ * table and the analysed-cache entry. Stage times add to the worker's, and so does the time budget.
  */
 export async function finishTask(task: AnalyseTask, outcome: AnalyseOutcome, codebook: Codebook): Promise<AnalyseOutcome> {
-  if (!outcome.extracted) return outcome;
+  if (!outcome.extracted || !outcome.keys) return outcome;
   const clock = new StageClock();
   const st = await loadStages();
-  const done = await complete(task, outcome.extracted, outcome.cache, clock, codebook, st, new DocumentCache(task.cacheDir));
+  let spent = 0;
+  for (const s of STAGES) spent += outcome.ms[s];
+  const deadline = new Deadline(task.limits.maxSecondsPerDoc, spent);
+  const done = await complete(outcome.keys, outcome.extracted, { file: task.src.file, keys: outcome.keys, changed: outcome.changed, layer: outcome.cache }, clock, codebook, st, new DocumentCache(task.cacheDir), deadline);
   const ms = zeroTimes();
   const cpu = outcome.cpuMs && clock.cpu ? zeroTimes() : undefined;
   for (const s of STAGES) {
@@ -193,16 +217,24 @@ export async function finishTask(task: AnalyseTask, outcome: AnalyseOutcome, cod
   return { ...done, ms, cpuMs: cpu, cacheWarning: outcome.cacheWarning ?? done.cacheWarning };
 }
 
-async function complete(task: AnalyseTask, entry: Extracted, layer: AnalyseOutcome['cache'], clock: StageClock, codebook: Codebook, st: Stages, cache: DocumentCache): Promise<AnalyseOutcome> {
-  const base = { file: task.src.file, ms: clock.ms, cpuMs: clock.cpu };
+interface Found {
+  file: string;
+  keys: DocumentKeys;
+  changed?: boolean;
+  layer: AnalyseOutcome['cache'];
+}
+
+async function complete(keys: DocumentKeys, entry: Extracted, found: Found, clock: StageClock, codebook: Codebook, st: Stages, cache: DocumentCache, deadline: Deadline): Promise<AnalyseOutcome> {
+  const base = { file: found.file, keys: found.keys, changed: found.changed, ms: clock.ms, cpuMs: clock.cpu, cache: found.layer };
   let doc: AnalysedDocument;
   try {
-    doc = analyseSegmented(entry.doc, codebook, st, clock);
+    doc = analyseSegmented(entry.doc, codebook, st, clock, deadline);
   } catch (err) {
-    return { ...base, error: { code: 'error', message: `unexpected error while tagging: ${(err as Error).message}` }, limitsHit: entry.limitsHit, cache: layer };
+    if (err instanceof DocumentError) return { ...base, error: { code: err.code, message: err.message }, limitsHit: [] };
+    return { ...base, error: { code: 'error', message: `unexpected error while tagging: ${(err as Error).message}` }, limitsHit: entry.limitsHit };
   }
-  if (entry.doc.sha256 === task.sha256) await cache.putAnalysed(task.analysedKey, { doc, limitsHit: entry.limitsHit });
-  return { ...base, doc, limitsHit: entry.limitsHit, cache: layer, cacheWarning: cache.writeError };
+  await cache.putAnalysed(keys.analysed, { doc, limitsHit: entry.limitsHit });
+  return { ...base, doc, limitsHit: entry.limitsHit, cacheWarning: cache.writeError };
 }
 
 /**
@@ -212,6 +244,7 @@ async function complete(task: AnalyseTask, entry: Extracted, layer: AnalyseOutco
 export async function analyseDocument(src: SourceFile, codebook: Codebook, limits: Limits): Promise<AnalysedDocument> {
   const st = await loadStages();
   const clock = new StageClock();
-  const { doc } = await extract({ src, limits, cacheDir: null, extractKey: '', analysedKey: '', sha256: '' }, st, clock);
-  return analyseSegmented(doc, codebook, st, clock);
+  const deadline = new Deadline(limits.maxSecondsPerDoc);
+  const { doc } = await extract(src, undefined, limits, deadline, st, clock);
+  return analyseSegmented(doc, codebook, st, clock, deadline);
 }

@@ -15,13 +15,15 @@
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { AnalysedDocument, SegmentedDocument, SourceFile } from '../types.js';
+import type { AnalysedDocument, SegmentedDocument, SkipCode, SourceFile } from '../types.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { REPO_ROOT, SRC_ROOT } from '../util/paths.js';
 import type { LimitHit, Limits } from './limits.js';
+import { pidAlive } from './lock.js';
+import { fileSha256, type WrittenFile } from './output.js';
 
 /** Bump to invalidate every cache entry (e.g. when the entry format changes). */
 export const CACHE_VERSION = 1;
@@ -31,7 +33,7 @@ export const DEFAULT_CACHE_DIR = join('.cache', 'inspection-themes');
 /** What the extract layer holds for one document. */
 export type ExtractEntry =
   | { ok: true; doc: SegmentedDocument; limitsHit: LimitHit[] }
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: SkipCode; message: string };
 
 /** What the analysed layer holds for one document. */
 export interface AnalysedEntry {
@@ -146,11 +148,25 @@ function stableJson(value: unknown): string {
 }
 
 export function extractKey(src: SourceFile, fileSha256: string, limits: Limits, fp: Fingerprints): string {
-  return sha256(stableJson({ v: CACHE_VERSION, code: fp.extract, sha: fileSha256, file: src.file, format: src.format, manifest: src.manifest ?? null, limits }));
+  // The time budget decides whether a result is produced, never what it is (timeouts are not cached).
+  const { maxSecondsPerDoc: _budget, ...content } = limits;
+  return sha256(stableJson({ v: CACHE_VERSION, code: fp.extract, sha: fileSha256, file: src.file, format: src.format, manifest: src.manifest ?? null, limits: content }));
 }
 
 export function analysedKey(extract: string, codebookHash: string, fp: Fingerprints): string {
   return sha256(stableJson({ v: CACHE_VERSION, extract, codebook: codebookHash, code: fp.analyse }));
+}
+
+/** The cache keys of one document's content. */
+export interface DocumentKeys {
+  extract: string;
+  analysed: string;
+}
+
+/** Both cache keys of a document, from the SHA-256 of the bytes that were (or will be) parsed. */
+export function documentKeys(src: SourceFile, fileSha256: string, limits: Limits, fp: Fingerprints, codebookHash: string): DocumentKeys {
+  const extract = extractKey(src, fileSha256, limits, fp);
+  return { extract, analysed: analysedKey(extract, codebookHash, fp) };
 }
 
 /**
@@ -196,39 +212,95 @@ export class DocumentCache {
     }
   }
 
-  /** Copy the outputs stored under `key` into `dest`; returns the files (relative) or undefined on a miss. */
-  async restoreOutputs(key: string, dest: string): Promise<string[] | undefined> {
+  private outputsRoot(): string {
+    return join(this.dir!, `v${CACHE_VERSION}`, 'outputs');
+  }
+
+  /**
+   * Copy the outputs stored under `key` into `dest` and check every file against the sizes and
+   * SHA-256 recorded when they were stored. Returns their descriptions, or undefined on a miss; a
+   * damaged entry (a file missing, truncated or altered, a list that does not parse) is removed,
+   * whatever it managed to copy is deleted again, and it counts as a miss.
+   */
+  async restoreOutputs(key: string, dest: string): Promise<WrittenFile[] | undefined> {
     if (!this.dir) return undefined;
-    const dir = join(this.dir, `v${CACHE_VERSION}`, 'outputs', key);
-    let files: string[];
+    const dir = join(this.outputsRoot(), key);
+    let files: WrittenFile[];
     try {
-      files = JSON.parse(await readFile(join(dir, 'files.json'), 'utf8')) as string[];
-    } catch {
+      files = JSON.parse(await readFile(join(dir, 'files.json'), 'utf8')) as WrittenFile[];
+      if (!Array.isArray(files) || !files.every((f) => typeof f?.path === 'string' && typeof f.size === 'number' && typeof f.sha256 === 'string')) throw new Error('bad list');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') await rm(dir, { recursive: true, force: true }).catch(() => {});
       return undefined;
     }
+    const copied: string[] = [];
     try {
-      await cp(join(dir, 'files'), dest, { recursive: true });
+      for (const f of files) {
+        const target = join(dest, f.path);
+        await mkdir(dirname(target), { recursive: true });
+        await copyFile(join(dir, 'files', f.path), target);
+        copied.push(f.path);
+        const st = await stat(target);
+        if (st.size !== f.size || (await fileSha256(target)) !== f.sha256) throw new Error(`${f.path} does not match`);
+      }
+      return files;
     } catch {
+      for (const f of copied) await rm(join(dest, f), { force: true }).catch(() => {});
+      await rm(dir, { recursive: true, force: true }).catch(() => {});
       return undefined;
     }
-    return files;
   }
 
   /** Store the files written in `src` under `key` (folder written aside, then renamed into place). */
-  async saveOutputs(key: string, src: string, files: string[]): Promise<void> {
+  async saveOutputs(key: string, src: string, files: WrittenFile[]): Promise<void> {
     if (!this.dir || this.writeError) return;
-    const root = join(this.dir, `v${CACHE_VERSION}`, 'outputs');
+    const root = this.outputsRoot();
     const tmp = join(root, `.${key}.tmp-${process.pid}`);
     try {
       await rm(tmp, { recursive: true, force: true });
       await mkdir(join(tmp, 'files'), { recursive: true });
-      for (const f of files) await cp(join(src, f), join(tmp, 'files', f), { recursive: true });
+      for (const f of files) {
+        await mkdir(dirname(join(tmp, 'files', f.path)), { recursive: true });
+        await copyFile(join(src, f.path), join(tmp, 'files', f.path));
+      }
       await writeFile(join(tmp, 'files.json'), JSON.stringify(files));
       await rm(join(root, key), { recursive: true, force: true });
       await rename(tmp, join(root, key));
     } catch (err) {
       await rm(tmp, { recursive: true, force: true }).catch(() => {});
       this.writeError = `cannot write the cache in ${this.dir}: ${(err as Error).message}`;
+    }
+  }
+
+  /**
+   * Remove what killed runs left in the cache: `.KEY.tmp-PID` folders of the outputs layer and the
+   * `.NAME.PID.RANDOM.tmp` files of atomic writes, when process PID is gone.
+   */
+  async sweep(): Promise<void> {
+    if (!this.dir) return;
+    const dead = (pid: string) => Number(pid) !== process.pid && !pidAlive(Number(pid));
+    const clean = async (dir: string, pattern: RegExp) => {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        return;
+      }
+      for (const n of names) {
+        const m = pattern.exec(n);
+        if (m && dead(m[1]!)) await rm(join(dir, n), { recursive: true, force: true }).catch(() => {});
+      }
+    };
+    await clean(this.outputsRoot(), /^\.[0-9a-f]+\.tmp-(\d+)$/);
+    for (const layer of ['extract', 'analysed']) {
+      const root = join(this.dir, `v${CACHE_VERSION}`, layer);
+      let subs: string[];
+      try {
+        subs = await readdir(root);
+      } catch {
+        continue;
+      }
+      for (const sub of subs) await clean(join(root, sub), /^\..*\.(\d+)\.[0-9a-f]+\.tmp$/);
     }
   }
 

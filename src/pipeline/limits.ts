@@ -11,12 +11,18 @@ export interface Limits {
    * at a clause or word boundary; no text is dropped. Counted in run_report.json.
    */
   maxSentenceChars: number;
+  /**
+   * Seconds one document may take from being read to being themed; past it the document is
+   * skipped (code 'timeout'). 0 = no budget.
+   */
+  maxSecondsPerDoc: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxFileBytes: 40 * 1024 * 1024,
   maxPages: 1000,
   maxSentenceChars: 2000,
+  maxSecondsPerDoc: 300,
 };
 
 /** A limit that changed what was read (a document skipped is reported under `skipped` instead). */

@@ -1,111 +1,289 @@
 /**
- * Atomic output folder: everything is written into a sibling `<out>.tmp-<pid>` and then
- * swapped into place, so an interrupted run never leaves half-written CSVs in `<out>`.
+ * The output folder: checked before any document is read, locked for the run, written aside and
+ * swapped into place, and never a place where the tool deletes what it did not write.
+ *
+ * - Everything is written into a sibling `<out>.tmp-<pid>`, then swapped in with two renames, so an
+ *   interrupted run never leaves half-written CSVs in `<out>`.
+ * - `<out>/.inspection-themes-files.json` lists every file the tool wrote (path, size, SHA-256).
+ *   When outputs are replaced, only files listed there and unchanged since are removed; anything
+ *   else (a user's notes, a file they edited) is carried over into the new folder and reported.
+ * - `<out>.lock` makes a second run into the same folder stop at once (see lock.ts); while it is
+ *   held, any `<out>.tmp-*` / `<out>.old-*` sibling is left by a killed run and is cleaned up, with
+ *   the user's files in it moved back.
  */
-import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, extname, join, parse, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
+import { isInside } from '../util/fs.js';
+import { lockOutput, type OutputLock } from './lock.js';
 
-/** Files of an existing output folder that are carried over into the new one (not ours to delete). */
-const KEEP = /^(readme(\..*)?|\..*)$/i;
-/** The file that marks a folder as written by this tool. */
-const MARKER = 'run_report.json';
+/** The list of files this tool wrote into an output folder. */
+export const OUTPUT_MANIFEST = '.inspection-themes-files.json';
+/** Marks a folder written by a version of this tool older than the manifest. */
+const LEGACY_MARKER = 'run_report.json';
+/** What versions without a manifest wrote (their folders are recognised by run_report.json). */
+const LEGACY_OUTPUTS = /^(?:sentences|documents|council_themes|benchmark|duplicates|emerging_terms)\.csv$|^report\.html$|^run_report\.json$|^charts\/(?:heatmap|balance|prevalence|profile)\.(?:vl\.json|svg|png)$/;
+
+export interface WrittenFile {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+interface OutputManifest {
+  tool: 'inspection-themes';
+  files: WrittenFile[];
+}
 
 export interface StagedOutput {
-  /** Final folder. */
+  /** Final folder (symbolic links resolved: a linked `--out` stays a link). */
   out: string;
   /** Temporary folder the writers write into. */
   tmp: string;
-  /** Swap the temporary folder into place. */
-  commit(): Promise<void>;
-  /** Remove the temporary folder (after a failure). */
+  /**
+   * List what is in the current output folder that the tool did not write (kept, and carried over
+   * at commit). Call before writing run_report.json to report it there.
+   */
+  foreign(): Promise<string[]>;
+  /** Write the manifest and swap the temporary folder into place; returns what was kept. */
+  commit(): Promise<KeptFile[]>;
+  /** Remove the temporary folder (after a failure) and release the lock. */
   abort(): Promise<void>;
+}
+
+/** A user's file carried over from the previous output folder (`as` when it had to be renamed). */
+export interface KeptFile {
+  path: string;
+  as?: string;
+  reason: 'not written by this tool' | 'changed since this tool wrote it';
 }
 
 async function exists(p: string) {
   try {
-    return await stat(p);
+    return await lstat(p);
   } catch {
     return undefined;
   }
 }
 
+async function real(p: string): Promise<string> {
+  try {
+    return await realpath(p);
+  } catch {
+    // Not there yet: resolve its nearest existing parent, so a link higher up is still seen.
+    const up = dirname(p);
+    return up === p ? p : join(await real(up), basename(p));
+  }
+}
+
+export interface OutputContext {
+  /** The corpus folder: the output may not be, contain or lie inside it. */
+  corpusDir?: string;
+}
+
 /**
- * Prepare a temporary sibling of `outArg`. Refuses (UserError) an existing path that is not a
- * folder, or a non-empty folder that was not written by this tool (it would be replaced).
+ * Check `--out` before any work: refuses an empty name, `/`, the home folder, the corpus folder
+ * (or a folder inside it or holding it), an existing file, and a non-empty folder the tool did not
+ * write (this includes the current folder when it holds other files). Returns the real path.
  */
-export async function stageOutput(outArg: string): Promise<StagedOutput> {
-  const out = resolve(outArg);
+export async function checkOutput(outArg: string, ctx: OutputContext): Promise<string> {
+  if (!outArg.trim()) throw new UserError('the output folder is empty (--out ""); give a folder name, e.g. --out outputs');
+  const out = await real(resolve(outArg));
+  if (out === parse(out).root) throw new UserError(`refusing to write into ${outArg}: it is the root folder; choose a new folder, e.g. --out outputs`);
+  if (out === (await real(homedir()))) throw new UserError(`refusing to write into ${outArg}: it is your home folder; choose a new folder, e.g. --out ~/inspection-outputs`);
+  const corpus = ctx.corpusDir === undefined ? undefined : await real(resolve(ctx.corpusDir));
+  if (out === corpus) throw new UserError(`refusing to write into ${outArg}: it is the corpus folder; choose a folder outside it, e.g. --out outputs`);
+  if (corpus && isInside(corpus, out)) throw new UserError(`refusing to write into ${outArg}: it lies inside the corpus folder ${ctx.corpusDir}; choose a folder outside it`);
+  if (corpus && isInside(out, corpus)) throw new UserError(`refusing to write into ${outArg}: it contains the corpus folder ${ctx.corpusDir}; choose a folder beside it`);
   const st = await exists(out);
-  if (st && !st.isDirectory()) throw new UserError(`output path exists and is not a folder: ${outArg}`);
+  if (st && !st.isDirectory()) throw new UserError(`output path exists and is not a folder: ${outArg}; choose a folder name`);
   if (st) {
     const names = await readdir(out);
-    const foreign = names.filter((n) => !KEEP.test(n));
-    if (foreign.length && !names.includes(MARKER)) {
-      throw new UserError(`output folder ${outArg} is not empty and was not written by this tool (no ${MARKER}); choose a new or empty folder`);
+    if (names.length && !names.includes(OUTPUT_MANIFEST) && !names.includes(LEGACY_MARKER)) {
+      const here = out === (await real(process.cwd())) ? ' (it is the current folder)' : '';
+      throw new UserError(`output folder ${outArg}${here} is not empty and was not written by this tool; choose a new or empty folder`);
     }
   }
-  try {
-    await mkdir(dirname(out), { recursive: true });
-  } catch (err) {
-    throw new UserError(`cannot create output folder ${outArg}: ${(err as Error).message}`);
-  }
-  const tmp = join(dirname(out), `${basename(out)}.tmp-${process.pid}`);
-  await removeStale(out);
-  await rm(tmp, { recursive: true, force: true });
-  try {
-    await mkdir(tmp);
-  } catch (err) {
-    throw new UserError(`cannot write next to the output folder ${outArg}: ${(err as Error).message}`);
-  }
-  return {
-    out,
-    tmp,
-    async commit() {
-      const old = join(dirname(out), `${basename(out)}.old-${process.pid}`);
-      if (await exists(out)) {
-        for (const n of await readdir(out)) {
-          if (KEEP.test(n) && !(await exists(join(tmp, n)))) await cp(join(out, n), join(tmp, n), { recursive: true });
-        }
-        await rm(old, { recursive: true, force: true });
-        await rename(out, old);
-        await rename(tmp, out);
-        await rm(old, { recursive: true, force: true });
-      } else {
-        await rename(tmp, out);
-      }
-    },
-    async abort() {
-      await rm(tmp, { recursive: true, force: true });
-    },
-  };
+  return out;
 }
 
-function alive(pid: number): boolean {
+/** Every file under `dir` (relative, '/'-separated, sorted). */
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(join(dir, prefix), { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
+    else out.push(rel);
+  }
+  return out;
+}
+
+export async function fileSha256(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Path, size and SHA-256 of every file written into `dir` (the manifest itself excluded). */
+export async function describeFiles(dir: string, files?: string[]): Promise<WrittenFile[]> {
+  const list = (files ?? (await listFiles(dir))).filter((f) => f !== OUTPUT_MANIFEST).sort();
+  const out: WrittenFile[] = [];
+  for (const path of list) {
+    const p = join(dir, path);
+    out.push({ path, size: (await stat(p)).size, sha256: await fileSha256(p) });
+  }
+  return out;
+}
+
+/** What the tool wrote into `dir`, by its manifest (or, for older versions' folders, by name). */
+async function toolFiles(dir: string): Promise<Map<string, WrittenFile | undefined>> {
+  const map = new Map<string, WrittenFile | undefined>();
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const m = JSON.parse(await readFile(join(dir, OUTPUT_MANIFEST), 'utf8')) as OutputManifest;
+    for (const f of m.files ?? []) if (typeof f?.path === 'string') map.set(f.path, f);
+    map.set(OUTPUT_MANIFEST, undefined);
+    return map;
+  } catch {
+    // No manifest (or a damaged one): a folder of an older version, known by its file names.
+  }
+  if (await exists(join(dir, LEGACY_MARKER))) for (const f of await listFiles(dir)) if (LEGACY_OUTPUTS.test(f)) map.set(f, undefined);
+  return map;
+}
+
+/**
+ * Files of an output folder that the tool did not write, or that changed since it wrote them
+ * (different size or SHA-256 from its manifest). These are never deleted.
+ */
+async function foreignFiles(dir: string): Promise<KeptFile[]> {
+  if (!(await exists(dir))) return [];
+  const mine = await toolFiles(dir);
+  const out: KeptFile[] = [];
+  for (const f of await listFiles(dir)) {
+    if (!mine.has(f)) {
+      out.push({ path: f, reason: 'not written by this tool' });
+      continue;
+    }
+    const rec = mine.get(f);
+    if (!rec) continue;
+    const p = join(dir, f);
+    const st = await stat(p);
+    if (st.size !== rec.size || (await fileSha256(p)) !== rec.sha256) out.push({ path: f, reason: 'changed since this tool wrote it' });
+  }
+  return out;
+}
+
+/** `notes.xlsx` -> `notes.kept.xlsx`, `notes.kept-2.xlsx`, ... : a free name in `dir`. */
+async function freeName(dir: string, path: string): Promise<string> {
+  const ext = extname(path);
+  const stem = path.slice(0, path.length - ext.length);
+  for (let n = 1; ; n++) {
+    const candidate = `${stem}.${n === 1 ? 'kept' : `kept-${n}`}${ext}`;
+    if (!(await exists(join(dir, candidate)))) return candidate;
   }
 }
 
-/** Remove `<out>.tmp-<pid>` / `<out>.old-<pid>` left by runs that were killed (their process is gone). */
-async function removeStale(out: string): Promise<void> {
-  const prefix = basename(out);
+/** Move the user's files from a replaced output folder `from` into the new one `to`. */
+async function carryOver(from: string, to: string, files: KeptFile[]): Promise<KeptFile[]> {
+  const kept: KeptFile[] = [];
+  for (const f of files) {
+    const src = join(from, f.path);
+    if (!(await exists(src))) continue;
+    let dest = f.path;
+    if (await exists(join(to, dest))) dest = await freeName(to, dest);
+    await mkdir(dirname(join(to, dest)), { recursive: true });
+    await rename(src, join(to, dest));
+    kept.push(dest === f.path ? f : { ...f, as: dest });
+  }
+  return kept;
+}
+
+/**
+ * Clean up after killed runs (called with the lock held, so no other run is using these): a
+ * `<out>.old-*` is a previous output folder half-swapped out: put back when `<out>` is missing,
+ * otherwise its user files are moved into `<out>` and the rest removed. A `<out>.tmp-*` holds
+ * only what a killed run wrote and is removed.
+ */
+async function recover(out: string): Promise<void> {
+  const prefix = basename(out) + '.';
   let names: string[];
   try {
     names = await readdir(dirname(out));
   } catch {
     return;
   }
-  for (const n of names) {
-    if (!n.startsWith(prefix + '.')) continue;
-    const m = /^\.(tmp|old)-(\d+)$/.exec(n.slice(prefix.length));
-    if (!m || Number(m[2]) === process.pid || alive(Number(m[2]))) continue;
+  for (const n of names.sort()) {
+    if (!n.startsWith(prefix)) continue;
+    const m = /^(tmp|old)-\d+$/.exec(n.slice(prefix.length));
+    if (!m) continue;
     const p = join(dirname(out), n);
-    // A run killed between its two renames leaves the previous output in .old-<pid>: restore it.
-    if (m[1] === 'old' && !(await exists(out))) await rename(p, out);
-    else await rm(p, { recursive: true, force: true });
+    if (m[1] === 'old') {
+      if (!(await exists(out))) {
+        await rename(p, out);
+        continue;
+      }
+      await carryOver(p, out, await foreignFiles(p));
+    }
+    await rm(p, { recursive: true, force: true });
   }
+}
+
+/**
+ * Check and lock the output folder and prepare its temporary sibling. Call before reading any
+ * document: every problem with `--out` is a UserError here.
+ */
+export async function stageOutput(outArg: string, ctx: OutputContext = {}): Promise<StagedOutput> {
+  const out = await checkOutput(outArg, ctx);
+  try {
+    await mkdir(dirname(out), { recursive: true });
+  } catch (err) {
+    throw new UserError(`cannot create the output folder ${outArg}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const lock: OutputLock = await lockOutput(out, outArg);
+  const tmp = join(dirname(out), `${basename(out)}.tmp-${process.pid}`);
+  try {
+    await recover(out);
+    await rm(tmp, { recursive: true, force: true });
+    await mkdir(tmp);
+  } catch (err) {
+    await lock.release();
+    throw new UserError(`cannot write next to the output folder ${outArg}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return {
+    out,
+    tmp,
+    foreign: async () => (await foreignFiles(out)).map((f) => f.path),
+    async commit() {
+      try {
+        const manifest: OutputManifest = { tool: 'inspection-themes', files: await describeFiles(tmp) };
+        await writeFile(join(tmp, OUTPUT_MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
+        if (!(await exists(out))) {
+          await rename(tmp, out);
+          return [];
+        }
+        const old = join(dirname(out), `${basename(out)}.old-${process.pid}`);
+        const keep = await foreignFiles(out);
+        await rm(old, { recursive: true, force: true });
+        await rename(out, old);
+        await rename(tmp, out);
+        // A kill from here on leaves the user's files in <out>.old-<pid>; the next run moves them back.
+        const kept = await carryOver(old, out, keep);
+        await rm(old, { recursive: true, force: true });
+        return kept;
+      } finally {
+        await lock.release();
+      }
+    },
+    async abort() {
+      try {
+        await rm(tmp, { recursive: true, force: true });
+      } finally {
+        await lock.release();
+      }
+    },
+  };
 }

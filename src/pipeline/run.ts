@@ -13,10 +13,13 @@ import { writeFileAtomic } from '../util/fs.js';
 import { PROJECT_CODEBOOK } from '../util/paths.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { analyseTask, analyseDocument as analyseOne, finishTask, type AnalyseOutcome, type AnalyseTask, STAGES, zeroTimes } from './analyse.js';
-import { analysedKey, codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, extractKey, outputsKey, sha256 } from './cache.js';
+import { codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, documentKeys, outputsKey, sha256 } from './cache.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { createProgress, type ProgressMode } from './progress.js';
-import { stageOutput } from './output.js';
+import { describeFiles, stageOutput, type StagedOutput, type WrittenFile } from './output.js';
+import { timeoutError } from '../util/deadline.js';
+import type { PeerTable } from '../aggregate/peers.js';
+import type { CorpusListing } from '../ingest/discover.js';
 
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { DEFAULT_CACHE_DIR } from './cache.js';
@@ -48,6 +51,8 @@ export interface PipelineOptions {
   focus?: string;
   /** Statistical-neighbour table (shaped like la_lookup.csv) for benchmarking against neighbours. */
   peersFile?: string;
+  /** Read files that symbolic links in the corpus folder lead to outside it (default: skipped, 'outside_corpus'). */
+  followSymlinks?: boolean;
 }
 
 /** Timings and cache figures of a run. Not written to run_report.json (outputs stay byte-identical). */
@@ -105,6 +110,12 @@ function workerPath(name = 'worker'): string | undefined {
  */
 const MAX_BACKLOG = 2;
 
+/**
+ * A worker task still running at this multiple of the time budget is stopped by ending its thread
+ * (the worker's own checks between steps normally stop it at the budget).
+ */
+const HARD_TIMEOUT_FACTOR = 1.2;
+
 const fmtBytes = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${n} bytes`);
 
 /** Run the whole pipeline on a corpus folder. */
@@ -127,9 +138,37 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   const { loadCodebook } = await import('../theme/codebook.js');
   const codebook = loadCodebook(opts.codebookPath ?? PROJECT_CODEBOOK);
   const peers = opts.peersFile ? loadPeers(opts.peersFile) : undefined;
-  const listing = await time('discover', () => discoverCorpus(opts.corpusDir));
+  const listing = await time('discover', () => discoverCorpus(opts.corpusDir, { followSymlinks: opts.followSymlinks }));
+  // The output folder is checked and locked before any document is read.
+  const staged = opts.outDir !== undefined ? await stageOutput(opts.outDir, { corpusDir: opts.corpusDir }) : undefined;
+  try {
+    return await analyseAndWrite(opts, { t0, stageMs, time, log, limits, codebook, peers, listing, staged });
+  } catch (err) {
+    await staged?.abort();
+    throw err;
+  }
+}
+
+interface RunContext {
+  t0: number;
+  stageMs: Record<string, number>;
+  time: <T>(stage: string, f: () => Promise<T> | T) => Promise<T>;
+  log: (line: string) => void;
+  limits: Limits;
+  codebook: Codebook;
+  peers: PeerTable | undefined;
+  listing: CorpusListing;
+  staged: StagedOutput | undefined;
+}
+
+/** Manifest warnings printed one by one before the rest are summarised (all are in run_report.json). */
+const MAX_PRINTED_MANIFEST_WARNINGS = 5;
+
+async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<RunResult> {
+  const { t0, stageMs, time, log, limits, codebook, peers, listing, staged } = ctx;
   const cacheDir = opts.cacheDir === null ? null : resolve(opts.cacheDir ?? DEFAULT_CACHE_DIR);
   const cache = new DocumentCache(cacheDir);
+  const swept = cache.sweep().catch(() => undefined);
   const fp = codeFingerprints();
   const progress = await createProgress({ mode: opts.progress ?? 'none' });
   // Warnings are printed after the progress display has stopped.
@@ -138,7 +177,6 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   // Phase 1 (main thread): size check, hash, analysed-cache lookup. Reads bytes, never parses.
   const n = listing.files.length;
   const outcomes: (AnalyseOutcome | undefined)[] = new Array(n);
-  const keys: string[] = new Array(n).fill('');
   const pending: { i: number; task: AnalyseTask; size: number }[] = [];
   progress.start('analysing', n);
   await time('hash', async () => {
@@ -163,17 +201,16 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
         continue;
       }
       const sha = sha256(bytes);
-      const ek = extractKey(src, sha, limits, fp);
-      const task: AnalyseTask = { src, limits, cacheDir, extractKey: ek, analysedKey: analysedKey(ek, codebook.hash, fp), sha256: sha };
-      keys[i] = task.analysedKey;
-      const hit = await cache.getAnalysed(task.analysedKey);
+      const docKeys = documentKeys(src, sha, limits, fp, codebook.hash);
+      const task: AnalyseTask = { src, limits, cacheDir, fp, codebookHash: codebook.hash, listedSha256: sha };
+      const hit = await cache.getAnalysed(docKeys.analysed);
       if (hit) {
-        outcomes[i] = { ...base, doc: hit.doc, limitsHit: hit.limitsHit, cache: 'analysed' };
+        outcomes[i] = { ...base, doc: hit.doc, limitsHit: hit.limitsHit, cache: 'analysed', keys: docKeys };
         continue;
       }
       // A document skipped last time (corrupt, encrypted...) is answered from the extract layer.
-      const ex = await cache.getExtract(task.extractKey);
-      if (ex && !ex.ok) outcomes[i] = { ...base, error: { code: ex.code, message: ex.message }, cache: 'extract' };
+      const ex = await cache.getExtract(docKeys.extract);
+      if (ex && !ex.ok) outcomes[i] = { ...base, error: { code: ex.code, message: ex.message }, cache: 'extract', keys: docKeys };
       else pending.push({ i, task, size: bytes.length });
     }
   });
@@ -225,6 +262,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
     // workers whole instead.
     const backlog: { i: number; task: AnalyseTask; o: AnalyseOutcome }[] = [];
     const failed = (task: AnalyseTask, err: Error): AnalyseOutcome => ({ file: task.src.file, error: { code: 'error', message: `worker failed: ${err.message}` }, limitsHit: [], cache: 'miss', ms: zeroTimes() });
+    const timedOut = (task: AnalyseTask): AnalyseOutcome => ({ file: task.src.file, error: { code: 'timeout', message: timeoutError(task.limits.maxSecondsPerDoc, 'in one step that did not return').message }, limitsHit: [], cache: 'miss', ms: zeroTimes() });
     let next = 0;
     let inFlight = 0;
     let settled = 0;
@@ -238,12 +276,16 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
         const { i, task } = pending[next++]!;
         const mode = backlog.length < MAX_BACKLOG ? 'extract' : 'full';
         inFlight++;
-        pool.run({ ...task, mode }).then(
+        // The worker checks the time budget between steps; a step that never returns is stopped here
+        // (piscina ends that thread and starts another).
+        const budget = task.limits.maxSecondsPerDoc;
+        const signal = budget > 0 ? AbortSignal.timeout(Math.ceil(budget * 1000 * HARD_TIMEOUT_FACTOR)) : undefined;
+        pool.run({ ...task, mode }, { signal }).then(
           (o) => {
             if (o.extracted) backlog.push({ i, task, o });
             else done(i, o);
           },
-          (err: Error) => done(i, failed(task, err)),
+          (err: Error) => done(i, signal?.aborted ? timedOut(task) : failed(task, err)),
         ).finally(() => {
           inFlight--;
           launch();
@@ -291,6 +333,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   const limitsHit: RunReport['limitsHit'] = [];
   const dropped: DroppedCounts = {};
   const cacheStats = { dir: cacheDir, analysed: 0, extract: 0, misses: 0, outputs: false };
+  // Analysed-cache keys of the content each document was built from (the outputs cache key).
   const docKeys: string[] = [];
   for (const s of STAGES) stageMs[s] = 0;
   const stageCpuMs: Record<string, number> = {};
@@ -306,9 +349,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
     else cacheStats.misses++;
     cacheWarning ??= o.cacheWarning;
     limitsHit.push(...o.limitsHit);
+    if (o.changed) warnings.push({ file: o.file, message: 'the file changed while this run was reading it; analysed as read' });
     if (o.doc) {
       documents.push(o.doc);
-      docKeys.push(keys[i]);
+      docKeys.push(o.keys?.analysed ?? '');
       for (const w of o.doc.warnings) warnings.push({ file: o.file, message: w });
       for (const [k, v] of Object.entries(o.doc.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
     } else {
@@ -319,10 +363,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   for (const name of listing.unsupported) {
     skipped.push({ file: name, code: 'unsupported', reason: 'not a supported format (PDF, txt, md, html)' });
   }
+  for (const r of listing.refused) skipped.push({ file: r.file, code: r.code, reason: r.reason });
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const s of skipped) warn(`skipped ${s.file} (${s.code}): ${s.reason}`);
   for (const h of limitsHit) warn(`limit: ${h.file}: ${h.count} sentence(s) over ${limits.maxSentenceChars} characters split into ${h.pieces} pieces (--max-sentence-chars)`);
-  for (const w of listing.manifestWarnings) warn(`warning: ${w}`);
+  for (const w of listing.manifestWarnings.slice(0, MAX_PRINTED_MANIFEST_WARNINGS)) warn(`warning: ${w}`);
+  const more = listing.manifestWarnings.length - MAX_PRINTED_MANIFEST_WARNINGS;
+  if (more > 0) warn(`warning: ... and ${more.toLocaleString('en-GB')} more manifest warnings (all listed in run_report.json)`);
+  for (const w of warnings) if (w.file !== 'manifest.csv' && w.message.startsWith('the file changed')) warn(`warning: ${w.file}: ${w.message}`);
   if (cacheWarning) warn(`warning: ${cacheWarning}`);
 
   await startChartPool();
@@ -342,39 +390,38 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
       dropped: Object.fromEntries(Object.entries(dropped).sort(([a], [b]) => (a < b ? -1 : 1))),
       labelCounts,
       duplicates: Array.isArray(dups) ? dups.length : 0,
+      kept: staged ? await staged.foreign() : [],
       limits: { ...limits },
       limitsHit,
     };
 
     const written: string[] = [];
     const exportMs: Record<string, number> = {};
-    if (opts.outDir) {
-      const staged = await stageOutput(opts.outDir);
+    if (staged) {
       const out = staged.tmp;
-      try {
-        // Writers take the output folder: they write into the temporary sibling, swapped in below.
-        const writerOptions = { focus: opts.focus, peers };
-        // Third cache layer: the same documents, codebook, code and writer options give the same files.
-        const okey = cacheDir ? outputsKey(docKeys, codebook.hash, fp, writerOptions) : '';
-        const restored = okey ? await time('export', () => cache.restoreOutputs(okey, out)) : undefined;
-        if (restored) {
-          written.push(...restored);
-          cacheStats.outputs = true;
-        } else {
-          const { writeOutputs } = await (writers ?? import('../export/outputs.js'));
-          const chartRenderer = chartPool ? (spec: unknown) => chartPool!.run(spec) as Promise<{ svg: string; png: Uint8Array }> : undefined;
-          const files = await time('export', () => writeOutputs(aggregates, codebook, out, { ...writerOptions, timings: exportMs, chartRenderer }));
-          written.push(...files);
-          if (okey) await cache.saveOutputs(okey, out, files);
-        }
-        await writeFileAtomic(join(out, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
-        written.push('run_report.json');
-        await staged.commit();
-      } catch (err) {
-        await staged.abort();
-        throw err;
+      // Writers take the output folder: they write into the temporary sibling, swapped in below.
+      const writerOptions = { focus: opts.focus, peers };
+      // Third cache layer: the same documents, codebook, code and writer options give the same files.
+      const okey = cacheDir ? outputsKey(docKeys, codebook.hash, fp, writerOptions) : '';
+      const restored = okey ? await time('export', () => cache.restoreOutputs(okey, out)) : undefined;
+      let files: WrittenFile[];
+      if (restored) {
+        files = restored;
+        cacheStats.outputs = true;
+      } else {
+        const { writeOutputs } = await (writers ?? import('../export/outputs.js'));
+        const chartRenderer = chartPool ? (spec: unknown) => chartPool!.run(spec) as Promise<{ svg: string; png: Uint8Array }> : undefined;
+        const names = await time('export', () => writeOutputs(aggregates, codebook, out, { ...writerOptions, timings: exportMs, chartRenderer }));
+        files = await describeFiles(out, names);
+        if (okey) await cache.saveOutputs(okey, out, files);
       }
+      written.push(...files.map((f) => f.path));
+      await writeFileAtomic(join(out, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
+      written.push('run_report.json');
+      const kept = await staged.commit();
+      for (const k of kept) log(`kept ${k.path} in ${opts.outDir} (${k.reason})${k.as ? ` as ${k.as}` : ''}`);
     }
+    await swept;
     opts.onStage?.('done');
     const stats: RunStats = {
       wallMs: performance.now() - t0,

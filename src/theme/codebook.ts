@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { PROJECT_CODEBOOK } from '../util/paths.js';
 import { parsePhrase } from './phrase.js';
+import { compileSectionPattern } from './section-pattern.js';
 
 /**
  * A match phrase: words separated by spaces, matched on word boundaries against a sentence's
@@ -12,7 +13,8 @@ import { parsePhrase } from './phrase.js';
  *   - `~word`  matches any word with the same Porter stem ("~assessment": assessed, assessing);
  *   - `=word`  matches that exact (lower-cased) token only ("=missing" does not match "missed");
  *   - `word*`  matches any token starting with "word" ("safeguard*");
- *   - `*`      on its own is a gap of 0 to 2 arbitrary words ("referral * lado").
+ *   - `*`      on its own is a gap of 0 to 2 arbitrary words ("referral * lado"); at most
+ *              MAX_GAPS of them in one phrase.
  */
 const PhraseSchema = z.string().min(1).superRefine((p, ctx) => {
   const err = parsePhrase(p).error;
@@ -21,7 +23,7 @@ const PhraseSchema = z.string().min(1).superRefine((p, ctx) => {
 
 const RegexSchema = z.string().min(1).superRefine((p, ctx) => {
   try {
-    new RegExp(p, 'i');
+    compileSectionPattern(p);
   } catch (e) {
     ctx.addIssue({ code: 'custom', message: `bad section pattern "${p}": ${(e as Error).message}` });
   }

@@ -1,6 +1,7 @@
 import type { ThemeHit } from '../types.js';
 import type { Codebook } from './codebook.js';
 import { lemma, matchAt, parsePhrase, type PhraseToken } from './phrase.js';
+import { compileSectionPattern, type SectionPattern } from './section-pattern.js';
 
 type Role = 'pos' | 'excl' | 'unless' | 'co';
 
@@ -22,7 +23,7 @@ export interface Match {
 interface CompiledTheme {
   id: string;
   implies: string[];
-  sections: RegExp[];
+  sections: SectionPattern[];
   sectionMode: 'always' | 'fallback';
   cooccur: { groups: number; within?: number }[];
 }
@@ -76,7 +77,7 @@ export function compileCodebook(codebook: Codebook): CompiledCodebook {
     return {
       id: t.id,
       implies: t.implies,
-      sections: t.sections.map((s) => new RegExp(s, 'i')),
+      sections: t.sections.map(compileSectionPattern),
       sectionMode: t.sectionMode,
       cooccur: t.cooccur.map((r) => ({ groups: r.all.length, within: r.within })),
     };

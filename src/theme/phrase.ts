@@ -15,6 +15,11 @@ export interface ParsedPhrase {
 
 /** Longest gap a `*` stands for. */
 export const GAP_MAX = 2;
+/**
+ * Most gaps in one phrase: each gap tries GAP_MAX + 1 lengths, so a phrase costs up to
+ * (GAP_MAX + 1) ^ gaps attempts at each position; 3 gaps keep that at 27.
+ */
+export const MAX_GAPS = 3;
 
 /**
  * Parse a codebook phrase into matchable tokens, using the same tokenizer and stemmer as the
@@ -50,6 +55,8 @@ export function parsePhrase(phrase: string): ParsedPhrase {
   if (!out.length) return { tokens: [], error: 'no words' };
   if (out[0].kind === 'gap' || out[out.length - 1].kind === 'gap') return { tokens: [], error: 'a phrase cannot start or end with the gap "*"' };
   for (let i = 1; i < out.length; i++) if (out[i].kind === 'gap' && out[i - 1].kind === 'gap') return { tokens: [], error: 'two gaps in a row' };
+  const gaps = out.filter((t) => t.kind === 'gap').length;
+  if (gaps > MAX_GAPS) return { tokens: [], error: `${gaps} gaps "*"; a phrase may have at most ${MAX_GAPS} (split it into several phrases)` };
   return { tokens: out };
 }
 

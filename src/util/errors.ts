@@ -1,3 +1,5 @@
+import type { SkipCode } from '../types.js';
+
 /** An error with a one-line, user-facing message (no stack trace is shown for these). */
 export class UserError extends Error {
   constructor(
@@ -12,7 +14,7 @@ export class UserError extends Error {
 /** A document could not be processed; it is reported and skipped, never fatal. */
 export class DocumentError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: SkipCode,
     message: string,
   ) {
     super(message);

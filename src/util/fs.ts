@@ -1,5 +1,5 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 /** Write a file atomically: write a sibling temp file, then rename over the target. Strings from an array or any iterable (a generator) are written one after another (UTF-8) as they come, without joining them. */
@@ -13,4 +13,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/** True when the absolute path `child` lies strictly inside the absolute path `parent`. */
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep);
 }
