@@ -111,10 +111,12 @@ function workerPath(name = 'worker'): string | undefined {
 const MAX_BACKLOG = 2;
 
 /**
- * A worker task still running at this multiple of the time budget is stopped by ending its thread
- * (the worker's own checks between steps normally stop it at the budget).
+ * A worker task not done at this multiple of the time budget after it was handed to the pool is
+ * stopped by ending its thread (the worker's own checks between steps normally stop it at the
+ * budget). A task may first wait in the pool's queue behind one other (at most 1.2 x the budget),
+ * hence 2 x 1.2.
  */
-const HARD_TIMEOUT_FACTOR = 1.2;
+const HARD_TIMEOUT_FACTOR = 2.4;
 
 const fmtBytes = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${n} bytes`);
 
