@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runPipeline } from '../src/pipeline/run.js';
-import { extractorVersions } from '../src/pipeline/cache.js';
+import { extractorVersions, LAYER_ENTRIES, layerFingerprints, moduleClosure } from '../src/pipeline/cache.js';
+import { SRC_ROOT } from '../src/util/paths.js';
 import { REPO_ROOT, SAMPLE_DIR } from './hostile-fixtures.js';
 
 const DOCS: Record<string, string> = {
@@ -133,5 +134,49 @@ describe('cache keys', () => {
     const iconv = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'iconv-lite', 'package.json'), 'utf8')) as { version: string };
     const entities = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'entities', 'package.json'), 'utf8')) as { version: string };
     expect(extractorVersions()).toEqual([`pdfjs-dist@${pdfjs.version}`, `iconv-lite@${iconv.version}`, `entities@${entities.version}`]);
+  });
+
+  it('each layer is keyed by the code it runs: a chart change re-renders, a tagger change re-tags, an ingest change re-reads', () => {
+    const root = mkdtempSync(join(tmpdir(), 'it-fp-'));
+    const src = join(root, 'src');
+    const write = (rel: string, text: string) => {
+      mkdirSync(join(src, rel, '..'), { recursive: true });
+      writeFileSync(join(src, rel), text);
+    };
+    write('ingest/index.ts', "import { clean } from './clean.js';\nexport const ingest = clean;\n");
+    write('ingest/clean.ts', 'export const clean = 1;\n');
+    write('segment/index.ts', "import type { X } from '../types.js';\nexport const segment = 1;\n");
+    write('types.ts', 'export type X = 1;\n');
+    write('tag/index.ts', "export const tag = () => import('./rules.js');\n");
+    write('tag/rules.ts', 'export const rules = 1;\n');
+    write('theme/index.ts', 'export const theme = 1;\n');
+    write('render/charts.ts', 'export const charts = 1;\n');
+    const before = layerFingerprints(src, root);
+    write('render/charts.ts', 'export const charts = 2;\n');
+    const chart = layerFingerprints(src, root);
+    expect(chart.extract).toBe(before.extract);
+    expect(chart.analyse).toBe(before.analyse);
+    expect(chart.outputs).not.toBe(before.outputs);
+    write('tag/rules.ts', 'export const rules = 2;\n'); // reached through a dynamic import
+    const tagger = layerFingerprints(src, root);
+    expect(tagger.extract).toBe(before.extract);
+    expect(tagger.analyse).not.toBe(chart.analyse);
+    write('ingest/clean.ts', 'export const clean = 2;\n');
+    const ingest = layerFingerprints(src, root);
+    expect(ingest.extract).not.toBe(tagger.extract);
+    expect(ingest.analyse).not.toBe(tagger.analyse);
+    mkdirSync(join(root, 'models'));
+    writeFileSync(join(root, 'models', 'tagger.json'), '{}');
+    const model = layerFingerprints(src, root);
+    expect(model.extract).toBe(ingest.extract);
+    expect(model.analyse).not.toBe(ingest.analyse);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("the project's extract layer holds no tagging, theming or rendering code", () => {
+    const rel = (f: string) => relative(SRC_ROOT, f).split(/[\\/]/).join('/');
+    const extract = moduleClosure(SRC_ROOT, LAYER_ENTRIES.extract).map(rel);
+    expect(extract).toContain('ingest/clean.ts');
+    expect(extract.filter((f) => /^(tag|theme|render|export|aggregate)\//.test(f))).toEqual([]);
   });
 });

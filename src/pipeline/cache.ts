@@ -1,12 +1,14 @@
 /**
- * Incremental cache of per-document results, in two layers:
+ * Incremental cache, in three layers:
  *
  *   extract/   the ingested + segmented document (after the sentence limit), or the reason it
- *              was skipped. Key: CACHE_VERSION + extraction code fingerprint (with the installed
- *              versions of pdfjs-dist, iconv-lite and entities) + sha256(file bytes) + file name
- *              + format + manifest row + limits.
- *   analysed/  the tagged + themed document. Key: the extract key + codebook hash + tagger/model
- *              fingerprint (code of the tag/theme stages and the files in models/ and data/).
+ *              was skipped. Key: CACHE_VERSION + the code of ingest/segment and every module they
+ *              import (with the installed versions of pdfjs-dist, iconv-lite and entities) +
+ *              sha256(the bytes parsed) + file name + format + manifest row + limits.
+ *   analysed/  the tagged + themed document. Key: the extract key + codebook hash + the code of
+ *              tag/theme and what they import + the files in models/ and data/.
+ *   outputs/   the written files of a run. Key: the analysed keys + codebook + all code + writer
+ *              options; each file's size and SHA-256 are checked when it is restored.
  *
  * Changing the codebook therefore re-themes from the extract layer without reading PDFs again.
  * Entries are v8-serialised (the same structured clone the worker pool uses) and written
@@ -42,8 +44,41 @@ export interface AnalysedEntry {
 }
 
 
-/** Stage folders whose code decides what the extract layer holds. */
-const EXTRACT_CODE = ['ingest', 'segment', 'nlp', 'util', 'types', 'version', 'pipeline/limits'];
+/**
+ * Entry modules of each cached layer, relative to the source root: a layer's code fingerprint
+ * covers these and every module they import (statically or dynamically), so a change to, say, a
+ * chart re-renders the outputs without re-tagging the corpus, and a change to the tagger re-tags
+ * without re-reading PDFs.
+ */
+export const LAYER_ENTRIES = {
+  extract: ['ingest/index', 'segment/index', 'pipeline/limits', 'nlp/tokens', 'version'],
+  analyse: ['tag/index', 'theme/index', 'theme/emerging', 'pipeline/analyse'],
+} as const;
+
+/** A relative import (`from './x.js'`, `import('../y.js')`) in a module's text. */
+const RELATIVE_IMPORT = /(?:\bfrom|\bimport)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** Resolve a module path as written (`./x.js`) to the file that exists (`x.js` built, `x.ts` in the sources). */
+function moduleFile(path: string): string | undefined {
+  for (const p of [path, path.replace(/\.js$/, '.ts'), `${path}.js`, `${path}.ts`]) if (existsSync(p) && statSync(p).isFile()) return p;
+  return undefined;
+}
+
+/** The modules reachable from `entries` (paths without extension, relative to `root`) by relative imports. */
+export function moduleClosure(root: string, entries: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const stack = entries.map((e) => moduleFile(join(root, e))).filter((f): f is string => f !== undefined);
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const m of readFileSync(f, 'utf8').matchAll(RELATIVE_IMPORT)) {
+      const target = moduleFile(join(dirname(f), m[1]!));
+      if (target && !seen.has(target)) stack.push(target);
+    }
+  }
+  return [...seen].sort();
+}
 
 function listCode(dir: string): string[] {
   let out: string[] = [];
@@ -73,16 +108,21 @@ function hashFiles(files: string[], root: string): string {
 }
 
 export interface Fingerprints {
-  /** Code of ingest + segment (+ shared helpers). */
+  /** Code of ingest + segment and what they import, the gazetteer, the text extractors' versions. */
   extract: string;
-  /** All pipeline code plus the model/data files the tagger reads. */
+  /** The extract code plus tag + theme and what they import, and the model files. */
   analyse: string;
+  /** All source code, data and models (the written outputs depend on every stage). */
+  outputs: string;
 }
 
 let fingerprints: Fingerprints | undefined;
 
 /** Packages whose version changes what ingest extracts from a file. */
 const EXTRACTOR_PACKAGES = ['pdfjs-dist', 'iconv-lite', 'entities'];
+
+/** Packages whose version changes how sentences are tokenised, labelled and themed. */
+const ANALYSER_PACKAGES = ['natural', 'compromise', 're2js'];
 
 /** `name@version` of each text-extraction dependency, as installed (part of the extract fingerprint). */
 export function extractorVersions(): string[] {
@@ -113,22 +153,25 @@ function packageVersion(name: string): string {
  * model) invalidates the entries it affects without anyone having to remember to bump a version.
  */
 export function codeFingerprints(): Fingerprints {
-  if (fingerprints) return fingerprints;
-  const all = listCode(SRC_ROOT);
-  const isExtract = (f: string) => {
-    const rel = relative(SRC_ROOT, f).split(sep).join('/');
-    return EXTRACT_CODE.some((p) => rel === `${p}.js` || rel === `${p}.ts` || rel.startsWith(`${p}/`));
-  };
+  fingerprints ??= layerFingerprints(SRC_ROOT, REPO_ROOT);
+  return fingerprints;
+}
+
+/** The three layers' fingerprints for the sources under `srcRoot` and the data and models under `repoRoot`. */
+export function layerFingerprints(srcRoot: string, repoRoot: string): Fingerprints {
+  const extractCode = moduleClosure(srcRoot, LAYER_ENTRIES.extract);
+  const analyseCode = [...new Set([...extractCode, ...moduleClosure(srcRoot, LAYER_ENTRIES.analyse)])];
   // data/ (e.g. the local-authority gazetteer) feeds ingest metadata; models/ feeds the tagger.
-  const data = listCode(join(REPO_ROOT, 'data'));
-  const models = listCode(join(REPO_ROOT, 'models'));
+  const data = listCode(join(repoRoot, 'data'));
+  const models = listCode(join(repoRoot, 'models'));
   // The text extractors are dependencies: their versions are part of the extraction's identity.
   const version = `${CACHE_VERSION}|${extractorVersions().join('|')}`;
-  fingerprints = {
-    extract: sha256(version + hashFiles(all.filter(isExtract), SRC_ROOT) + hashFiles(data, REPO_ROOT)),
-    analyse: sha256(version + hashFiles(all, SRC_ROOT) + hashFiles([...data, ...models], REPO_ROOT)),
+  const analysers = ANALYSER_PACKAGES.map((p) => `${p}@${packageVersion(p)}`).join('|');
+  return {
+    extract: sha256(version + hashFiles(extractCode, srcRoot) + hashFiles(data, repoRoot)),
+    analyse: sha256(version + analysers + hashFiles(analyseCode, srcRoot) + hashFiles([...data, ...models], repoRoot)),
+    outputs: sha256(version + analysers + hashFiles(listCode(srcRoot), srcRoot) + hashFiles([...data, ...models], repoRoot)),
   };
-  return fingerprints;
 }
 
 export function sha256(data: string | Uint8Array): string {
@@ -174,7 +217,7 @@ export function documentKeys(src: SourceFile, fileSha256: string, limits: Limits
  * of the documents in order, the codebook, the code, and the options given to the writers.
  */
 export function outputsKey(docKeys: string[], codebookHash: string, fp: Fingerprints, writerOptions: unknown): string {
-  return sha256(stableJson({ v: CACHE_VERSION, docs: docKeys, codebook: codebookHash, code: fp.analyse, writer: writerOptions ?? null }));
+  return sha256(stableJson({ v: CACHE_VERSION, docs: docKeys, codebook: codebookHash, code: fp.outputs, writer: writerOptions ?? null }));
 }
 
 /** A cache folder; `null` dir = disabled (every get misses, put does nothing). */

@@ -48,8 +48,11 @@ export interface StagedOutput {
    * at commit). Call before writing run_report.json to report it there.
    */
   foreign(): Promise<string[]>;
-  /** Write the manifest and swap the temporary folder into place; returns what was kept. */
-  commit(): Promise<KeptFile[]>;
+  /**
+   * Write the manifest and swap the temporary folder into place; returns what was kept. `described`:
+   * files already described (written and hashed by the caller); the others in the folder are hashed here.
+   */
+  commit(described?: WrittenFile[]): Promise<KeptFile[]>;
   /** Remove the temporary folder (after a failure) and release the lock. */
   abort(): Promise<void>;
 }
@@ -177,6 +180,17 @@ async function foreignFiles(dir: string): Promise<KeptFile[]> {
   return out;
 }
 
+/** Names, sizes and modification times of the files under `dir` ('' when it does not exist). */
+async function folderSignature(dir: string): Promise<string> {
+  if (!(await exists(dir))) return '';
+  const parts: string[] = [];
+  for (const f of await listFiles(dir)) {
+    const st = await stat(join(dir, f));
+    parts.push(`${f}\0${st.size}\0${st.mtimeMs}`);
+  }
+  return parts.join('\n');
+}
+
 /** `notes.xlsx` -> `notes.kept.xlsx`, `notes.kept-2.xlsx`, ... : a free name in `dir`. */
 async function freeName(dir: string, path: string): Promise<string> {
   const ext = extname(path);
@@ -253,20 +267,32 @@ export async function stageOutput(outArg: string, ctx: OutputContext = {}): Prom
     await lock.release();
     throw new UserError(`cannot write next to the output folder ${outArg}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  // The classification of the current folder (hashing its files), kept from foreign() for commit()
+  // while no file in the folder has changed since (same names, sizes and modification times).
+  let classified: { signature: string; files: KeptFile[] } | undefined;
+  const classify = async (): Promise<KeptFile[]> => {
+    const signature = await folderSignature(out);
+    if (classified?.signature !== signature) classified = { signature, files: await foreignFiles(out) };
+    return classified.files;
+  };
   return {
     out,
     tmp,
-    foreign: async () => (await foreignFiles(out)).map((f) => f.path),
-    async commit() {
+    foreign: async () => (await classify()).map((f) => f.path),
+    async commit(described = []) {
       try {
-        const manifest: OutputManifest = { tool: 'inspection-themes', files: await describeFiles(tmp) };
+        const known = new Map(described.map((f) => [f.path, f]));
+        const all = (await listFiles(tmp)).filter((f) => f !== OUTPUT_MANIFEST);
+        const rest = await describeFiles(tmp, all.filter((f) => !known.has(f)));
+        const files = [...all.filter((f) => known.has(f)).map((f) => known.get(f)!), ...rest].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        const manifest: OutputManifest = { tool: 'inspection-themes', files };
         await writeFile(join(tmp, OUTPUT_MANIFEST), JSON.stringify(manifest, null, 1) + '\n');
         if (!(await exists(out))) {
           await rename(tmp, out);
           return [];
         }
         const old = join(dirname(out), `${basename(out)}.old-${process.pid}`);
-        const keep = await foreignFiles(out);
+        const keep = await classify();
         await rm(old, { recursive: true, force: true });
         await rename(out, old);
         await rename(tmp, out);

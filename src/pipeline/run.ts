@@ -420,7 +420,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       written.push(...files.map((f) => f.path));
       await writeFileAtomic(join(out, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
       written.push('run_report.json');
-      const kept = await staged.commit();
+      const kept = await staged.commit(files);
       for (const k of kept) log(`kept ${k.path} in ${opts.outDir} (${k.reason})${k.as ? ` as ${k.as}` : ''}`);
     }
     await swept;
