@@ -321,6 +321,9 @@ describe('8-9. arguments and folders are checked before any document is read', (
     const layerDir = readdirSync(join(cwd, '.cache', 'inspection-themes', 'v1', 'extract'))[0]!;
     writeFileSync(join(cwd, '.cache', 'inspection-themes', 'v1', 'extract', layerDir, `.x.bin.${dead}.abcd1234.tmp`), 'half');
     writeFileSync(join(cwd, 'out.lock'), JSON.stringify({ pid: dead, host: hostname(), started: '' }));
+    // Killed while taking the lock: its half-made lock file, and one put aside while taking over a stale lock.
+    writeFileSync(join(cwd, `out.lock.${dead}.tmp`), '{');
+    writeFileSync(join(cwd, `out.lock.stale-${dead}`), '{}');
     expect(cli(['run', c, '--out', 'out', '-q'], cwd).status).toBe(0);
     expect(readdirSync(cwd).sort()).toEqual(['.cache', 'out']);
     expect(readdirSync(outputsLayer).filter((n) => n.startsWith('.'))).toEqual([]);

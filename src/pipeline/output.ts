@@ -18,7 +18,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, extname, join, parse, resolve } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { isInside } from '../util/fs.js';
-import { lockOutput, type OutputLock } from './lock.js';
+import { lockOutput, pidAlive, type OutputLock } from './lock.js';
 
 /** The list of files this tool wrote into an output folder. */
 export const OUTPUT_MANIFEST = '.inspection-themes-files.json';
@@ -232,9 +232,15 @@ async function recover(out: string): Promise<void> {
   }
   for (const n of names.sort()) {
     if (!n.startsWith(prefix)) continue;
+    const p = join(dirname(out), n);
+    // A run killed while taking the lock leaves its half-made lock file (lock.ts) behind.
+    const l = /^lock\.(?:(\d+)\.tmp|stale-(\d+))$/.exec(n.slice(prefix.length));
+    if (l) {
+      if (!pidAlive(Number(l[1] ?? l[2]))) await rm(p, { force: true });
+      continue;
+    }
     const m = /^(tmp|old)-\d+$/.exec(n.slice(prefix.length));
     if (!m) continue;
-    const p = join(dirname(out), n);
     if (m[1] === 'old') {
       if (!(await exists(out))) {
         await rename(p, out);
