@@ -1,12 +1,55 @@
 /**
- * `npm run eval`: S/I/M/N tagging (ours, document-grouped CV) vs natural's AFINN baseline,
- * then the theme evaluation, on ../shared/eval (or $EVAL_DIR).
+ * `npm run eval`: S/I/M/N tagging (ours, k-fold cross-validation by document) next to the rules
+ * alone and natural's AFINN baseline, overall and per kind of document; then the themes (micro and
+ * per theme) and the improvement-share error of document x theme cells, on train + dev of
+ * ../shared/eval (or $EVAL_DIR). `--folds <k>` sets the folds (default 5); `--json <file>` also
+ * writes the headline figures there (what the acceptance test reads).
  */
-import { loadEvalUnits } from '../src/eval/data.js';
-import { evaluateLabels, formatLabelEval } from '../src/eval/labels.js';
-import { evaluateThemes, formatThemeEval } from '../src/eval/themes.js';
+import { writeFileSync } from 'node:fs';
+import { DEFAULT_EVAL_DIR, evalSources, loadEvalUnits, type EvalUnit } from '../src/eval/data.js';
+import { evaluateCells, formatCellEval, type UnitPrediction } from '../src/eval/cells.js';
+import { DEFAULT_FOLDS, evaluateLabels, formatLabelEval, scoreLabels } from '../src/eval/labels.js';
+import { evaluateThemes, formatThemeEval, predictUnitThemes, rebuildSectionPaths } from '../src/eval/themes.js';
+import { loadCodebook } from '../src/theme/codebook.js';
 
-const units = loadEvalUnits();
-const result = evaluateLabels(units);
-process.stdout.write(formatLabelEval(result) + '\n\n');
-process.stdout.write(formatThemeEval(evaluateThemes(units)) + '\n');
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const jsonOut = arg('--json');
+const at = process.argv.indexOf('--folds');
+const folds = at > 0 ? Number(process.argv[at + 1]) : DEFAULT_FOLDS;
+if (!Number.isInteger(folds) || folds < 2) {
+  process.stderr.write('eval: --folds takes a whole number >= 2, e.g. --folds 5\n');
+  process.exit(2);
+}
+const evalDir = process.env.EVAL_DIR ?? DEFAULT_EVAL_DIR;
+const units = loadEvalUnits(evalDir);
+const labels = evaluateLabels(units, { folds, sources: evalSources(units, evalDir) });
+process.stdout.write(formatLabelEval(labels) + '\n\n');
+const codebook = loadCodebook();
+const paths = rebuildSectionPaths(units, evalDir);
+const themeEval = evaluateThemes(units, codebook, { evalDir, sectionPaths: paths });
+process.stdout.write(formatThemeEval(themeEval) + '\n\n');
+// The cells a chart shows: predicted labels (cross-validated) with the themes the pipeline gives them.
+const predictedLabel = new Map<EvalUnit, UnitPrediction['label']>();
+for (const p of labels.predictions) p.units.forEach((u, k) => predictedLabel.set(u, p.ours[k]!));
+const themes = predictUnitThemes(units, codebook, paths, (u) => predictedLabel.get(u) !== 'N');
+const predicted = new Map<EvalUnit, UnitPrediction>(units.map((u) => [u, { label: predictedLabel.get(u) ?? 'N', themes: themes.get(u) ?? [] }]));
+const cells = evaluateCells(units, predicted);
+process.stdout.write(formatCellEval(cells) + '\n');
+if (jsonOut) {
+  const macro = (m: { macroF1: number; perLabel: { label: string; f1: number }[] }) => ({ macroF1: m.macroF1, f1: Object.fromEntries(m.perLabel.map((l) => [l.label, l.f1])) });
+  const figures = {
+    dataSha256: labels.dataSha256,
+    units: labels.units,
+    documents: labels.documents,
+    folds: labels.folds,
+    labels: { ours: macro(labels.ours), rulesOnly: macro(labels.rulesOnly), afinn: macro(labels.afinn) },
+    byKind: Object.fromEntries(Object.entries(labels.byKind).map(([k, v]) => [k, { documents: v!.documents, units: v!.units, ours: v!.ours.macroF1, rulesOnly: v!.rulesOnly.macroF1, afinn: v!.afinn.macroF1 }])),
+    councilPapers: Object.fromEntries(labels.predictions.filter((p) => p.kind === 'council_paper').map((p) => [p.doc, scoreLabels(p.units.map((u) => u.label), p.ours).macroF1])),
+    themes: { units: themeEval.units, micro: themeEval.micro.f1, f1: Object.fromEntries(themeEval.perTheme.map((t) => [t.theme, { f1: t.f1, support: t.support }])) },
+    cells: { minFindings: cells.minFindings, cells: cells.cells, empty: cells.empty, mae: cells.mae },
+  };
+  writeFileSync(jsonOut, JSON.stringify(figures, null, 2) + '\n');
+}

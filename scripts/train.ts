@@ -1,8 +1,8 @@
 /**
- * `npm run train`: train the tagger's learned combiner on every document of ../shared/eval
- * (or $EVAL_DIR) and write models/tagger.json (format version + training-data hash). The
- * combiner weight is chosen by leave-one-document-out over the same documents.
- * The eval script never scores eval units with this file: it retrains per held-out document.
+ * `npm run train`: train the tagger's learned combiner on every document of train + dev of
+ * ../shared/eval (or $EVAL_DIR) and write models/tagger.json (format version + training-data
+ * hash). The combiner weight is chosen by k-fold cross-validation by document over the same
+ * documents. The eval script never scores eval units with this file: it retrains per fold.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -31,5 +31,5 @@ writeFileSync(
 );
 process.stderr.write(
   `trained on ${examples.length} units from ${docs.size} documents; weight ${weight} ` +
-    `(LODO macro-F1 by weight: ${Object.entries(macroF1).sort(([a], [b]) => Number(a) - Number(b)).map(([w, f]) => `${w}=${f.toFixed(3)}`).join(' ')}) -> ${out}\n`,
+    `(k-fold macro-F1 by weight: ${Object.entries(macroF1).sort(([a], [b]) => Number(a) - Number(b)).map(([w, f]) => `${w}=${f.toFixed(3)}`).join(' ')}) -> ${out}\n`,
 );

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { makeSentence } from '../src/segment/sentence.js';
-import { splitClauses, tagSentence, tagSentences } from '../src/tag/index.js';
-import { DEFAULT_MODEL_PATH, FEATURE_SET, MODEL_FORMAT, MODEL_FORMAT_VERSION, defaultModel, parseModel, serializeModel, trainModel } from '../src/tag/model.js';
+import { labelsByWeight, sentenceFeatures, splitClauses, tagSentence, tagSentences } from '../src/tag/index.js';
+import { DEFAULT_MODEL_PATH, FEATURE_SET, MODEL_FORMAT, MODEL_FORMAT_VERSION, defaultModel, parseModel, serializeModel, trainModel, withWeight } from '../src/tag/model.js';
 import type { Finding, LabelCode, Sentence } from '../src/types.js';
 
 function sentence(text: string, sectionPath: string[] = [], extra: Partial<Sentence> = {}): Sentence {
@@ -220,6 +220,26 @@ describe('learned combiner model file', () => {
     const lp = back.logProbs(['cue_I_3', 'rule_I']);
     expect(Math.max(lp.S, lp.M, lp.N)).toBeLessThan(lp.I);
     expect(() => parseModel(json.replace(`"formatVersion": ${MODEL_FORMAT_VERSION}`, '"formatVersion": 999'))).toThrow(/unsupported/);
+  });
+
+  it('labelsByWeight gives, for each weight, the labels tagSentences gives with that weight', () => {
+    const texts = [
+      'Social workers visit children regularly and know them well.',
+      'Plans are not always reviewed when circumstances change.',
+      'Supervision is regular, but it is not recorded.',
+      'Lead inspector: Jane Example',
+      'Leaders have commissioned a review of the front door.',
+    ];
+    const sents = texts.map((t, index) => ({ ...sentence(t, []), index, id: `w#${index}` }));
+    // A model trained to contradict the rules: a large weight changes labels, so the paths can differ.
+    const model = trainModel(
+      sents.map((s, k) => ({ features: sentenceFeatures(s), label: (['N', 'S', 'N', 'I', 'S'] as const)[k]! })),
+      'test',
+    );
+    const weights = [0, 0.5, 50];
+    const byWeight = labelsByWeight(sents, model, weights);
+    weights.forEach((w, k) => expect(byWeight[k]).toEqual(tagSentences(sents, w === 0 ? null : withWeight(model, w)).map((f) => f.code)));
+    expect(byWeight[2]).not.toEqual(byWeight[0]);
   });
 
   it.skipIf(!existsSync(DEFAULT_MODEL_PATH))('the shipped model is current and loaded once', () => {

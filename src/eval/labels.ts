@@ -1,7 +1,8 @@
 /**
  * Evaluation of the S/I/M/N tagger on ../shared/eval with document-grouped cross-validation
- * (leave one document out: the learned combiner scoring a document never saw it), side by side
- * with a baseline of natural's AFINN SentimentAnalyzer (score sign -> S/I, zero -> N).
+ * (k folds by document: the learned combiner scoring a document never saw it), side by side
+ * with the rules alone and a baseline of natural's AFINN SentimentAnalyzer (score sign -> S/I,
+ * zero -> N), overall and per kind of document.
  */
 import { createHash } from 'node:crypto';
 import natural from '../nlp/natural.js';
@@ -9,9 +10,9 @@ import { tokenize } from '../nlp/tokens.js';
 import { makeSentence } from '../segment/sentence.js';
 import type { LabelCode, Sentence } from '../types.js';
 import { LABEL_CODES } from '../types.js';
-import { detectRegister, sentenceFeatures, tagSentences } from '../tag/index.js';
+import { detectRegister, labelsByWeight, sentenceFeatures, tagSentences } from '../tag/index.js';
 import { trainModel, withWeight, type TagModel, type TrainingExample } from '../tag/model.js';
-import { groupByDoc, type EvalUnit } from './data.js';
+import { EVAL_DOC_KINDS, evalDocKind, groupByDoc, type EvalDocKind, type EvalUnit } from './data.js';
 
 // ---------------------------------------------------------------- eval units -> Sentence records
 
@@ -101,6 +102,7 @@ export function afinnLabel(text: string): LabelCode {
 
 export interface DocPrediction {
   doc: string;
+  kind: EvalDocKind;
   units: EvalUnit[];
   /** Combiner weight chosen for this fold (inner CV on the other documents). */
   weight: number;
@@ -109,10 +111,22 @@ export interface DocPrediction {
   afinn: LabelCode[];
 }
 
+/** Macro-F1 and the rest for each system on one set of documents. */
+export interface SystemScores {
+  units: number;
+  documents: number;
+  ours: LabelMetrics;
+  rulesOnly: LabelMetrics;
+  afinn: LabelMetrics;
+}
+
 export interface LabelEvalResult {
   documents: number;
   units: number;
+  folds: number;
   dataSha256: string;
+  /** The same figures per kind of document (Ofsted reports, council papers). */
+  byKind: Partial<Record<EvalDocKind, SystemScores>>;
   ours: LabelMetrics;
   rulesOnly: LabelMetrics;
   afinn: LabelMetrics;
@@ -153,20 +167,42 @@ export function trainingExamples(docs: Map<string, EvalUnit[]>, exclude?: string
 /** Candidate weights of the learned combiner against the rule scores (0 = rules only). */
 export const MODEL_WEIGHT_GRID: readonly number[] = [0, 0.1, 0.25, 0.5, 1];
 
+/** Folds of the document-grouped cross-validation (outer, and inner for the combiner weight). */
+export const DEFAULT_FOLDS = 5;
+
 /**
- * Choose the combiner weight by leave-one-document-out on the given documents only
- * (nested inside the outer fold in evaluateLabels, so the held-out document plays no part).
- * Ties go to the smaller weight.
+ * The fold of a document: a hash of its id (and a salt, so that inner folds cut across outer
+ * ones), so a document keeps its fold when others are added to the data.
  */
-export function selectModelWeight(prepared: PreparedDoc[], exclude: ReadonlySet<string> = new Set()): { weight: number; macroF1: Record<string, number> } {
+export function foldOf(doc: string, folds: number, salt = ''): number {
+  let h = 2166136261;
+  const s = salt + doc;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return (h >>> 0) % folds;
+}
+
+/**
+ * Choose the combiner weight by document-grouped k-fold CV on the given documents only (nested
+ * inside the outer fold in evaluateLabels, so the held-out documents play no part). Ties go to the
+ * smaller weight.
+ */
+export function selectModelWeight(prepared: PreparedDoc[], exclude: ReadonlySet<string> = new Set(), folds = DEFAULT_FOLDS): { weight: number; macroF1: Record<string, number> } {
   const inner = prepared.filter((p) => !exclude.has(p.doc));
   if (inner.length < 2) return { weight: 0, macroF1: {} };
+  const k = Math.min(folds, inner.length);
   const gold: LabelCode[] = [];
   const pred = new Map<number, LabelCode[]>(MODEL_WEIGHT_GRID.map((w) => [w, []]));
-  for (const held of inner) {
-    const base = trainModel(examplesOf(inner, new Set([held.doc])), `inner:${held.doc}`);
-    for (const u of held.units) gold.push(u.label);
-    for (const w of MODEL_WEIGHT_GRID) pred.get(w)!.push(...tagSentences(held.sentences, w === 0 ? null : withWeight(base, w)).map((f) => f.code));
+  for (let f = 0; f < k; f++) {
+    const held = inner.filter((p) => foldOf(p.doc, k, 'inner:') === f);
+    if (!held.length) continue;
+    const base = trainModel(examplesOf(inner, new Set(held.map((p) => p.doc))), `inner:${f}`);
+    for (const p of held) {
+      for (const u of p.units) gold.push(u.label);
+      labelsByWeight(p.sentences, base, MODEL_WEIGHT_GRID).forEach((codes, k) => pred.get(MODEL_WEIGHT_GRID[k]!)!.push(...codes));
+    }
   }
   const macroF1: Record<string, number> = {};
   let weight = 0;
@@ -174,7 +210,10 @@ export function selectModelWeight(prepared: PreparedDoc[], exclude: ReadonlySet<
   for (const w of MODEL_WEIGHT_GRID) {
     const f = scoreLabels(gold, pred.get(w)!).macroF1;
     macroF1[String(w)] = f;
-    if (f > best + 1e-9) { best = f; weight = w; }
+    if (f > best + 1e-9) {
+      best = f;
+      weight = w;
+    }
   }
   return { weight, macroF1 };
 }
@@ -186,36 +225,62 @@ export function unitsHash(units: EvalUnit[]): string {
   return h.digest('hex');
 }
 
+export interface LabelEvalOptions {
+  /** Folds by document (default DEFAULT_FOLDS). */
+  folds?: number;
+  /** Each document's source (evalSources), for the per-kind figures. */
+  sources?: Map<string, string>;
+}
+
 /**
- * Leave-one-document-out evaluation. For each document, a combiner is trained on all the
- * other documents and used to tag this one; rules-only and AFINN are scored on the same units.
+ * Document-grouped k-fold evaluation. For each fold, a combiner is trained on the documents of
+ * the other folds (its weight chosen by an inner k-fold on them) and tags this fold's documents;
+ * the rules alone and AFINN are scored on the same units.
  */
-export function evaluateLabels(units: EvalUnit[]): LabelEvalResult {
+export function evaluateLabels(units: EvalUnit[], opts: LabelEvalOptions = {}): LabelEvalResult {
   const docs = groupByDoc(units);
   const prepared = prepareDocs(docs);
-  const predictions: DocPrediction[] = [];
-  for (const p of prepared) {
-    const held = new Set([p.doc]);
-    // Nested: the weight is chosen on the other documents, then the model is trained on them.
-    const { weight } = selectModelWeight(prepared, held);
-    const model: TagModel | null = weight > 0 ? trainModel(examplesOf(prepared, held), `fold:${p.doc}`, weight) : null;
-    predictions.push({
-      doc: p.doc,
-      units: p.units,
-      weight,
-      ours: tagSentences(p.sentences, model).map((f) => f.code),
-      rulesOnly: tagSentences(p.sentences, null).map((f) => f.code),
-      afinn: p.units.map((u) => afinnLabel(u.text)),
-    });
+  const folds = Math.max(2, Math.min(opts.folds ?? DEFAULT_FOLDS, prepared.length));
+  const byDoc = new Map<string, DocPrediction>();
+  for (let f = 0; f < folds; f++) {
+    const fold = prepared.filter((p) => foldOf(p.doc, folds) === f);
+    if (!fold.length) continue;
+    const held = new Set(fold.map((p) => p.doc));
+    // Nested: the weight is chosen on the other folds' documents, then the model is trained on them.
+    const { weight } = selectModelWeight(prepared, held, folds);
+    const model: TagModel | null = weight > 0 ? trainModel(examplesOf(prepared, held), `fold:${f}`, weight) : null;
+    for (const p of fold) {
+      byDoc.set(p.doc, {
+        doc: p.doc,
+        kind: evalDocKind(opts.sources?.get(p.doc)),
+        units: p.units,
+        weight,
+        ours: tagSentences(p.sentences, model).map((x) => x.code),
+        rulesOnly: tagSentences(p.sentences, null).map((x) => x.code),
+        afinn: p.units.map((u) => afinnLabel(u.text)),
+      });
+    }
   }
-  const gold = predictions.flatMap((p) => p.units.map((u) => u.label));
+  const predictions = prepared.map((p) => byDoc.get(p.doc)!);
+  const score = (list: DocPrediction[]): SystemScores => {
+    const gold = list.flatMap((p) => p.units.map((u) => u.label));
+    return { units: gold.length, documents: list.length, ours: scoreLabels(gold, list.flatMap((p) => p.ours)), rulesOnly: scoreLabels(gold, list.flatMap((p) => p.rulesOnly)), afinn: scoreLabels(gold, list.flatMap((p) => p.afinn)) };
+  };
+  const all = score(predictions);
+  const byKind: Partial<Record<EvalDocKind, SystemScores>> = {};
+  for (const kind of EVAL_DOC_KINDS) {
+    const list = predictions.filter((p) => p.kind === kind);
+    if (list.length) byKind[kind] = score(list);
+  }
   return {
     documents: docs.size,
-    units: gold.length,
+    units: all.units,
+    folds,
     dataSha256: unitsHash([...docs.values()].flat()),
-    ours: scoreLabels(gold, predictions.flatMap((p) => p.ours)),
-    rulesOnly: scoreLabels(gold, predictions.flatMap((p) => p.rulesOnly)),
-    afinn: scoreLabels(gold, predictions.flatMap((p) => p.afinn)),
+    ours: all.ours,
+    rulesOnly: all.rulesOnly,
+    afinn: all.afinn,
+    byKind,
     predictions,
   };
 }
@@ -223,6 +288,7 @@ export function evaluateLabels(units: EvalUnit[]): LabelEvalResult {
 // ---------------------------------------------------------------- printing
 
 const f3 = (x: number) => x.toFixed(3);
+const KIND_NAMES: Record<EvalDocKind, string> = { ofsted_report: 'Ofsted reports (PDF)', council_paper: 'council papers, news and letters (text)' };
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 
 function confusionTable(title: string, m: LabelMetrics): string[] {
@@ -242,7 +308,7 @@ export function formatLabelEval(r: LabelEvalResult): string {
     ['AFINN baseline', r.afinn],
   ];
   const lines: string[] = [];
-  lines.push(`S/I/M/N tagging: ${r.units} units in ${r.documents} documents, leave-one-document-out (data sha256 ${r.dataSha256.slice(0, 12)})`);
+  lines.push(`S/I/M/N tagging: ${r.units} units in ${r.documents} documents, ${r.folds}-fold cross-validation by document (data sha256 ${r.dataSha256.slice(0, 12)})`);
   lines.push('');
   lines.push(`${'label'.padEnd(7)}${pad('support', 8)}  ${systems.map(([n]) => n.padEnd(22)).join('  ')}`);
   lines.push(`${''.padEnd(15)}  ${systems.map(() => `${pad('P', 6)}${pad('R', 7)}${pad('F1', 7)}  `).join('  ')}`);
@@ -263,8 +329,15 @@ export function formatLabelEval(r: LabelEvalResult): string {
     lines.push(...confusionTable(`confusion, ${name}`, m));
     lines.push('');
   }
-  lines.push('per held-out document: units, macro-F1 ours / AFINN, combiner weight chosen by inner CV on the other documents');
+  lines.push('per kind of document: documents, units, macro-F1 ours / rules only / AFINN');
+  for (const kind of EVAL_DOC_KINDS) {
+    const k = r.byKind[kind];
+    if (k) lines.push(`  ${KIND_NAMES[kind].padEnd(44)} ${pad(k.documents, 4)} ${pad(k.units, 6)}  ${f3(k.ours.macroF1)} / ${f3(k.rulesOnly.macroF1)} / ${f3(k.afinn.macroF1)}`);
+  }
+  lines.push('');
+  lines.push('council papers, per document: units, macro-F1 ours / AFINN, combiner weight chosen by inner CV on the other folds');
   for (const p of r.predictions) {
+    if (p.kind !== 'council_paper') continue;
     const gold = p.units.map((u) => u.label);
     lines.push(`  ${p.doc.slice(0, 60).padEnd(60)} ${pad(p.units.length, 4)}  ${f3(scoreLabels(gold, p.ours).macroF1)} / ${f3(scoreLabels(gold, p.afinn).macroF1)}  w=${p.weight}`);
   }

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import Papa from 'papaparse';
+import { resolve } from 'node:path';
 import type { EvalUnit } from './data.js';
-import { DEFAULT_EVAL_DIR } from './data.js';
+import { DEFAULT_EVAL_DIR, evalSources } from './data.js';
 import type { Codebook } from '../theme/codebook.js';
 import { loadCodebook } from '../theme/codebook.js';
 import { matchThemeSequence } from '../theme/matcher.js';
@@ -34,6 +33,8 @@ export interface ThemeEvalOptions {
   evalDir?: string;
   /** Rebuild section paths from the sources (default true; false scores text-only rules). */
   sections?: boolean;
+  /** Section paths already rebuilt (rebuildSectionPaths), to reuse. */
+  sectionPaths?: Map<EvalUnit, string[]>;
 }
 
 /**
@@ -95,10 +96,7 @@ function indexSource(text: string): { flat: string; headings: Heading[] } {
 /** Section path ([heading] or []) for each unit, found by locating units in their source in order. */
 export function rebuildSectionPaths(units: EvalUnit[], evalDir: string = process.env.EVAL_DIR ?? DEFAULT_EVAL_DIR): Map<EvalUnit, string[]> {
   const out = new Map<EvalUnit, string[]>();
-  const docsCsv = join(evalDir, 'docs.csv');
-  if (!existsSync(docsCsv)) return out;
-  const rows = Papa.parse<Record<string, string>>(readFileSync(docsCsv, 'utf8'), { header: true, skipEmptyLines: true }).data;
-  const sources = new Map(rows.map((r) => [r.doc, r.source]));
+  const sources = evalSources(units, evalDir);
   const byDoc = new Map<string, EvalUnit[]>();
   for (const u of units) {
     if (!byDoc.has(u.doc)) byDoc.set(u.doc, []);
@@ -130,7 +128,13 @@ const f1 = (p: number, r: number) => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
  * order, each with its gold label's evaluative flag (themes only for S/I/M) and continuation
  * between adjacent units.
  */
-export function predictUnitThemes(units: EvalUnit[], codebook: Codebook, sectionPaths: Map<EvalUnit, string[]> = new Map()): Map<EvalUnit, string[]> {
+export function predictUnitThemes(
+  units: EvalUnit[],
+  codebook: Codebook,
+  sectionPaths: Map<EvalUnit, string[]> = new Map(),
+  /** Which units count as evaluative (themes go only to those); default: the gold label is S, I or M. */
+  evaluative: (u: EvalUnit) => boolean = (u) => u.label !== 'N',
+): Map<EvalUnit, string[]> {
   const out = new Map<EvalUnit, string[]>();
   const byDoc = new Map<string, EvalUnit[]>();
   for (const u of units) {
@@ -143,7 +147,7 @@ export function predictUnitThemes(units: EvalUnit[], codebook: Codebook, section
       codebook,
       list.map((u, k) => {
         const tokens = tokenize(u.text);
-        return { tokens, stems: stems(tokens), sectionPath: sectionPaths.get(u) ?? [], evaluative: u.label !== 'N', adjacent: k > 0 && list[k - 1].i === u.i - 1 };
+        return { tokens, stems: stems(tokens), sectionPath: sectionPaths.get(u) ?? [], evaluative: evaluative(u), adjacent: k > 0 && list[k - 1].i === u.i - 1 };
       }),
     );
     list.forEach((u, k) => out.set(u, hits[k].map((h) => h.theme)));
@@ -160,7 +164,7 @@ export function evaluateThemes(units: EvalUnit[], codebook?: Codebook, opts: The
   const cb = codebook ?? loadCodebook();
   const evaluative = units.filter((u) => u.label !== 'N');
   const useSections = opts.sections ?? true;
-  const paths = useSections ? rebuildSectionPaths(units, opts.evalDir) : new Map<EvalUnit, string[]>();
+  const paths = !useSections ? new Map<EvalUnit, string[]>() : (opts.sectionPaths ?? rebuildSectionPaths(units, opts.evalDir));
   const predictedBy = predictUnitThemes(units, cb, paths);
   const predicted = evaluative.map((u) => predictedBy.get(u) ?? []);
   const ids = new Set<string>(cb.themes.map((t) => t.id));

@@ -187,3 +187,28 @@ export function tagSentences(sentences: Sentence[], model: TagModel | null = def
     return toFinding(s, a, decide(s, a, contextOf(s, register), model));
   });
 }
+
+/**
+ * Each sentence's label under every combiner weight, from one rule analysis and one model pass
+ * per sentence (what choosing the weight by cross-validation needs): the same decision as
+ * tagSentences with withWeight(model, w), for each w.
+ */
+export function labelsByWeight(sentences: Sentence[], model: TagModel, weights: readonly number[]): LabelCode[][] {
+  const register = detectRegister(sentences);
+  const opts = { bareNegation: BARE_NEGATION[register] };
+  const out: LabelCode[][] = weights.map(() => []);
+  for (const s of sentences) {
+    const d = decide(s, analyse(s.text, opts), contextOf(s, register), null);
+    const lp = model.logProbs(d.features);
+    weights.forEach((w, k) => {
+      if (w === 0) {
+        out[k]!.push(d.code);
+        return;
+      }
+      const scores = { ...d.scores };
+      for (const c of LABEL_CODES) scores[c] += w * lp[c];
+      out[k]!.push(argmax(scores));
+    });
+  }
+  return out;
+}

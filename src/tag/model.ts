@@ -134,8 +134,41 @@ export function trainModel(examples: TrainingExample[], id = 'tagger', weight = 
     const f = dedupe(ex.features);
     bayes.addDocument(f.length ? f : ['__none__'], ex.label);
   }
-  bayes.train();
+  trainSparse(bayes);
   return new BayesTagModel(id, weight, bayes);
+}
+
+/**
+ * What BayesClassifier.train() computes, with each document given to the classifier as the
+ * indexes of its features (natural's sparse observation) instead of a 0/1 vector over the whole
+ * vocabulary: the same counts, in time linear in the features rather than documents x vocabulary.
+ */
+function trainSparse(bayes: Bayes): void {
+  const b = bayes as unknown as SparseTrainable;
+  const index = new Map<string, number>();
+  for (const f of Object.keys(b.features)) index.set(f, index.size);
+  for (let i = b.lastAdded; i < b.docs.length; i++) {
+    const doc = b.docs[i]!;
+    const present = new Set<number>();
+    for (const f of doc.text) {
+      const k = index.get(f);
+      if (k !== undefined) present.add(k);
+    }
+    // A plain object (not an array) is natural's sparse form: its values are feature indexes. That
+    // form does not count the example itself, which the 0/1-vector form does: counted here.
+    b.classifier.addExample(Object.fromEntries([...present].map((k, j) => [j, k])), doc.label);
+    b.classifier.totalExamples++;
+    b.classifier.classTotals[doc.label]!++;
+  }
+  b.lastAdded = b.docs.length;
+  b.classifier.train();
+}
+
+interface SparseTrainable {
+  features: Record<string, number>;
+  docs: { label: string; text: string[] }[];
+  lastAdded: number;
+  classifier: { addExample(observation: Record<number, number>, label: string): void; train(): void; totalExamples: number; classTotals: Record<string, number> };
 }
 
 /** The training documents are not needed to classify: keep only counts and the feature index. */

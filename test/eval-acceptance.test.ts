@@ -1,0 +1,77 @@
+/**
+ * The accuracy figures on ../shared/eval, measured as `npm run eval` measures them: 5-fold
+ * cross-validation by document over train + dev (the combiner that labels a document never saw
+ * it, nor any document of its fold), themes on every evaluative unit, and the improvement share of
+ * document x theme cells. The script runs once, in a child process (it takes a minute or two).
+ *
+ * Floors are what the current code measures (2026-12-01); the issue on learned labels and themes
+ * raises them to its acceptance figures. Without ../shared the test is skipped, except in CI,
+ * where it fails.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const EVAL_DIR = resolve(process.cwd(), '../shared/eval');
+const SCRIPT = join(process.cwd(), 'dist/scripts/eval.js');
+
+interface Figures {
+  units: number;
+  documents: number;
+  folds: number;
+  labels: Record<'ours' | 'rulesOnly' | 'afinn', { macroF1: number; f1: Record<string, number> }>;
+  byKind: Record<string, { documents: number; units: number; ours: number; rulesOnly: number; afinn: number }>;
+  councilPapers: Record<string, number>;
+  themes: { units: number; micro: number; f1: Record<string, { f1: number; support: number }> };
+  cells: { cells: number; empty: number; mae: number };
+}
+
+describe.skipIf(!existsSync(join(EVAL_DIR, 'dev.jsonl')) && !process.env.CI)('accuracy on ../shared/eval (npm run eval)', () => {
+  let r: Figures;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'it-eval-'));
+    const out = join(dir, 'figures.json');
+    const code = await new Promise<number | null>((res) => {
+      const p = spawn(process.execPath, [SCRIPT, '--json', out], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, EVAL_DIR } });
+      p.on('close', res);
+    });
+    expect(code).toBe(0);
+    r = JSON.parse(readFileSync(out, 'utf8')) as Figures;
+    rmSync(dir, { recursive: true, force: true });
+  }, 900_000);
+
+  it('reads train and dev, every unit scored once, in 5 folds by document', () => {
+    expect(r.units).toBeGreaterThan(10_000);
+    expect(r.documents).toBeGreaterThan(150);
+    expect(r.folds).toBe(5);
+  });
+
+  it('labels: macro-F1 >= 0.73 (rules alone 0.730, measured 0.738), at least 0.30 above AFINN; mixed found', () => {
+    expect(r.labels.ours.macroF1).toBeGreaterThanOrEqual(0.73);
+    expect(r.labels.ours.macroF1 - r.labels.afinn.macroF1).toBeGreaterThanOrEqual(0.3);
+    expect(r.labels.ours.f1.M).toBeGreaterThan(0.5);
+  });
+
+  it('labels per kind of document: Ofsted reports >= 0.72, council papers >= 0.74', () => {
+    expect(r.byKind.ofsted_report!.ours).toBeGreaterThanOrEqual(0.72);
+    expect(r.byKind.council_paper!.ours).toBeGreaterThanOrEqual(0.74);
+    expect(Object.keys(r.councilPapers).length).toBe(r.byKind.council_paper!.documents);
+  });
+
+  it('themes: micro-F1 >= 0.72 and the three named themes at their floors', () => {
+    expect(r.themes.micro).toBeGreaterThanOrEqual(0.72);
+    const floors: Record<string, number> = { supervision_recording: 0.74, strategy_discussions: 0.82, return_home_interviews: 0.83 };
+    for (const [id, floor] of Object.entries(floors)) {
+      expect(r.themes.f1[id]!.support, id).toBeGreaterThan(0);
+      expect(r.themes.f1[id]!.f1, id).toBeGreaterThanOrEqual(floor);
+    }
+  });
+
+  it('cells: the improvement share of document x theme cells (>= 3 findings) is off by <= 0.15 on average', () => {
+    expect(r.cells.cells).toBeGreaterThan(1000);
+    expect(r.cells.mae).toBeLessThanOrEqual(0.15);
+    expect(r.cells.empty / r.cells.cells).toBeLessThan(0.02);
+  });
+});
