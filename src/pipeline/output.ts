@@ -22,6 +22,8 @@ import { lockOutput, pidAlive, type OutputLock } from './lock.js';
 
 /** The list of files this tool wrote into an output folder. */
 export const OUTPUT_MANIFEST = '.inspection-themes-files.json';
+/** Files that may sit in an output folder before the first run (a committed outputs/README.md, .gitkeep). */
+const PLACEHOLDER = /^(?:readme(?:\..*)?|\..*)$/i;
 /** Marks a folder written by a version of this tool older than the manifest. */
 const LEGACY_MARKER = 'run_report.json';
 /** What versions without a manifest wrote (their folders are recognised by run_report.json). */
@@ -104,7 +106,8 @@ export async function checkOutput(outArg: string, ctx: OutputContext): Promise<s
   const st = await exists(out);
   if (st && !st.isDirectory()) throw new UserError(`output path exists and is not a folder: ${outArg}; choose a folder name`);
   if (st) {
-    const names = await readdir(out);
+    // A README or dotfiles (.gitkeep) alone do not make a folder someone else's: they are kept.
+    const names = (await readdir(out)).filter((n) => !PLACEHOLDER.test(n));
     if (names.length && !names.includes(OUTPUT_MANIFEST) && !names.includes(LEGACY_MARKER)) {
       const here = out === (await real(process.cwd())) ? ' (it is the current folder)' : '';
       throw new UserError(`output folder ${outArg}${here} is not empty and was not written by this tool; choose a new or empty folder`);
