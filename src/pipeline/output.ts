@@ -24,6 +24,8 @@ import { lockOutput, pidAlive, type OutputLock } from './lock.js';
 export const OUTPUT_MANIFEST = '.inspection-themes-files.json';
 /** Files that may sit in an output folder before the first run (a committed outputs/README.md, .gitkeep). */
 const PLACEHOLDER = /^(?:readme(?:\..*)?|\..*)$/i;
+/** A README or dotfile at the top of an output folder: kept without a word on stderr. */
+export const isPlaceholder = (path: string) => PLACEHOLDER.test(path);
 /** Marks a folder written by a version of this tool older than the manifest. */
 const LEGACY_MARKER = 'run_report.json';
 /** What versions without a manifest wrote (their folders are recognised by run_report.json). */

@@ -16,7 +16,7 @@ import { analyseTask, analyseDocument as analyseOne, finishTask, type AnalyseOut
 import { codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, documentKeys, outputsKey, sha256 } from './cache.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { createProgress, type ProgressMode } from './progress.js';
-import { describeFiles, stageOutput, type StagedOutput, type WrittenFile } from './output.js';
+import { describeFiles, isPlaceholder, stageOutput, type StagedOutput, type WrittenFile } from './output.js';
 import { timeoutError } from '../util/deadline.js';
 import type { PeerTable } from '../aggregate/peers.js';
 import type { CorpusListing } from '../ingest/discover.js';
@@ -421,7 +421,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       await writeFileAtomic(join(out, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
       written.push('run_report.json');
       const kept = await staged.commit(files);
-      for (const k of kept) log(`kept ${k.path} in ${opts.outDir} (${k.reason})${k.as ? ` as ${k.as}` : ''}`);
+      for (const k of kept) if (!isPlaceholder(k.path) || k.as) log(`kept ${k.path} in ${opts.outDir} (${k.reason})${k.as ? ` as ${k.as}` : ''}`);
     }
     await swept;
     opts.onStage?.('done');
