@@ -327,6 +327,9 @@ describe('8-9. arguments and folders are checked before any document is read', (
     // pid 1 is always alive (init): a killed run's pid can be reused like this.
     mkdirSync(join(cwd, 'out.tmp-1'));
     writeFileSync(join(cwd, 'out.tmp-1', 'sentences.csv'), 'half');
+    // A replaced folder killed half-way through its removal: its manifest already gone.
+    mkdirSync(join(cwd, 'out.trash-1'));
+    writeFileSync(join(cwd, 'out.trash-1', 'report.html'), 'half');
     const dead = 2 ** 22 + 4321;
     const outputsLayer = join(cwd, '.cache', 'inspection-themes', 'v1', 'outputs');
     mkdirSync(join(outputsLayer, `.abc123.tmp-${dead}`, 'files'), { recursive: true });
@@ -338,6 +341,7 @@ describe('8-9. arguments and folders are checked before any document is read', (
     writeFileSync(join(cwd, `out.lock.stale-${dead}`), '{}');
     expect(cli(['run', c, '--out', 'out', '-q'], cwd).status).toBe(0);
     expect(readdirSync(cwd).sort()).toEqual(['.cache', 'out']);
+    expect(readdirSync(join(cwd, 'out')).filter((n) => n.includes('.kept'))).toEqual([]);
     expect(readdirSync(outputsLayer).filter((n) => n.startsWith('.'))).toEqual([]);
     expect(readdirSync(join(cwd, '.cache', 'inspection-themes', 'v1', 'extract', layerDir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });

@@ -28,10 +28,14 @@ function snapshot(dir: string): Map<string, Buffer> {
   return out;
 }
 
+/** The files that differ between two snapshots ('' when none), to say what went wrong. */
+function differ(a: Map<string, Buffer>, b: Map<string, Buffer>): string {
+  const names = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return names.filter((k) => !a.get(k) || !b.get(k) || !a.get(k)!.equals(b.get(k)!)).join(', ');
+}
+
 function same(a: Map<string, Buffer>, b: Map<string, Buffer>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (!b.get(k)?.equals(v)) return false;
-  return true;
+  return differ(a, b) === '';
 }
 
 /** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so the kill points are the same every run. */
@@ -95,7 +99,7 @@ describe('SIGKILL at random points', () => {
       // After the kill: the previous outputs (identical to a clean run's), or, killed between the
       // two renames of the swap, no folder and the previous outputs whole in out.old-<pid>.
       if (existsSync(join(dir, 'out'))) {
-        expect(same(snapshot(join(dir, 'out')), ref), `kill ${k} after ${delay} ms: out differs from a clean run`).toBe(true);
+        expect(differ(snapshot(join(dir, 'out')), ref), `kill ${k} after ${delay} ms: files of out that differ from a clean run's`).toBe('');
         if (code === null) states.previous++;
       } else {
         const old = readdirSync(dir).filter((n) => n.startsWith('out.old-'));
@@ -108,7 +112,7 @@ describe('SIGKILL at random points', () => {
       expect(await runCli(['run', corpus, '--out', 'out', '-q', '--cache-dir', 'cache'], dir).done, `run after kill ${k}`).toBe(0);
       warmMs = performance.now() - t;
       expect(readdirSync(dir).sort().join(' '), `after kill ${k}`).toBe('cache corpus out ref');
-      expect(same(snapshot(join(dir, 'out')), ref), `run after kill ${k}`).toBe(true);
+      expect(differ(snapshot(join(dir, 'out')), ref), `run after kill ${k}: files that differ from a clean run's`).toBe('');
       const leftovers = readdirSync(join(dir, 'cache'), { recursive: true, encoding: 'utf8' }).filter((n) => /\.tmp(-\d+)?$/.test(n));
       expect(leftovers, `cache temp files after kill ${k}`).toEqual([]);
     }

@@ -8,8 +8,8 @@
  *   When outputs are replaced, only files listed there and unchanged since are removed; anything
  *   else (a user's notes, a file they edited) is carried over into the new folder and reported.
  * - `<out>.lock` makes a second run into the same folder stop at once (see lock.ts); while it is
- *   held, any `<out>.tmp-*` / `<out>.old-*` sibling is left by a killed run and is cleaned up, with
- *   the user's files in it moved back.
+ *   held, any `<out>.tmp-*` / `<out>.old-*` / `<out>.trash-*` sibling is left by a killed run and is
+ *   cleaned up, with the user's files in an `.old-*` moved back.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -244,7 +244,7 @@ async function recover(out: string): Promise<void> {
       if (!pidAlive(Number(l[1] ?? l[2]))) await rm(p, { force: true });
       continue;
     }
-    const m = /^(tmp|old)-\d+$/.exec(n.slice(prefix.length));
+    const m = /^(tmp|old|trash)-\d+$/.exec(n.slice(prefix.length));
     if (!m) continue;
     if (m[1] === 'old') {
       if (!(await exists(out))) {
@@ -252,9 +252,24 @@ async function recover(out: string): Promise<void> {
         continue;
       }
       await carryOver(p, out, await foreignFiles(p));
+      await discard(out, p);
+      continue;
     }
     await rm(p, { recursive: true, force: true });
   }
+}
+
+/**
+ * Remove a replaced output folder whose user files have been moved out. It is renamed to
+ * `<out>.trash-<pid>` first: removing a folder takes many steps, and a kill half-way through must
+ * not leave an `.old-*` whose manifest is gone (its remaining outputs would then look like user
+ * files to the next run).
+ */
+async function discard(out: string, folder: string): Promise<void> {
+  const trash = join(dirname(out), `${basename(out)}.trash-${process.pid}`);
+  await rm(trash, { recursive: true, force: true });
+  await rename(folder, trash);
+  await rm(trash, { recursive: true, force: true });
 }
 
 /**
@@ -309,7 +324,7 @@ export async function stageOutput(outArg: string, ctx: OutputContext = {}): Prom
         await rename(tmp, out);
         // A kill from here on leaves the user's files in <out>.old-<pid>; the next run moves them back.
         const kept = await carryOver(old, out, keep);
-        await rm(old, { recursive: true, force: true });
+        await discard(out, old);
         return kept;
       } finally {
         await lock.release();
