@@ -35,7 +35,7 @@ const letter = doc('a_letter.txt', { council: 'Hampshire', documentType: 'ofsted
   ['Leaders have a good understanding of the quality of practice.', 'S', ['leadership_governance']],
 ]);
 const report = doc('b_report.txt', { council: 'Hampshire', documentType: 'council_report', date: '2023-04-18' }, [
-  ['The letter following the visit is attached at Appendix A.', 'N', []],
+  ['The letter sent after the visit is attached at Appendix A.', 'N', []],
   [`19.1 ‘${F1.replace('officers’', "officers'")}’`, 'I', ['iro_reviews']],
   [`*'${F2.slice(0, -1)}'*`, 'S', ['voice_of_child']],
   ['Cabinet is asked to note the positive outcome of the visit.', 'S', []],

@@ -22,7 +22,7 @@ const HOSTILE_DOC = `Ofsted letter: focused visit to Southampton children's serv
 
 Dear Director of Children's Services
 
-This letter summarises the findings of the focused visit to Southampton children's services.
+This letter sets out what inspectors found on the focused visit to Southampton children's services.
 
 Areas for priority action
 

@@ -1,4 +1,6 @@
-/** Builders for records the tests hand to later stages (the text in them is always the test's own). */
+/** Builders for records the tests hand to later stages (the text in them is always the test's own), and shared checks. */
+import { execFileSync } from 'node:child_process';
+import { expect } from 'vitest';
 import { makeSentence } from '../src/segment/sentence.js';
 import type { AnalysedDocument, DocumentMeta, Evidence, Finding, LabelCode, ThemedFinding } from '../src/types.js';
 import { CODE_TO_LABEL } from '../src/types.js';
@@ -44,4 +46,17 @@ export function analysedDoc(id: string, meta: Partial<DocumentMeta>, findings: T
     sections: [],
     findings,
   };
+}
+
+/**
+ * The two "What needs to improve?" bullets of the Hartlepool report (eval source): checked against
+ * Debian's pdftotext text of the same PDF, the reference, rather than quoted here.
+ */
+export function expectImprovementBullets(items: string[], pdf: string): void {
+  const flat = (t: string) => t.replace(/\s+/g, ' ');
+  const reference = flat(execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' }));
+  expect(items).toHaveLength(2);
+  expect(items[0]).toMatch(/^Clarity for care leavers\b.*\boffer\.$/);
+  expect(items[1]).toBe('The support and responses to care leavers in custody.');
+  for (const t of items) expect(reference).toContain(t);
 }

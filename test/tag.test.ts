@@ -80,7 +80,7 @@ describe('comparatives and recommendations', () => {
   });
 
   it('purpose clauses and needs of children are not comparatives', () => {
-    expect(code('Children come into care when they need to, and they settle well with their carers.')).toBe('S');
+    expect(code('Children enter care when they need to, and they settle well with their carers.')).toBe('S');
     expect(code('Leaders have invested in additional posts to improve services for care leavers.')).toBe('S');
   });
 });
