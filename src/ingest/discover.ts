@@ -82,8 +82,8 @@ function entryKind(d: Dirent): string {
   return 'not a file';
 }
 
-/** Why a symbolic link in the corpus folder is not read (undefined: read it; null: a folder, passed over like one). */
-async function checkLink(path: string, realDir: string, followOutside: boolean): Promise<Omit<RefusedEntry, 'file'> | null | undefined> {
+/** What to do with a symbolic link in the corpus folder: read it, pass it over like a subfolder, or refuse it (why). */
+async function checkLink(path: string, realDir: string, followOutside: boolean): Promise<'read' | 'folder' | Omit<RefusedEntry, 'file'>> {
   let target: string;
   try {
     target = await realpath(path);
@@ -95,12 +95,12 @@ async function checkLink(path: string, realDir: string, followOutside: boolean):
   }
   const st = await stat(target).catch(() => undefined);
   if (!st) return { code: 'unreadable', reason: `a symbolic link to ${target}, which cannot be read` };
-  if (st.isDirectory()) return null; // a linked folder is treated like a subfolder
+  if (st.isDirectory()) return 'folder';
   if (!st.isFile()) return { code: 'unreadable', reason: `a symbolic link to ${target}, which is not a regular file` };
   if (!followOutside && !isInside(realDir, target)) {
     return { code: 'outside_corpus', reason: `a symbolic link to ${target}, outside the corpus folder; copy the file in, or use --follow-symlinks` };
   }
-  return undefined;
+  return 'read';
 }
 
 /** List the supported documents of a corpus folder and attach their manifest rows. */
@@ -120,9 +120,9 @@ export async function discoverCorpus(dirArg: string, opts: DiscoverOptions = {})
     if (d.name.startsWith('.')) continue;
     if (d.isFile()) names.push(d.name);
     else if (d.isSymbolicLink()) {
-      const why = await checkLink(join(dir, d.name), realDir, opts.followSymlinks === true);
-      if (why) refused.push({ file: d.name, ...why });
-      else if (why === undefined) names.push(d.name);
+      const what = await checkLink(join(dir, d.name), realDir, opts.followSymlinks === true);
+      if (what === 'read') names.push(d.name);
+      else if (what !== 'folder') refused.push({ file: d.name, ...what });
     } else if (!d.isDirectory()) {
       refused.push({ file: d.name, code: 'unreadable', reason: `not a regular file (${entryKind(d)}); only files are read` });
     }

@@ -193,7 +193,7 @@ export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promis
   }
   if (!entry.ok) return { ...found, error: { code: entry.code, message: entry.message }, limitsHit: [], cache: layer, cacheWarning: cache.writeError };
   if (task.mode === 'extract') return { ...found, extracted: entry, limitsHit: entry.limitsHit, cache: layer, cacheWarning: cache.writeError };
-  return complete(keys, entry, { ...found, layer }, clock, codebook, st, cache, deadline);
+  return complete(entry, { ...found, layer }, clock, codebook, st, cache, deadline);
 }
 
 /**
@@ -207,7 +207,7 @@ export async function finishTask(task: AnalyseTask, outcome: AnalyseOutcome, cod
   let spent = 0;
   for (const s of STAGES) spent += outcome.ms[s];
   const deadline = new Deadline(task.limits.maxSecondsPerDoc, spent);
-  const done = await complete(outcome.keys, outcome.extracted, { file: task.src.file, keys: outcome.keys, changed: outcome.changed, layer: outcome.cache }, clock, codebook, st, new DocumentCache(task.cacheDir), deadline);
+  const done = await complete(outcome.extracted, { file: task.src.file, keys: outcome.keys, changed: outcome.changed, layer: outcome.cache }, clock, codebook, st, new DocumentCache(task.cacheDir), deadline);
   const ms = zeroTimes();
   const cpu = outcome.cpuMs && clock.cpu ? zeroTimes() : undefined;
   for (const s of STAGES) {
@@ -224,7 +224,7 @@ interface Found {
   layer: AnalyseOutcome['cache'];
 }
 
-async function complete(keys: DocumentKeys, entry: Extracted, found: Found, clock: StageClock, codebook: Codebook, st: Stages, cache: DocumentCache, deadline: Deadline): Promise<AnalyseOutcome> {
+async function complete(entry: Extracted, found: Found, clock: StageClock, codebook: Codebook, st: Stages, cache: DocumentCache, deadline: Deadline): Promise<AnalyseOutcome> {
   const base = { file: found.file, keys: found.keys, changed: found.changed, ms: clock.ms, cpuMs: clock.cpu, cache: found.layer };
   let doc: AnalysedDocument;
   try {
@@ -233,7 +233,7 @@ async function complete(keys: DocumentKeys, entry: Extracted, found: Found, cloc
     if (err instanceof DocumentError) return { ...base, error: { code: err.code, message: err.message }, limitsHit: [] };
     return { ...base, error: { code: 'error', message: `unexpected error while tagging: ${(err as Error).message}` }, limitsHit: entry.limitsHit };
   }
-  await cache.putAnalysed(keys.analysed, { doc, limitsHit: entry.limitsHit });
+  await cache.putAnalysed(found.keys.analysed, { doc, limitsHit: entry.limitsHit });
   return { ...base, doc, limitsHit: entry.limitsHit, cacheWarning: cache.writeError };
 }
 
