@@ -6,9 +6,10 @@
  * writes the headline figures there (what the acceptance test reads).
  */
 import { writeFileSync } from 'node:fs';
-import { DEFAULT_EVAL_DIR, evalSources, loadEvalUnits, type EvalUnit } from '../src/eval/data.js';
+import { DEFAULT_EVAL_DIR, loadEvalUnits, type EvalUnit } from '../src/eval/data.js';
 import { evaluateCells, formatCellEval, type UnitPrediction } from '../src/eval/cells.js';
-import { DEFAULT_FOLDS, evaluateLabels, formatLabelEval, scoreLabels } from '../src/eval/labels.js';
+import { alignEvalDocs } from '../src/eval/align.js';
+import { DEFAULT_FOLDS, evaluateLabels, formatLabelEval, prepareDocs, scoreLabels } from '../src/eval/labels.js';
 import { evaluateThemes, formatThemeEval, predictUnitThemes, rebuildSectionPaths } from '../src/eval/themes.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 
@@ -25,7 +26,12 @@ if (!Number.isInteger(folds) || folds < 2) {
 }
 const evalDir = process.env.EVAL_DIR ?? DEFAULT_EVAL_DIR;
 const units = loadEvalUnits(evalDir);
-const labels = evaluateLabels(units, { folds, sources: evalSources(units, evalDir) });
+const t0 = performance.now();
+const aligned = await alignEvalDocs(units, evalDir, (_d, k, n) => {
+  if (k % 25 === 0) process.stderr.write(`eval: reading sources ${k}/${n}\n`);
+});
+if (aligned.missing.length) process.stderr.write(`eval: sources missing for ${aligned.missing.length} documents (headings guessed from the units): ${aligned.missing.join(', ')}\n`);
+const labels = evaluateLabels(prepareDocs(aligned.docs), { folds, onFold: (f, n) => process.stderr.write(`eval: fold ${f + 1}/${n} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`) });
 process.stdout.write(formatLabelEval(labels) + '\n\n');
 const codebook = loadCodebook();
 const paths = rebuildSectionPaths(units, evalDir);
@@ -45,8 +51,9 @@ if (jsonOut) {
     units: labels.units,
     documents: labels.documents,
     folds: labels.folds,
-    labels: { ours: macro(labels.ours), rulesOnly: macro(labels.rulesOnly), afinn: macro(labels.afinn) },
+    labels: { ours: macro(labels.ours), rulesOnly: macro(labels.rulesOnly), afinn: macro(labels.afinn), families: Object.fromEntries(Object.entries(labels.families).map(([f, m]) => [f, macro(m)])) },
     byKind: Object.fromEntries(Object.entries(labels.byKind).map(([k, v]) => [k, { documents: v!.documents, units: v!.units, ours: v!.ours.macroF1, rulesOnly: v!.rulesOnly.macroF1, afinn: v!.afinn.macroF1 }])),
+    documentsMacroF1: Object.fromEntries(labels.predictions.map((p) => [p.doc, scoreLabels(p.units.map((u) => u.label), p.ours).macroF1])),
     councilPapers: Object.fromEntries(labels.predictions.filter((p) => p.kind === 'council_paper').map((p) => [p.doc, scoreLabels(p.units.map((u) => u.label), p.ours).macroF1])),
     themes: { units: themeEval.units, micro: themeEval.micro.f1, f1: Object.fromEntries(themeEval.perTheme.map((t) => [t.theme, { f1: t.f1, support: t.support }])) },
     cells: { minFindings: cells.minFindings, cells: cells.cells, empty: cells.empty, mae: cells.mae },

@@ -1,35 +1,20 @@
 /**
- * `npm run train`: train the tagger's learned combiner on every document of train + dev of
- * ../shared/eval (or $EVAL_DIR) and write models/tagger.json (format version + training-data
- * hash). The combiner weight is chosen by k-fold cross-validation by document over the same
- * documents. The eval script never scores eval units with this file: it retrains per fold.
+ * `npm run train`: train the tagger's classifier on every document of train + dev of ../shared/eval
+ * (or $EVAL_DIR) and write models/tagger.json (or the path given). The eval script never scores
+ * eval units with this file: it retrains per fold.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { groupByDoc, loadEvalUnits } from '../src/eval/data.js';
-import { examplesOf, prepareDocs, selectModelWeight, unitsHash } from '../src/eval/labels.js';
-import { DEFAULT_MODEL_PATH, serializeModel, trainModel } from '../src/tag/model.js';
+import { trainTagger } from '../src/eval/train.js';
+import { DEFAULT_MODEL_PATH } from '../src/tag/model.js';
+import { writeFileAtomic } from '../src/util/fs.js';
 
-const units = loadEvalUnits();
-const docs = groupByDoc(units);
-const prepared = prepareDocs(docs);
-const examples = examplesOf(prepared);
-const { weight, macroF1 } = selectModelWeight(prepared);
-const labelCounts: Record<string, number> = {};
-for (const e of examples) labelCounts[e.label] = (labelCounts[e.label] ?? 0) + 1;
-const model = trainModel(examples, 'tagger', weight);
 const out = process.argv[2] ?? DEFAULT_MODEL_PATH;
+const t0 = performance.now();
+const r = await trainTagger({ onProgress: (m) => process.stderr.write(`train: ${m}\n`) });
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(
-  out,
-  serializeModel(model, {
-    dataSha256: unitsHash([...docs.values()].flat()),
-    units: examples.length,
-    documents: docs.size,
-    labelCounts: Object.fromEntries(Object.entries(labelCounts).sort(([a], [b]) => a.localeCompare(b))),
-  }),
-);
+await writeFileAtomic(out, r.json);
 process.stderr.write(
-  `trained on ${examples.length} units from ${docs.size} documents; weight ${weight} ` +
-    `(k-fold macro-F1 by weight: ${Object.entries(macroF1).sort(([a], [b]) => Number(a) - Number(b)).map(([w, f]) => `${w}=${f.toFixed(3)}`).join(' ')}) -> ${out}\n`,
+  `trained on ${r.training.units} units from ${r.training.documents} documents (${r.features} features kept; data sha256 ${r.training.dataSha256.slice(0, 12)})` +
+    `${r.missingSources.length ? `; sources missing for ${r.missingSources.length}` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s -> ${out}\n`,
 );

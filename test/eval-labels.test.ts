@@ -4,8 +4,11 @@
  * eval-acceptance.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { alignUnits, unitsOnlyDoc } from '../src/eval/align.js';
 import { evalDocKind, groupByDoc, type EvalUnit } from '../src/eval/data.js';
-import { afinnLabel, evaluateLabels, examplesOf, foldOf, formatLabelEval, looksLikeHeading, prepareDocs, scoreLabels, unitsToSentences } from '../src/eval/labels.js';
+import { afinnLabel, evaluateLabels, examplesOf, foldOf, formatLabelEval, prepareDocs, scoreLabels } from '../src/eval/labels.js';
+import { looksLikeHeading, unitsToSentences } from '../src/eval/units.js';
+import { makeSentence } from '../src/segment/sentence.js';
 import type { LabelCode } from '../src/types.js';
 
 describe('scoreLabels', () => {
@@ -67,18 +70,49 @@ describe('document-held-out training', () => {
     u('c', 0, 'Lead inspector: Jane Example', 'N'),
     u('c', 1, 'Assessments are thorough.', 'S'),
   ];
+  const docs = () => [...groupByDoc(units)].map(([doc, list]) => unitsOnlyDoc(doc, 'ofsted_report', list));
   it('never trains on the held-out document', () => {
-    const prepared = prepareDocs(groupByDoc(units));
+    const prepared = prepareDocs(docs());
     expect(examplesOf(prepared, new Set(['b'])).length).toBe(4);
     expect(examplesOf(prepared, new Set(['a', 'c'])).map((e) => e.label)).toEqual(['S', 'I', 'M']);
   });
-  it('scores every unit once, ours and AFINN on the same split', () => {
-    const r = evaluateLabels(units);
+  it('scores every unit once, every model family, the rules and AFINN on the same split', () => {
+    const r = evaluateLabels(prepareDocs(docs()), { folds: 3 });
     expect(r.documents).toBe(3);
     expect(r.ours.n).toBe(units.length);
     expect(r.afinn.n).toBe(units.length);
+    expect(r.rulesOnly.n).toBe(units.length);
+    expect(Object.keys(r.families).sort()).toEqual(['logistic', 'naive_bayes', 'perceptron']);
+    for (const m of Object.values(r.families)) expect(m.n).toBe(units.length);
     expect(r.predictions.map((p) => p.doc)).toEqual(['a', 'b', 'c']);
-    expect(formatLabelEval(r)).toMatch(/macro-F1/);
+    expect(formatLabelEval(r)).toMatch(/averaged perceptron/);
+  });
+});
+
+describe('units placed in the pipeline reading of their source', () => {
+  const doc = 'r';
+  const s = (index: number, text: string, sectionPath: string[], heading = false) =>
+    makeSentence({ doc, index, text, sectionPath, blockKind: heading ? 'heading' : 'paragraph' });
+  // The pipeline's sentences: a heading, two sentences under it, another section.
+  const pipeline = [
+    s(0, 'What needs to improve', [], true),
+    s(1, 'The timeliness of written records of supervision.', ['What needs to improve']),
+    s(2, 'The consistency of return conversations for children who go missing.', ['What needs to improve']),
+    s(3, 'Help and protection', [], true),
+    s(4, 'Managers review plans every month and record why.', ['Help and protection']),
+  ];
+  const u = (i: number, text: string, label: LabelCode): EvalUnit => ({ doc, i, text, label, themes: [], how: 'single' });
+  it('gives each unit the heading path of the sentence holding it, and the sentences around its window as context', () => {
+    const a = alignUnits(doc, 'ofsted_report', [u(7, 'The timeliness of written records of supervision.', 'I'), u(8, 'The consistency of return conversations for children', 'I')], pipeline);
+    expect(a.unitAt).toEqual([1, 2]);
+    // the heading before the window and the sentence after it are context, not units
+    expect(a.sentences.map((x) => x.text)).toEqual([pipeline[0]!.text, pipeline[1]!.text, 'The consistency of return conversations for children', pipeline[3]!.text]);
+    expect(a.sentences[2]!.sectionPath).toEqual(['What needs to improve']);
+    expect(a.sentences[0]!.isHeading).toBe(true);
+  });
+  it('a unit the pipeline does not hold takes the structure of the unit before it', () => {
+    const a = alignUnits(doc, 'ofsted_report', [u(0, 'Managers review plans every month and record why.', 'S'), u(1, 'Page 4 of 12', 'N')], pipeline);
+    expect(a.sentences[a.unitAt[1]!]!.sectionPath).toEqual(['Help and protection']);
   });
 });
 

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { makeSentence } from '../src/segment/sentence.js';
-import { labelsByWeight, sentenceFeatures, splitClauses, tagSentence, tagSentences } from '../src/tag/index.js';
-import { DEFAULT_MODEL_PATH, FEATURE_SET, MODEL_FORMAT, MODEL_FORMAT_VERSION, defaultModel, parseModel, serializeModel, trainModel, withWeight } from '../src/tag/model.js';
+import { analyseDocument, splitClauses, tagSentence, tagSentences } from '../src/tag/index.js';
+import { DEFAULT_PERCEPTRON, trainPerceptron } from '../src/tag/linear.js';
+import { DEFAULT_MODEL_PATH, FEATURE_SET, MODEL_FORMAT, MODEL_FORMAT_VERSION, defaultModel, parseModel, serializeModel } from '../src/tag/model.js';
 import type { Finding, LabelCode, Sentence } from '../src/types.js';
 
 function sentence(text: string, sectionPath: string[] = [], extra: Partial<Sentence> = {}): Sentence {
@@ -14,6 +15,8 @@ function sentence(text: string, sectionPath: string[] = [], extra: Partial<Sente
 }
 
 const code = (text: string, path: string[] = [], extra: Partial<Sentence> = {}): LabelCode => tagSentence(sentence(text, path, extra)).code;
+/** The rule layer's label alone (one of the features the learned classifier weighs). */
+const ruleCode = (text: string): LabelCode => tagSentence(sentence(text), null).code;
 const kinds = (f: Finding) => f.evidence.map((e) => e.kind);
 
 describe('negation scope and sentences with no negative word', () => {
@@ -49,8 +52,8 @@ describe('negation scope and sentences with no negative word', () => {
     expect(code('High caseloads prevent social workers from completing timely visits to children.')).toBe('I');
   });
 
-  it('a negation inside a condition is not a finding', () => {
-    expect(code('If a return home is not possible, permanence plans are progressed swiftly.')).toBe('S');
+  it('rule layer: a negation inside a condition is not a finding', () => {
+    expect(ruleCode('If a return home is not possible, permanence plans are progressed swiftly.')).toBe('S');
   });
 });
 
@@ -58,9 +61,9 @@ describe('hedges and quantifiers', () => {
   it('"most" keeps a strength', () => {
     expect(code('Most children are seen regularly and their plans are reviewed promptly.')).toBe('S');
   });
-  it('a minority with a positive predicate is an area for improvement', () => {
-    expect(code('Only a small minority of assessments are thorough and well analysed.')).toBe('I');
-    expect(code('A small number of care leavers live in unsuitable accommodation.')).toBe('I');
+  it('rule layer: a minority with a positive predicate is an area for improvement', () => {
+    expect(ruleCode('Only a small minority of assessments are thorough and well analysed.')).toBe('I');
+    expect(ruleCode('A small number of care leavers live in unsuitable accommodation.')).toBe('I');
   });
   it('"some" with a negative predicate is an area for improvement', () => {
     expect(code('Some care leavers wait too long for suitable accommodation.')).toBe('I');
@@ -149,10 +152,17 @@ describe('structure: headings, improvement sections and boilerplate', () => {
     expect(code('What needs to improve?', ['Inspection of a local authority'], { isHeading: true, blockKind: 'heading' })).toBe('N');
     expect(code('Help and protection', [], { isHeading: true, blockKind: 'heading' })).toBe('N');
   });
-  it('everything under a boilerplate heading is N', () => {
-    expect(code('The service makes effective use of its budget and has a strong record of financial control.', ['Financial implications'])).toBe('N');
-    expect(code('An equality impact assessment found no negative effects on people with protected characteristics.', ['Equalities impact'])).toBe('N');
-    expect(code('Email the report author with any questions.', ['Contact details'])).toBe('N');
+  it('everything under a boilerplate heading of a council paper is N', () => {
+    const cover = ['Report to: Children and Young People Scrutiny Panel', 'Wards affected: All'].map((t) => sentence(t));
+    const items: [string, string][] = [
+      ['The service makes effective use of its budget and has a strong record of financial control.', 'Financial implications'],
+      ['An equality impact assessment found no negative effects on people with protected characteristics.', 'Equalities impact'],
+      ['Email the report author with any questions.', 'Contact details'],
+    ];
+    const doc = [...cover, ...items.map(([t, h]) => sentence(t, [h]))].map((s, index) => ({ ...s, index, id: `b#${index}` }));
+    const tagged = tagSentences(doc).slice(cover.length);
+    expect(tagged.map((f) => f.code)).toEqual(['N', 'N', 'N']);
+    expect(tagged.every((f) => f.evidence.some((e) => e.kind === 'boilerplate'))).toBe(true);
   });
   it('boilerplate sentences are N wherever they are', () => {
     expect(code('Lead inspector: Jane Example, His Majesty’s Inspector')).toBe('N');
@@ -201,54 +211,60 @@ describe('every finding carries label, confidence, evidence and clauses', () => 
   });
 });
 
-describe('learned combiner model file', () => {
-  it('round-trips through the versioned format', () => {
-    const model = trainModel(
-      [
-        { features: ['cue_S_2', 'rule_S'], label: 'S' },
-        { features: ['cue_I_3', 'rule_I'], label: 'I' },
-        { features: ['heading', 'rule_N'], label: 'N' },
-        { features: ['mixed_clauses', 'rule_M'], label: 'M' },
-      ],
-      'test',
-      0.5,
-    );
-    const json = serializeModel(model, { dataSha256: 'x', units: 4, documents: 1, labelCounts: {} });
+describe('learned classifier and its model file', () => {
+  const texts = [
+    'Social workers visit children regularly and know them well.',
+    'Plans are not always reviewed when circumstances change.',
+    'Supervision is regular, but it is not recorded.',
+    'Lead inspector: Jane Example',
+    'Leaders have commissioned a review of the front door.',
+  ];
+  const sents = () => texts.map((t, index) => ({ ...sentence(t, []), index, id: `w#${index}` }));
+  /** A model trained to contradict the rules: if the model decides, the labels follow it. */
+  const contrary = ['N', 'S', 'N', 'I', 'S'] as const;
+  const trainContrary = () => {
+    const d = analyseDocument(sents());
+    const examples = d.features.flatMap((features, k) => Array.from({ length: 5 }, () => ({ features, label: contrary[k]! })));
+    return trainPerceptron(examples, { ...DEFAULT_PERCEPTRON, minCount: 1 });
+  };
+
+  it('the model makes the decision, and its evidence names the features that decided it', () => {
+    const rules = tagSentences(sents(), null).map((f) => f.code);
+    const model = { id: 'contrary', classifier: trainContrary() };
+    const tagged = tagSentences(sents(), model);
+    expect(tagged.map((f) => f.code)).toEqual([...contrary]);
+    expect(tagged.map((f) => f.code)).not.toEqual(rules);
+    const ev = tagged[0]!.evidence;
+    expect(ev.find((e) => e.kind === 'model')?.value).toMatch(/^contrary: N \(p=[01]\.\d\d; rules alone: S\)/);
+    const features = ev.filter((e) => e.kind === 'feature');
+    expect(features.length).toBeGreaterThan(0);
+    for (const f of features) expect(f.value).toMatch(/^(rule|word|phrase|starts with|previous sentence|next sentence|heading word|section word|clause word|block|previous block|length|ends with|shape|register|base rate)/);
+  });
+
+  it('round-trips through the versioned format and refuses another feature set or format', () => {
+    const model = trainContrary();
+    const json = serializeModel('test', model, DEFAULT_PERCEPTRON, { dataSha256: 'x', units: 5, documents: 1, labelCounts: {} });
     const back = parseModel(json);
-    expect(back.weight).toBe(0.5);
-    expect(back.logProbs(['cue_I_3', 'rule_I'])).toEqual(model.logProbs(['cue_I_3', 'rule_I']));
-    const lp = back.logProbs(['cue_I_3', 'rule_I']);
-    expect(Math.max(lp.S, lp.M, lp.N)).toBeLessThan(lp.I);
-    expect(() => parseModel(json.replace(`"formatVersion": ${MODEL_FORMAT_VERSION}`, '"formatVersion": 999'))).toThrow(/unsupported/);
+    const f = analyseDocument(sents()).features[1]!;
+    expect(back.classifier.scores(f)).toEqual(model.scores(f));
+    expect(serializeModel('test', back.classifier as typeof model, DEFAULT_PERCEPTRON, { dataSha256: 'x', units: 5, documents: 1, labelCounts: {} })).toBe(json);
+    expect(() => parseModel(json.replace(`"formatVersion": ${MODEL_FORMAT_VERSION}`, '"formatVersion": 999'))).toThrow(/unsupported format/);
+    expect(() => parseModel(json.replace(`"featureSet": "${FEATURE_SET}"`, '"featureSet": "other/1"'))).toThrow(/npm run train/);
+    expect(() => parseModel('{ not json')).toThrow(/not JSON/);
   });
 
-  it('labelsByWeight gives, for each weight, the labels tagSentences gives with that weight', () => {
-    const texts = [
-      'Social workers visit children regularly and know them well.',
-      'Plans are not always reviewed when circumstances change.',
-      'Supervision is regular, but it is not recorded.',
-      'Lead inspector: Jane Example',
-      'Leaders have commissioned a review of the front door.',
-    ];
-    const sents = texts.map((t, index) => ({ ...sentence(t, []), index, id: `w#${index}` }));
-    // A model trained to contradict the rules: a large weight changes labels, so the paths can differ.
-    const model = trainModel(
-      sents.map((s, k) => ({ features: sentenceFeatures(s), label: (['N', 'S', 'N', 'I', 'S'] as const)[k]! })),
-      'test',
-    );
-    const weights = [0, 0.5, 50];
-    const byWeight = labelsByWeight(sents, model, weights);
-    weights.forEach((w, k) => expect(byWeight[k]).toEqual(tagSentences(sents, w === 0 ? null : withWeight(model, w)).map((f) => f.code)));
-    expect(byWeight[2]).not.toEqual(byWeight[0]);
+  it('training is deterministic', () => {
+    const a = serializeModel('t', trainContrary(), DEFAULT_PERCEPTRON, { dataSha256: 'x', units: 5, documents: 1, labelCounts: {} });
+    const b = serializeModel('t', trainContrary(), DEFAULT_PERCEPTRON, { dataSha256: 'x', units: 5, documents: 1, labelCounts: {} });
+    expect(b).toBe(a);
   });
 
-  it.skipIf(!existsSync(DEFAULT_MODEL_PATH))('the shipped model is current and loaded once', () => {
+  it.skipIf(!existsSync(DEFAULT_MODEL_PATH))('the shipped model has this code\'s format and feature set and is loaded once', () => {
     const file = JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
     expect(file.format).toBe(MODEL_FORMAT);
     expect(file.formatVersion).toBe(MODEL_FORMAT_VERSION);
     expect(file.featureSet).toBe(FEATURE_SET);
     expect(file.training.dataSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(file.classifier.docs).toEqual([]);
     expect(defaultModel()).toBe(defaultModel());
   });
 });

@@ -1,52 +1,21 @@
 /**
  * Evaluation of the S/I/M/N tagger on ../shared/eval with document-grouped cross-validation
- * (k folds by document: the learned combiner scoring a document never saw it), side by side
- * with the rules alone and a baseline of natural's AFINN SentimentAnalyzer (score sign -> S/I,
- * zero -> N), overall and per kind of document.
+ * (k folds by document: a model scoring a document never saw it). Each unit is placed in its
+ * source document as the pipeline reads it (src/eval/align.ts), so the features are the ones a run
+ * computes. Three model families are trained on the same features per fold (logistic regression,
+ * the shipped one; averaged perceptron; naive Bayes) and scored side by side with the rules alone
+ * and a baseline of natural's AFINN SentimentAnalyzer (score sign -> S/I, zero -> N), overall and
+ * per kind of document.
  */
 import { createHash } from 'node:crypto';
 import natural from '../nlp/natural.js';
 import { tokenize } from '../nlp/tokens.js';
-import { makeSentence } from '../segment/sentence.js';
-import type { LabelCode, Sentence } from '../types.js';
+import type { LabelCode } from '../types.js';
 import { LABEL_CODES } from '../types.js';
-import { detectRegister, labelsByWeight, sentenceFeatures, tagSentences } from '../tag/index.js';
-import { trainModel, withWeight, type TagModel, type TrainingExample } from '../tag/model.js';
-import { EVAL_DOC_KINDS, evalDocKind, groupByDoc, type EvalDocKind, type EvalUnit } from './data.js';
-
-// ---------------------------------------------------------------- eval units -> Sentence records
-
-const FINAL_STOP_RE = /[.!;,:]["'”’)]?\s*$/;
-const STARTS_UPPER_RE = /^["'“‘(]?[A-Z0-9]/;
-
-/**
- * Does an eval unit look like a heading? Short, no final full stop (a question mark is allowed:
- * "What needs to improve?"), starting with a capital — what the segmenter treats as a heading.
- */
-export function looksLikeHeading(text: string): boolean {
-  const t = text.trim();
-  if (!t || FINAL_STOP_RE.test(t) || !STARTS_UPPER_RE.test(t)) return false;
-  const words = t.split(/\s+/);
-  // A unit cut at a page break ends on a function word or adverb: not a heading.
-  if (words.length > 1 && FRAGMENT_END_RE.test(words[words.length - 1])) return false;
-  if (words.length <= 12) return true;
-  // Graded headings: "The experiences and progress of ...: requires improvement to be good".
-  return words.length <= 24 && GRADED_HEADING_RE.test(t);
-}
-
-const FRAGMENT_END_RE =
-  /^(?:the|a|an|of|and|or|but|to|in|on|at|by|for|with|from|is|are|was|were|be|being|been|has|have|had|that|which|who|this|these|their|its|as|than|either|[a-z]+ly)$/;
-const GRADED_HEADING_RE = /:\s*(?:outstanding|good|requires improvement(?: to be good)?|inadequate)\s*$/i;
-
-/** Build Sentence records for one document's units (in order), with headings and section paths. */
-export function unitsToSentences(units: EvalUnit[]): Sentence[] {
-  let path: string[] = [];
-  return units.map((u, index) => {
-    const isHeading = looksLikeHeading(u.text);
-    if (isHeading) path = [u.text.trim()];
-    return makeSentence({ id: `${u.doc}#${u.i}`, doc: u.doc, index, text: u.text, sectionPath: path, blockKind: isHeading ? 'heading' : 'paragraph' });
-  });
-}
+import { analyseDocument, decideSentence, type DocumentAnalysis } from '../tag/index.js';
+import { MODEL_FAMILIES, SHIPPED_FAMILY, trainFamily, type Classifier, type ModelFamily, type TrainingExample } from '../tag/linear.js';
+import type { AlignedDoc } from './align.js';
+import { EVAL_DOC_KINDS, type EvalDocKind, type EvalUnit } from './data.js';
 
 // ---------------------------------------------------------------- metrics
 
@@ -100,15 +69,16 @@ export function afinnLabel(text: string): LabelCode {
   return score > 0 ? 'S' : score < 0 ? 'I' : 'N';
 }
 
+
 export interface DocPrediction {
   doc: string;
   kind: EvalDocKind;
   units: EvalUnit[];
-  /** Combiner weight chosen for this fold (inner CV on the other documents). */
-  weight: number;
+  /** The shipped family's labels, one per unit. */
   ours: LabelCode[];
   rulesOnly: LabelCode[];
   afinn: LabelCode[];
+  families: Record<ModelFamily, LabelCode[]>;
 }
 
 /** Macro-F1 and the rest for each system on one set of documents. */
@@ -118,61 +88,42 @@ export interface SystemScores {
   ours: LabelMetrics;
   rulesOnly: LabelMetrics;
   afinn: LabelMetrics;
+  families: Record<ModelFamily, LabelMetrics>;
 }
 
-export interface LabelEvalResult {
-  documents: number;
-  units: number;
+export interface LabelEvalResult extends SystemScores {
   folds: number;
   dataSha256: string;
   /** The same figures per kind of document (Ofsted reports, council papers). */
   byKind: Partial<Record<EvalDocKind, SystemScores>>;
-  ours: LabelMetrics;
-  rulesOnly: LabelMetrics;
-  afinn: LabelMetrics;
   predictions: DocPrediction[];
 }
 
-/** One document's eval units as Sentence records with their rule features (computed once). */
-export interface PreparedDoc {
-  doc: string;
-  units: EvalUnit[];
-  sentences: Sentence[];
-  features: string[][];
+/** One aligned document with the tagger's analysis of its sentences (computed once). */
+export interface PreparedDoc extends AlignedDoc {
+  analysis: DocumentAnalysis;
 }
 
-export function prepareDocs(docs: Map<string, EvalUnit[]>): PreparedDoc[] {
-  return [...docs].map(([doc, units]) => {
-    const sentences = unitsToSentences(units);
-    const register = detectRegister(sentences);
-    return { doc, units, sentences, features: sentences.map((s) => sentenceFeatures(s, register)) };
-  });
+export function prepareDocs(docs: readonly AlignedDoc[]): PreparedDoc[] {
+  return docs.map((d) => ({ ...d, analysis: analyseDocument(d.sentences) }));
 }
 
-/** Training examples (rule features + gold label) of the given documents, minus the excluded ones. */
-export function examplesOf(prepared: PreparedDoc[], exclude: ReadonlySet<string> = new Set()): TrainingExample[] {
+/** Training examples (model features at each unit + gold label) of the documents, minus the excluded ones. */
+export function examplesOf(prepared: readonly PreparedDoc[], exclude: ReadonlySet<string> = new Set()): TrainingExample[] {
   const out: TrainingExample[] = [];
   for (const p of prepared) {
     if (exclude.has(p.doc)) continue;
-    p.features.forEach((features, k) => out.push({ features, label: p.units[k].label }));
+    p.unitAt.forEach((k, j) => out.push({ features: p.analysis.features[k]!, label: p.units[j]!.label }));
   }
   return out;
 }
 
-/** Training examples from documents' units (all documents except `exclude`). */
-export function trainingExamples(docs: Map<string, EvalUnit[]>, exclude?: string): TrainingExample[] {
-  return examplesOf(prepareDocs(docs), new Set(exclude ? [exclude] : []));
-}
-
-/** Candidate weights of the learned combiner against the rule scores (0 = rules only). */
-export const MODEL_WEIGHT_GRID: readonly number[] = [0, 0.1, 0.25, 0.5, 1];
-
-/** Folds of the document-grouped cross-validation (outer, and inner for the combiner weight). */
+/** Folds of the document-grouped cross-validation. */
 export const DEFAULT_FOLDS = 5;
 
 /**
- * The fold of a document: a hash of its id (and a salt, so that inner folds cut across outer
- * ones), so a document keeps its fold when others are added to the data.
+ * The fold of a document: a hash of its id (and a salt), so a document keeps its fold when
+ * others are added to the data.
  */
 export function foldOf(doc: string, folds: number, salt = ''): number {
   let h = 2166136261;
@@ -184,105 +135,68 @@ export function foldOf(doc: string, folds: number, salt = ''): number {
   return (h >>> 0) % folds;
 }
 
-/**
- * Choose the combiner weight by document-grouped k-fold CV on the given documents only (nested
- * inside the outer fold in evaluateLabels, so the held-out documents play no part). Ties go to the
- * smaller weight.
- */
-export function selectModelWeight(prepared: PreparedDoc[], exclude: ReadonlySet<string> = new Set(), folds = DEFAULT_FOLDS): { weight: number; macroF1: Record<string, number> } {
-  const inner = prepared.filter((p) => !exclude.has(p.doc));
-  if (inner.length < 2) return { weight: 0, macroF1: {} };
-  const k = Math.min(folds, inner.length);
-  const gold: LabelCode[] = [];
-  const pred = new Map<number, LabelCode[]>(MODEL_WEIGHT_GRID.map((w) => [w, []]));
-  for (let f = 0; f < k; f++) {
-    const held = inner.filter((p) => foldOf(p.doc, k, 'inner:') === f);
-    if (!held.length) continue;
-    const base = trainModel(examplesOf(inner, new Set(held.map((p) => p.doc))), `inner:${f}`);
-    for (const p of held) {
-      for (const u of p.units) gold.push(u.label);
-      labelsByWeight(p.sentences, base, MODEL_WEIGHT_GRID).forEach((codes, k) => pred.get(MODEL_WEIGHT_GRID[k]!)!.push(...codes));
-    }
-  }
-  const macroF1: Record<string, number> = {};
-  let weight = 0;
-  let best = -1;
-  for (const w of MODEL_WEIGHT_GRID) {
-    const f = scoreLabels(gold, pred.get(w)!).macroF1;
-    macroF1[String(w)] = f;
-    if (f > best + 1e-9) {
-      best = f;
-      weight = w;
-    }
-  }
-  return { weight, macroF1 };
-}
-
-/** Hash of the eval units (labels and texts), recorded in the model file. */
-export function unitsHash(units: EvalUnit[]): string {
+/** Hash of the eval units (position, label, themes and text), recorded in the model file. */
+export function unitsHash(units: readonly EvalUnit[]): string {
   const h = createHash('sha256');
-  for (const u of units) h.update(`${u.doc}\t${u.i}\t${u.label}\t${u.text}\n`);
+  for (const u of units) h.update(`${u.doc}\t${u.i}\t${u.label}\t${u.themes.join(';')}\t${u.text}\n`);
   return h.digest('hex');
 }
 
 export interface LabelEvalOptions {
   /** Folds by document (default DEFAULT_FOLDS). */
   folds?: number;
-  /** Each document's source (evalSources), for the per-kind figures. */
-  sources?: Map<string, string>;
+  /** Model families to compare (default all; the shipped one is always trained). */
+  families?: readonly ModelFamily[];
+  /** Called after each fold. */
+  onFold?: (fold: number, folds: number) => void;
 }
 
+/** A family's labels for a document's units, through the same decision as tagSentences. */
+const predictUnits = (p: PreparedDoc, c: Classifier): LabelCode[] => {
+  const model = { id: c.family, classifier: c };
+  return p.unitAt.map((k) => decideSentence(p.analysis, k, model).code);
+};
+
 /**
- * Document-grouped k-fold evaluation. For each fold, a combiner is trained on the documents of
- * the other folds (its weight chosen by an inner k-fold on them) and tags this fold's documents;
- * the rules alone and AFINN are scored on the same units.
+ * Document-grouped k-fold evaluation: for each fold, every model family is trained on the
+ * documents of the other folds and labels this fold's units; the rules alone and AFINN are scored
+ * on the same units.
  */
-export function evaluateLabels(units: EvalUnit[], opts: LabelEvalOptions = {}): LabelEvalResult {
-  const docs = groupByDoc(units);
-  const prepared = prepareDocs(docs);
+export function evaluateLabels(prepared: readonly PreparedDoc[], opts: LabelEvalOptions = {}): LabelEvalResult {
   const folds = Math.max(2, Math.min(opts.folds ?? DEFAULT_FOLDS, prepared.length));
+  const families = [...new Set<ModelFamily>([SHIPPED_FAMILY, ...(opts.families ?? MODEL_FAMILIES)])];
   const byDoc = new Map<string, DocPrediction>();
   for (let f = 0; f < folds; f++) {
     const fold = prepared.filter((p) => foldOf(p.doc, folds) === f);
     if (!fold.length) continue;
-    const held = new Set(fold.map((p) => p.doc));
-    // Nested: the weight is chosen on the other folds' documents, then the model is trained on them.
-    const { weight } = selectModelWeight(prepared, held, folds);
-    const model: TagModel | null = weight > 0 ? trainModel(examplesOf(prepared, held), `fold:${f}`, weight) : null;
+    const train = examplesOf(prepared, new Set(fold.map((p) => p.doc)));
+    const models = Object.fromEntries(families.map((fam) => [fam, trainFamily(fam, train)])) as Record<ModelFamily, Classifier>;
     for (const p of fold) {
+      const fam = Object.fromEntries(families.map((x) => [x, predictUnits(p, models[x])])) as Record<ModelFamily, LabelCode[]>;
       byDoc.set(p.doc, {
         doc: p.doc,
-        kind: evalDocKind(opts.sources?.get(p.doc)),
+        kind: p.kind,
         units: p.units,
-        weight,
-        ours: tagSentences(p.sentences, model).map((x) => x.code),
-        rulesOnly: tagSentences(p.sentences, null).map((x) => x.code),
+        ours: fam[SHIPPED_FAMILY],
+        rulesOnly: p.unitAt.map((k) => p.analysis.rules[k]!.code),
         afinn: p.units.map((u) => afinnLabel(u.text)),
+        families: fam,
       });
     }
+    opts.onFold?.(f, folds);
   }
   const predictions = prepared.map((p) => byDoc.get(p.doc)!);
   const score = (list: DocPrediction[]): SystemScores => {
     const gold = list.flatMap((p) => p.units.map((u) => u.label));
-    return { units: gold.length, documents: list.length, ours: scoreLabels(gold, list.flatMap((p) => p.ours)), rulesOnly: scoreLabels(gold, list.flatMap((p) => p.rulesOnly)), afinn: scoreLabels(gold, list.flatMap((p) => p.afinn)) };
+    const fam = Object.fromEntries(families.map((x) => [x, scoreLabels(gold, list.flatMap((p) => p.families[x]))])) as Record<ModelFamily, LabelMetrics>;
+    return { units: gold.length, documents: list.length, ours: fam[SHIPPED_FAMILY], rulesOnly: scoreLabels(gold, list.flatMap((p) => p.rulesOnly)), afinn: scoreLabels(gold, list.flatMap((p) => p.afinn)), families: fam };
   };
-  const all = score(predictions);
   const byKind: Partial<Record<EvalDocKind, SystemScores>> = {};
   for (const kind of EVAL_DOC_KINDS) {
     const list = predictions.filter((p) => p.kind === kind);
     if (list.length) byKind[kind] = score(list);
   }
-  return {
-    documents: docs.size,
-    units: all.units,
-    folds,
-    dataSha256: unitsHash([...docs.values()].flat()),
-    ours: all.ours,
-    rulesOnly: all.rulesOnly,
-    afinn: all.afinn,
-    byKind,
-    predictions,
-  };
+  return { ...score(predictions), folds, dataSha256: unitsHash(prepared.flatMap((p) => p.units)), byKind, predictions };
 }
 
 // ---------------------------------------------------------------- printing
@@ -303,7 +217,7 @@ function confusionTable(title: string, m: LabelMetrics): string[] {
 /** Side-by-side table: ours (document-grouped CV) vs rules only vs AFINN. */
 export function formatLabelEval(r: LabelEvalResult): string {
   const systems: [string, LabelMetrics][] = [
-    ['ours (rules+model)', r.ours],
+    ['ours (shipped model)', r.ours],
     ['rules only', r.rulesOnly],
     ['AFINN baseline', r.afinn],
   ];
@@ -325,6 +239,8 @@ export function formatLabelEval(r: LabelEvalResult): string {
   lines.push('');
   lines.push(`macro-F1 ours - AFINN = ${f3(r.ours.macroF1 - r.afinn.macroF1)}`);
   lines.push('');
+  lines.push(...formatFamilies(r));
+  lines.push('');
   for (const [name, m] of systems) {
     lines.push(...confusionTable(`confusion, ${name}`, m));
     lines.push('');
@@ -335,11 +251,29 @@ export function formatLabelEval(r: LabelEvalResult): string {
     if (k) lines.push(`  ${KIND_NAMES[kind].padEnd(44)} ${pad(k.documents, 4)} ${pad(k.units, 6)}  ${f3(k.ours.macroF1)} / ${f3(k.rulesOnly.macroF1)} / ${f3(k.afinn.macroF1)}`);
   }
   lines.push('');
-  lines.push('council papers, per document: units, macro-F1 ours / AFINN, combiner weight chosen by inner CV on the other folds');
+  lines.push('council papers, per document: units, macro-F1 ours / rules only / AFINN');
   for (const p of r.predictions) {
     if (p.kind !== 'council_paper') continue;
     const gold = p.units.map((u) => u.label);
-    lines.push(`  ${p.doc.slice(0, 60).padEnd(60)} ${pad(p.units.length, 4)}  ${f3(scoreLabels(gold, p.ours).macroF1)} / ${f3(scoreLabels(gold, p.afinn).macroF1)}  w=${p.weight}`);
+    lines.push(`  ${p.doc.slice(0, 60).padEnd(60)} ${pad(p.units.length, 4)}  ${f3(scoreLabels(gold, p.ours).macroF1)} / ${f3(scoreLabels(gold, p.rulesOnly).macroF1)} / ${f3(scoreLabels(gold, p.afinn).macroF1)}`);
   }
   return lines.join('\n');
+}
+
+const FAMILY_NAMES: Record<ModelFamily, string> = { logistic: 'logistic regression (AdaGrad, L2)', perceptron: 'averaged perceptron', naive_bayes: "naive Bayes (natural's)" };
+
+/** The model comparison: macro-F1 and per-label F1 of each family, overall and per kind of document. */
+export function formatFamilies(r: LabelEvalResult): string[] {
+  const lines = [`model families on the same features (${r.folds}-fold CV by document): macro-F1 all / Ofsted reports / council papers; F1 S I M N`];
+  const rows: [string, (s: SystemScores) => LabelMetrics][] = [
+    ...(Object.keys(r.families) as ModelFamily[]).map((f) => [FAMILY_NAMES[f] + (f === SHIPPED_FAMILY ? ' [shipped]' : ''), (s: SystemScores) => s.families[f]] as [string, (s: SystemScores) => LabelMetrics]),
+    ['rules alone', (s) => s.rulesOnly],
+    ['AFINN baseline', (s) => s.afinn],
+  ];
+  for (const [name, get] of rows) {
+    const m = get(r);
+    const kinds = EVAL_DOC_KINDS.map((k) => (r.byKind[k] ? f3(get(r.byKind[k]!).macroF1) : '  -  ')).join(' / ');
+    lines.push(`  ${name.padEnd(40)} ${f3(m.macroF1)} / ${kinds}   ${m.perLabel.map((l) => f3(l.f1)).join(' ')}`);
+  }
+  return lines;
 }

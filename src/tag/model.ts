@@ -1,215 +1,104 @@
 /**
- * Learned combiner: natural's (naive) BayesClassifier over the rule layer's feature names
- * (cue kinds and strengths, negation / hedge scope outcomes, clause structure, section prior,
- * the rule label). Trained from ../shared/eval by `npm run train` into models/tagger.json
- * (versioned, with the hash of the training data); loaded once per process.
- *
- * Evaluation never uses the shipped model on eval units: src/eval/labels.ts trains one model
- * per held-out document.
+ * The shipped sentence classifier: a linear model (the averaged perceptron, best of the comparison
+ * in src/eval/labels.ts) over the features of
+ * src/tag/features.ts, trained by `npm run train` from ../shared/eval (train + dev, each unit
+ * placed in its source document as the pipeline reads it: src/eval/align.ts) into
+ * models/tagger.json. The file records the format, the feature set, the hyper-parameters, the
+ * hash of the training data and its label counts; a file for another feature set is refused.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import natural from '../nlp/natural.js';
 import { REPO_ROOT } from '../util/paths.js';
 import type { LabelCode } from '../types.js';
 import { LABEL_CODES } from '../types.js';
+import { FEATURE_SET } from './features.js';
+import { LinearModel, type Classifier, type LinearOptions } from './linear.js';
+
+export { FEATURE_SET } from './features.js';
+export type { TrainingExample } from './linear.js';
 
 export const MODEL_FORMAT = 'inspection-themes/tagger-model';
-export const MODEL_FORMAT_VERSION = 1;
-/**
- * Version of the feature extraction the model was trained on (rule features + content stems).
- * Bump it whenever rules.ts / lexicon.ts / decide() change the features, then `npm run train`.
- */
-export const FEATURE_SET = 'rules+stems/1';
-/** How much the model's log-probabilities count against the rule scores. */
-export const DEFAULT_MODEL_WEIGHT = 0.25;
+export const MODEL_FORMAT_VERSION = 2;
 /** models/tagger.json in the package root (found from this module, whether run from src/ or dist/src/). */
 export const DEFAULT_MODEL_PATH = join(REPO_ROOT, 'models', 'tagger.json');
 
-export interface TrainingExample {
-  features: string[];
-  label: LabelCode;
-}
-
+/** A trained classifier with its name (shown in the evidence). */
 export interface TagModel {
   id: string;
-  weight: number;
-  /** Normalised log-probabilities of each label given the features. */
-  logProbs(features: string[]): Record<LabelCode, number>;
+  classifier: Classifier;
+}
+
+export interface TrainingRecord {
+  /** SHA-256 of the training units (doc, position, label, themes, text). */
+  dataSha256: string;
+  units: number;
+  documents: number;
+  labelCounts: Record<string, number>;
+  /** Researcher annotations added to the shipped data (`train --annotations`), if any. */
+  annotations?: { file: string; sha256: string; units: number };
 }
 
 export interface ModelFile {
   format: string;
   formatVersion: number;
   id: string;
+  family: 'logistic' | 'perceptron';
   featureSet: string;
-  /** SHA-256 of the training data (dev.jsonl bytes) and what was used. */
-  training: { dataSha256: string; units: number; documents: number; labelCounts: Record<string, number> };
-  weight: number;
-  classifier: unknown;
+  labels: LabelCode[];
+  /** Scores are divided by it before the softmax that gives the confidence. */
+  temperature: number;
+  options: LinearOptions;
+  training: TrainingRecord;
+  /** feature -> weights in `labels` order */
+  weights: Record<string, number[]>;
 }
 
-type Bayes = InstanceType<typeof natural.BayesClassifier>;
-
-interface BayesInternals {
-  features: Record<string, number>;
-  classifier: { classFeatures: Record<string, Record<string, number>>; classTotals: Record<string, number>; totalExamples: number; smoothing: number };
+export function serializeModel(id: string, model: LinearModel, options: LinearOptions, training: TrainingRecord): string {
+  const weights: Record<string, number[]> = {};
+  for (const [f, w] of model.weights) weights[f] = [...w];
+  const file: ModelFile = { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, id, family: model.family, featureSet: FEATURE_SET, labels: [...LABEL_CODES], temperature: model.temperature, options, training, weights };
+  // One feature per line: diffs of a retrained model stay readable.
+  const head = JSON.stringify({ ...file, weights: undefined }, null, 1).replace(/\n}$/, '');
+  const body = Object.entries(weights)
+    .map(([f, w]) => `  ${JSON.stringify(f)}: ${JSON.stringify(w)}`)
+    .join(',\n');
+  return `${head},\n "weights": {\n${body}\n }\n}\n`;
 }
 
-/**
- * natural's Bayes classifier, scored through precomputed tables: the same arithmetic as
- * BayesClassifier.getClassifications (log P(c) + sum of log P(f|c) over the features present,
- * unseen features ignored), without building a dense vector over the whole vocabulary.
- */
-class BayesTagModel implements TagModel {
-  private readonly index = new Map<string, number>();
-  private readonly logLik: Record<LabelCode, Float64Array>;
-  private readonly logPrior: Record<LabelCode, number>;
-  private readonly labels: LabelCode[];
-
-  constructor(
-    readonly id: string,
-    readonly weight: number,
-    private readonly bayes: Bayes,
-  ) {
-    const b = bayes as unknown as BayesInternals;
-    Object.keys(b.features).forEach((f, i) => this.index.set(f, i));
-    const c = b.classifier;
-    this.labels = LABEL_CODES.filter((l) => c.classTotals[l] !== undefined);
-    this.logLik = {} as Record<LabelCode, Float64Array>;
-    this.logPrior = {} as Record<LabelCode, number>;
-    for (const l of this.labels) {
-      const arr = new Float64Array(this.index.size);
-      for (let i = 0; i < arr.length; i++) arr[i] = Math.log((c.classFeatures[l][i] || c.smoothing) / c.classTotals[l]);
-      this.logLik[l] = arr;
-      this.logPrior[l] = Math.log(c.classTotals[l] / c.totalExamples);
-    }
+export function parseModel(json: string, where = 'tagger model'): TagModel {
+  let file: ModelFile;
+  try {
+    file = JSON.parse(json) as ModelFile;
+  } catch (e) {
+    throw new Error(`${where} is not JSON (${(e as Error).message}): retrain it with npm run train`);
   }
-
-  logProbs(features: string[]): Record<LabelCode, number> {
-    const out = { S: -50, I: -50, M: -50, N: -50 } as Record<LabelCode, number>;
-    const idx: number[] = [];
-    const seen = new Set<string>();
-    for (const f of features) {
-      if (seen.has(f)) continue;
-      seen.add(f);
-      const i = this.index.get(f);
-      if (i !== undefined) idx.push(i);
-    }
-    for (const l of this.labels) {
-      const ll = this.logLik[l];
-      let s = this.logPrior[l];
-      for (const i of idx) s += ll[i];
-      out[l] = s;
-    }
-    const mx = Math.max(...LABEL_CODES.map((c) => out[c]));
-    let z = 0;
-    for (const c of LABEL_CODES) z += Math.exp(out[c] - mx);
-    for (const c of LABEL_CODES) out[c] = Math.max(out[c] - mx - Math.log(z), -20);
-    return out;
-  }
-
-  /** The same classifier counted with another weight. */
-  withWeight(weight: number): BayesTagModel {
-    return new BayesTagModel(this.id, weight, this.bayes);
-  }
-
-  toJSON(): unknown {
-    return this.bayes;
-  }
-}
-
-/** A model with the same classifier and another combination weight. */
-export function withWeight(model: TagModel, weight: number): TagModel {
-  if (model instanceof BayesTagModel) return model.withWeight(weight);
-  return { id: model.id, weight, logProbs: (f) => model.logProbs(f) };
-}
-
-const dedupe = (f: string[]) => [...new Set(f)].sort();
-
-/** Train a model from feature lists (deterministic: examples are used in the order given). */
-export function trainModel(examples: TrainingExample[], id = 'tagger', weight = DEFAULT_MODEL_WEIGHT): TagModel {
-  const bayes = new natural.BayesClassifier();
-  for (const ex of examples) {
-    const f = dedupe(ex.features);
-    bayes.addDocument(f.length ? f : ['__none__'], ex.label);
-  }
-  trainSparse(bayes);
-  return new BayesTagModel(id, weight, bayes);
-}
-
-/**
- * What BayesClassifier.train() computes, with each document given to the classifier as the
- * indexes of its features (natural's sparse observation) instead of a 0/1 vector over the whole
- * vocabulary: the same counts, in time linear in the features rather than documents x vocabulary.
- */
-function trainSparse(bayes: Bayes): void {
-  const b = bayes as unknown as SparseTrainable;
-  const index = new Map<string, number>();
-  for (const f of Object.keys(b.features)) index.set(f, index.size);
-  for (let i = b.lastAdded; i < b.docs.length; i++) {
-    const doc = b.docs[i]!;
-    const present = new Set<number>();
-    for (const f of doc.text) {
-      const k = index.get(f);
-      if (k !== undefined) present.add(k);
-    }
-    // A plain object (not an array) is natural's sparse form: its values are feature indexes. That
-    // form does not count the example itself, which the 0/1-vector form does: counted here.
-    b.classifier.addExample(Object.fromEntries([...present].map((k, j) => [j, k])), doc.label);
-    b.classifier.totalExamples++;
-    b.classifier.classTotals[doc.label]!++;
-  }
-  b.lastAdded = b.docs.length;
-  b.classifier.train();
-}
-
-interface SparseTrainable {
-  features: Record<string, number>;
-  docs: { label: string; text: string[] }[];
-  lastAdded: number;
-  classifier: { addExample(observation: Record<number, number>, label: string): void; train(): void; totalExamples: number; classTotals: Record<string, number> };
-}
-
-/** The training documents are not needed to classify: keep only counts and the feature index. */
-function stripDocs(c: Record<string, unknown>): Record<string, unknown> {
-  const { docs: _docs, _events: _e, _eventsCount: _c, lastAdded: _l, ...rest } = c;
-  return { ...rest, docs: [], lastAdded: 0 };
-}
-
-export function serializeModel(model: TagModel, training: ModelFile['training']): string {
-  if (!(model instanceof BayesTagModel)) throw new Error('only Bayes tag models can be saved');
-  const file: ModelFile = {
-    format: MODEL_FORMAT,
-    formatVersion: MODEL_FORMAT_VERSION,
-    id: model.id,
-    featureSet: FEATURE_SET,
-    training,
-    weight: model.weight,
-    classifier: stripDocs(JSON.parse(JSON.stringify(model.toJSON())) as Record<string, unknown>),
-  };
-  return JSON.stringify(file, null, 1) + '\n';
-}
-
-export function parseModel(json: string): TagModel {
-  const file = JSON.parse(json) as ModelFile;
   if (file.format !== MODEL_FORMAT || file.formatVersion !== MODEL_FORMAT_VERSION) {
-    throw new Error(`unsupported tagger model format ${file.format} v${file.formatVersion} (expected ${MODEL_FORMAT} v${MODEL_FORMAT_VERSION})`);
+    throw new Error(`${where}: unsupported format ${file.format} v${file.formatVersion} (expected ${MODEL_FORMAT} v${MODEL_FORMAT_VERSION}): retrain it with npm run train`);
   }
-  if (file.featureSet !== FEATURE_SET) {
-    throw new Error(`tagger model was trained on features ${file.featureSet}, this code extracts ${FEATURE_SET}: run npm run train`);
+  if (file.featureSet !== FEATURE_SET) throw new Error(`${where} was trained on features ${file.featureSet}, this code extracts ${FEATURE_SET}: run npm run train`);
+  if (file.labels.join() !== LABEL_CODES.join()) throw new Error(`${where} has labels ${file.labels.join()}, expected ${LABEL_CODES.join()}`);
+  const weights = new Map<string, Float64Array>();
+  for (const [f, w] of Object.entries(file.weights)) {
+    if (!Array.isArray(w) || w.length !== LABEL_CODES.length || w.some((x) => typeof x !== 'number')) throw new Error(`${where}: bad weights for feature ${JSON.stringify(f)}`);
+    weights.set(f, Float64Array.from(w));
   }
-  const bayes = natural.BayesClassifier.restore(file.classifier as Record<string, unknown>) as Bayes;
-  return new BayesTagModel(file.id, file.weight, bayes);
+  if (file.family !== 'logistic' && file.family !== 'perceptron') throw new Error(`${where}: unknown model family ${String(file.family)}`);
+  if (typeof file.temperature !== 'number' || !(file.temperature > 0)) throw new Error(`${where}: temperature must be a positive number`);
+  return { id: file.id, classifier: new LinearModel(file.family, weights, file.temperature) };
+}
+
+export function loadModel(path: string): TagModel {
+  if (!existsSync(path)) throw new Error(`tagger model not found: ${path} (train one with: inspection-themes train --out ${path})`);
+  return parseModel(readFileSync(path, 'utf8'), path);
 }
 
 let cached: TagModel | null | undefined;
 
-/** The shipped model (models/tagger.json), loaded once; null when absent (rules only). */
+/** The shipped model (models/tagger.json, or $TAGGER_MODEL), loaded once; null when absent (rules only). */
 export function defaultModel(): TagModel | null {
   if (cached === undefined) {
     const path = process.env.TAGGER_MODEL ?? DEFAULT_MODEL_PATH;
-    cached = existsSync(path) ? parseModel(readFileSync(path, 'utf8')) : null;
+    cached = existsSync(path) ? loadModel(path) : null;
   }
   return cached;
 }

@@ -1,0 +1,124 @@
+/**
+ * What the learned sentence classifier sees: one list of named features per sentence, built from
+ * the sentence, its place in the document and the rule layer's outcomes. Names are readable, so a
+ * label's evidence can name the features that decided it.
+ *
+ * Feature families (the prefix before ':'):
+ *  - `r`   rule outcomes for the sentence: cue kinds and strengths per clause, negation / hedge /
+ *          contrast scope, grade words, section priors, the rule label (src/tag/rules.ts)
+ *  - `u` `b` `t`  word unigrams, bigrams and trigrams (lower-cased tokens)
+ *  - `f1` `f2`   the first word and the first two words
+ *  - `p` `n`     the previous sentence's rule label and cues, the next sentence's rule label
+ *  - `c`   in a sentence the rules split at a contrast marker, each word with its clause's role
+ *          (`conc` the concessive side "although X", `contra` after "but / however", `main`)
+ *  - `h`   words of the innermost heading above the sentence, `ha` of every heading on its path;
+ *          `bk` the block kind (heading, list item...), `pbk` the previous sentence's
+ *  - `len` `end` `shape`  length bucket, final character, digits / years / percentages / capitals
+ *  - `reg` the document's register (inspection report or council paper)
+ */
+import { tokenize } from '../nlp/tokens.js';
+import type { Sentence } from '../types.js';
+import type { Register } from './context.js';
+import type { ClauseScore } from './rules.js';
+
+/** Version of the feature extraction; a model records it and refuses to load under another. */
+export const FEATURE_SET = 'rules+ngrams+clauses+context/3';
+
+const YEAR_RE = /\b(?:19|20)\d\d\b/;
+const CAPS_RE = /^[A-Z][^a-z]*$/;
+const HEADING_WORD_RE = /[^a-z0-9]+/;
+/** Longest token sequence used as a feature. */
+const MAX_NGRAM = 3;
+/** Length buckets of 5 tokens, the last one open. */
+const LENGTH_BUCKET = 5;
+const MAX_LENGTH_BUCKET = 8;
+
+/** The rule layer's features a neighbour passes on: its label and its cues. */
+const passesToNext = (f: string) => f.startsWith('rule_') || f.startsWith('cue_');
+const passesToPrevious = (f: string) => f.startsWith('rule_');
+
+/** What the rule layer gives the features of one sentence. */
+export interface RuleView {
+  /** Rule outcome features (decideByRules). */
+  features: readonly string[];
+  clauses: readonly Pick<ClauseScore, 'text' | 'marker' | 'concessive'>[];
+}
+
+const clauseRole = (c: Pick<ClauseScore, 'marker' | 'concessive'>) => (c.concessive ? 'conc' : c.marker ? 'contra' : 'main');
+
+/**
+ * Features of every sentence of a document, in order, from the sentences and the rule layer's
+ * view of each (computed once per sentence).
+ */
+export function documentFeatures(sentences: readonly Sentence[], rules: readonly RuleView[], register: Register): string[][] {
+  return sentences.map((s, k) => sentenceModelFeatures(s, rules[k]!, rules[k - 1]?.features, rules[k + 1]?.features, register, sentences[k - 1]));
+}
+
+export function sentenceModelFeatures(
+  s: Sentence,
+  view: RuleView,
+  prev: readonly string[] | undefined,
+  next: readonly string[] | undefined,
+  register: Register,
+  prevSentence?: Sentence,
+): string[] {
+  const rules = view.features;
+  const f = new Set<string>();
+  f.add('bias');
+  for (const r of rules) f.add(`r:${r}`);
+  const toks = s.tokens;
+  for (let i = 0; i < toks.length; i++) {
+    f.add(`u:${toks[i]}`);
+    if (i >= 1) f.add(`b:${toks[i - 1]} ${toks[i]}`);
+    if (i >= 2 && MAX_NGRAM >= 3) f.add(`t:${toks[i - 2]} ${toks[i - 1]} ${toks[i]}`);
+  }
+  if (view.clauses.length > 1) for (const c of view.clauses) for (const w of tokenize(c.text)) f.add(`c:${clauseRole(c)} ${w}`);
+  f.add(`f1:${toks[0] ?? ''}`);
+  if (toks.length > 1) f.add(`f2:${toks[0]} ${toks[1]}`);
+  if (prev) for (const r of prev) if (passesToNext(r)) f.add(`p:${r}`);
+  if (next) for (const r of next) if (passesToPrevious(r)) f.add(`n:${r}`);
+  f.add(`len:${Math.min(MAX_LENGTH_BUCKET, Math.floor(toks.length / LENGTH_BUCKET))}`);
+  const t = s.text.trim();
+  const last = t.at(-1) ?? '';
+  f.add(`end:${/[a-z0-9]/i.test(last) ? 'w' : last}`);
+  if (/\d/.test(t)) f.add('shape:digit');
+  if (YEAR_RE.test(t)) f.add('shape:year');
+  if (t.includes('%')) f.add('shape:percent');
+  if (CAPS_RE.test(t)) f.add('shape:caps');
+  f.add(`bk:${s.blockKind}`);
+  if (prevSentence) f.add(`pbk:${prevSentence.blockKind}`);
+  for (const w of (s.sectionPath.at(-1) ?? '').toLowerCase().split(HEADING_WORD_RE)) if (w) f.add(`h:${w}`);
+  for (const h of s.sectionPath) for (const w of h.toLowerCase().split(HEADING_WORD_RE)) if (w) f.add(`ha:${w}`);
+  f.add(`reg:${register}`);
+  return [...f];
+}
+
+const FAMILY_WORDS: Record<string, string> = {
+  r: 'rule',
+  u: 'word',
+  b: 'phrase',
+  t: 'phrase',
+  f1: 'starts with',
+  f2: 'starts with',
+  p: 'previous sentence',
+  n: 'next sentence',
+  h: 'heading word',
+  ha: 'section word',
+  c: 'clause word',
+  bk: 'block',
+  pbk: 'previous block',
+  len: 'length (x5 words)',
+  end: 'ends with',
+  shape: 'shape',
+  reg: 'register',
+};
+
+/** A feature name in words a researcher can read: `phrase "not always"`, `heading word "improve"`. */
+export function describeFeature(name: string): string {
+  const c = name.indexOf(':');
+  if (c < 0) return name === 'bias' ? 'base rate' : name;
+  const fam = name.slice(0, c);
+  const value = name.slice(c + 1);
+  const words = FAMILY_WORDS[fam] ?? fam;
+  return fam === 'r' || fam === 'p' || fam === 'n' || fam === 'bk' || fam === 'pbk' || fam === 'reg' || fam === 'shape' || fam === 'len' ? `${words}: ${value}` : `${words} "${value}"`;
+}
