@@ -10,7 +10,7 @@ import { DEFAULT_EVAL_DIR, loadEvalUnits, type EvalUnit } from '../src/eval/data
 import { evaluateCells, formatCellEval, type UnitPrediction } from '../src/eval/cells.js';
 import { alignEvalDocs } from '../src/eval/align.js';
 import { DEFAULT_FOLDS, evaluateLabels, formatLabelEval, prepareDocs, scoreLabels } from '../src/eval/labels.js';
-import { evaluateThemes, formatThemeEval, predictUnitThemes, rebuildSectionPaths } from '../src/eval/themes.js';
+import { evaluateThemesCV, formatThemeEval } from '../src/eval/themes.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 
 const arg = (name: string) => {
@@ -34,14 +34,14 @@ if (aligned.missing.length) process.stderr.write(`eval: sources missing for ${al
 const labels = evaluateLabels(prepareDocs(aligned.docs), { folds, onFold: (f, n) => process.stderr.write(`eval: fold ${f + 1}/${n} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`) });
 process.stdout.write(formatLabelEval(labels) + '\n\n');
 const codebook = loadCodebook();
-const paths = rebuildSectionPaths(units, evalDir);
-const themeEval = evaluateThemes(units, codebook, { evalDir, sectionPaths: paths });
-process.stdout.write(formatThemeEval(themeEval) + '\n\n');
 // The cells a chart shows: predicted labels (cross-validated) with the themes the pipeline gives them.
 const predictedLabel = new Map<EvalUnit, UnitPrediction['label']>();
 for (const p of labels.predictions) p.units.forEach((u, k) => predictedLabel.set(u, p.ours[k]!));
-const themes = predictUnitThemes(units, codebook, paths, (u) => predictedLabel.get(u) !== 'N');
-const predicted = new Map<EvalUnit, UnitPrediction>(units.map((u) => [u, { label: predictedLabel.get(u) ?? 'N', themes: themes.get(u) ?? [] }]));
+const themeCv = evaluateThemesCV(aligned.docs, codebook, folds, (u) => predictedLabel.get(u) ?? 'N');
+process.stdout.write('themes, codebook rules alone:\n' + formatThemeEval(themeCv.rulesOnly) + '\n\n');
+process.stdout.write(`themes, learned scorers + codebook (${folds}-fold CV by document):\n` + formatThemeEval(themeCv.model) + '\n\n');
+const themeEval = themeCv.model;
+const predicted = new Map<EvalUnit, UnitPrediction>(units.map((u) => [u, { label: predictedLabel.get(u) ?? 'N', themes: themeCv.pipeline.get(u) ?? [] }]));
 const cells = evaluateCells(units, predicted);
 process.stdout.write(formatCellEval(cells) + '\n');
 if (jsonOut) {
@@ -55,7 +55,7 @@ if (jsonOut) {
     byKind: Object.fromEntries(Object.entries(labels.byKind).map(([k, v]) => [k, { documents: v!.documents, units: v!.units, ours: v!.ours.macroF1, rulesOnly: v!.rulesOnly.macroF1, afinn: v!.afinn.macroF1 }])),
     documentsMacroF1: Object.fromEntries(labels.predictions.map((p) => [p.doc, scoreLabels(p.units.map((u) => u.label), p.ours).macroF1])),
     councilPapers: Object.fromEntries(labels.predictions.filter((p) => p.kind === 'council_paper').map((p) => [p.doc, scoreLabels(p.units.map((u) => u.label), p.ours).macroF1])),
-    themes: { units: themeEval.units, micro: themeEval.micro.f1, f1: Object.fromEntries(themeEval.perTheme.map((t) => [t.theme, { f1: t.f1, support: t.support }])) },
+    themes: { units: themeEval.units, micro: themeEval.micro.f1, rulesOnlyMicro: themeCv.rulesOnly.micro.f1, f1: Object.fromEntries(themeEval.perTheme.map((t) => [t.theme, { f1: t.f1, support: t.support }])) },
     cells: { minFindings: cells.minFindings, cells: cells.cells, empty: cells.empty, mae: cells.mae },
   };
   writeFileSync(jsonOut, JSON.stringify(figures, null, 2) + '\n');

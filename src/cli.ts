@@ -5,6 +5,7 @@ import { runPipeline, DEFAULT_CACHE_DIR, DEFAULT_LIMITS } from './pipeline/run.j
 import { EXIT_INTERNAL, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE } from './util/exit-codes.js';
 import { UserError } from './util/errors.js';
 import { VERSION } from './version.js';
+import { PROJECT_CODEBOOK } from './util/paths.js';
 
 interface RunCliOptions {
   out: string;
@@ -20,6 +21,8 @@ interface RunCliOptions {
   maxSecondsPerDoc: number;
   followSymlinks?: boolean;
   workers?: number;
+  model?: string;
+  overrides?: string;
 }
 
 /** Exit code of the `run` command (EXIT_SKIPPED when documents were skipped). */
@@ -60,6 +63,8 @@ program
   .argument('<corpusDir>', 'folder of documents')
   .requiredOption('-o, --out <dir>', 'output folder')
   .option('--codebook <file>', 'codebook JSON file (default: the project codebook)')
+  .option('--model <dir>', 'model folder written by `inspection-themes train --out <dir>` (default: the shipped models)')
+  .option('--overrides <csv>', "your own coding (sentence_id or text, label, themes; e.g. an edited sentences.csv), forced in every output")
   .option('-q, --quiet', 'print nothing but errors')
   .option('--focus <council>', 'highlight one council (name or ONS code) in every chart and CSV')
   .option('--peers <csv>', 'statistical-neighbour table (like la_lookup.csv) to compare each council with its neighbours')
@@ -77,6 +82,8 @@ program
       corpusDir,
       outDir: opts.out,
       codebookPath: opts.codebook,
+      modelDir: opts.model,
+      overridesFile: opts.overrides,
       log,
       focus: opts.focus,
       peersFile: opts.peers,
@@ -96,6 +103,36 @@ program
       process.stderr.write(`inspection-themes: completed with ${r.skipped.length} documents skipped (see ${join(opts.out, 'run_report.json')})\n`);
       runExitCode = EXIT_SKIPPED;
     }
+  });
+
+program
+  .command('train')
+  .description('train the sentence and theme models on the shipped training data (../shared/eval), plus your own annotations')
+  .requiredOption('-o, --out <dir>', 'model folder to write (tagger.json, themes.json); use it with `run --model <dir>`')
+  .option('--annotations <csv>', 'your own coding to add (sentence_id or text, label, themes, optional section; e.g. an edited sentences.csv)')
+  .option('--eval-dir <dir>', 'the annotated training data (train.jsonl, dev.jsonl, docs.csv)')
+  .option('--codebook <file>', 'codebook JSON file whose themes get scorers (default: the project codebook)')
+  .option('-q, --quiet', 'print nothing but errors')
+  .action(async (opts: { out: string; annotations?: string; evalDir?: string; codebook?: string; quiet?: boolean }) => {
+    const { existsSync, mkdirSync, statSync } = await import('node:fs');
+    const { resolve: resolvePath } = await import('node:path');
+    const { DEFAULT_EVAL_DIR } = await import('./eval/data.js');
+    const evalDir = resolvePath(opts.evalDir ?? process.env.EVAL_DIR ?? DEFAULT_EVAL_DIR);
+    if (!existsSync(resolvePath(evalDir, 'dev.jsonl'))) throw new UserError(`training data not found in ${evalDir} (no dev.jsonl): give it with --eval-dir <dir>`);
+    if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UserError(`--out ${opts.out} is a file: give a folder for the model (e.g. --out my-model)`);
+    const { loadCodebook } = await import('./theme/codebook.js');
+    const codebook = loadCodebook(opts.codebook ?? PROJECT_CODEBOOK);
+    const { readAnnotations } = await import('./annotate/annotations.js');
+    const annotations = opts.annotations ? readAnnotations(opts.annotations, codebook.themes.map((t) => t.id)) : undefined;
+    const { trainTagger } = await import('./eval/train.js');
+    const { TAGGER_FILE, THEMES_FILE } = await import('./pipeline/models.js');
+    const { writeFileAtomic } = await import('./util/fs.js');
+    const log = opts.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
+    const r = await trainTagger({ evalDir, codebook, annotations, onProgress: (m) => log(`train: ${m}`) });
+    mkdirSync(opts.out, { recursive: true });
+    await writeFileAtomic(join(opts.out, TAGGER_FILE), r.json);
+    await writeFileAtomic(join(opts.out, THEMES_FILE), r.themesJson);
+    log(`trained on ${r.training.units} units from ${r.training.documents} documents${annotations ? ` (${annotations.rows.length} of them yours, from ${annotations.path})` : ''}; theme scorers for ${r.scoredThemes.length} themes -> ${opts.out} (use: run <corpus> --model ${opts.out})`);
   });
 
 program

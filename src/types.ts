@@ -288,6 +288,10 @@ export interface RunReport {
   limits: Record<string, number>;
   /** Limits that changed what was read in documents that were not skipped (e.g. over-long sentences split). */
   limitsHit: LimitHitReport[];
+  /** Model folder used (`--model`), when not the shipped models. */
+  model?: string;
+  /** The overrides file (`--overrides`): rows, sentences recoded, and rows that matched no sentence. */
+  overrides?: { file: string; sha256: string; rows: number; applied: number; unmatched: { line: number; sentenceId?: string; text?: string }[] };
 }
 
 /** A limit hit in a document that was still analysed (documents skipped by a limit are in `skipped`). */

@@ -15,7 +15,7 @@ describe('evaluateThemes', () => {
     unit(3, 'S', 'Supervision is regular and reflective.', ['supervision', 'workforce']),
     unit(4, 'N', 'Strategy meetings were observed by inspectors.', ['strategy_discussions']),
   ];
-  const r = evaluateThemes(units, cb, { sections: false });
+  const r = evaluateThemes(units, cb);
 
   it('scores only evaluative units, per theme and micro-averaged over theme assignments', () => {
     expect(r.units).toBe(3);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, LabelCode } from '../src/types.js';
 import { CODE_TO_LABEL } from '../src/types.js';
-import { loadCodebook, matchThemes, themeFinding, themeFindings, type Codebook } from '../src/theme/index.js';
+import { readFileSync } from 'node:fs';
+import { defaultThemeModel, loadCodebook, matchThemes, themeFinding, themeFindings, type Codebook } from '../src/theme/index.js';
 import { validateCodebook } from '../src/theme/codebook.js';
 import { makeSentence } from '../src/segment/sentence.js';
 
@@ -19,28 +20,29 @@ function finding(text: string, code: LabelCode = 'S', sectionPath: string[] = []
   };
 }
 
-const themesOf = (text: string, code: LabelCode = 'S', section: string[] = []) => themeFinding(finding(text, code, section), cb).themes.map((h) => h.theme);
-const hit = (text: string, theme: string, code: LabelCode = 'S') => themeFinding(finding(text, code), cb).themes.find((h) => h.theme === theme);
+// The codebook's own rules (model null): what a researcher's edits to the codebook do.
+const themesOf = (text: string, code: LabelCode = 'S', section: string[] = []) => themeFinding(finding(text, code, section), cb, null).themes.map((h) => h.theme);
+const hit = (text: string, theme: string, code: LabelCode = 'S') => themeFinding(finding(text, code), cb, null).themes.find((h) => h.theme === theme);
 
-describe('themeFinding with the default codebook', () => {
+describe('themeFinding with the default codebook (its rules alone)', () => {
   it('tags the three themes users asked for, with the matched terms as evidence', () => {
     const s = hit('Strategy meetings are held promptly when risks escalate and police and health professionals attend them.', 'strategy_discussions');
     expect(s?.terms).toEqual(['strategy meetings']);
     expect(themesOf('Section 47 enquiries are thorough and children are seen alone.')).toContain('strategy_discussions');
 
-    const sr = themeFinding(finding('Supervision is regular, but it is not consistently recorded on children’s files.', 'M'), cb).themes;
+    const sr = themeFinding(finding('Supervision is regular, but it is not consistently recorded on children’s files.', 'M'), cb, null).themes;
     expect(sr.map((h) => h.theme)).toEqual(['supervision', 'supervision_recording']);
     expect(sr.find((h) => h.theme === 'supervision_recording')!.terms).toEqual(['supervision + recorded']);
     // supervision matched on its own, so its evidence is the word itself rather than the implication
     expect(sr.find((h) => h.theme === 'supervision')!.terms).toEqual(['supervision']);
 
-    const rhi = themeFinding(finding('Not all children who go missing are offered a return home interview.', 'I'), cb).themes;
+    const rhi = themeFinding(finding('Not all children who go missing are offered a return home interview.', 'I'), cb, null).themes;
     expect(rhi.map((h) => h.theme)).toEqual(['missing_children', 'return_home_interviews']);
     expect(rhi.find((h) => h.theme === 'return_home_interviews')!.terms).toContain('return home interview');
   });
 
   it('adds implied themes even when only the specific theme matched', () => {
-    const themes = themeFinding(finding('The take-up of return interviews has increased.'), cb).themes;
+    const themes = themeFinding(finding('The take-up of return interviews has increased.'), cb, null).themes;
     expect(themes.find((h) => h.theme === 'missing_children')!.terms).toEqual(['implied by return_home_interviews']);
   });
 
@@ -71,20 +73,20 @@ describe('themeFinding with the default codebook', () => {
   it('uses the section path for care leavers', () => {
     const text = 'Young people are helped to find suitable jobs and courses.';
     expect(themesOf(text, 'S', ['The experiences and progress of care leavers: good'])).toContain('care_leavers');
-    const h = themeFinding(finding(text, 'S', ['The experiences and progress of care leavers: good']), cb).themes.find((t) => t.theme === 'care_leavers');
+    const h = themeFinding(finding(text, 'S', ['The experiences and progress of care leavers: good']), cb, null).themes.find((t) => t.theme === 'care_leavers');
     expect(h!.terms).toEqual(['section: The experiences and progress of care leavers: good']);
     expect(themesOf(text, 'S', ['The experiences and progress of children in care: good'])).not.toContain('care_leavers');
   });
 });
 
-describe('themeFindings (document order)', () => {
+describe('themeFindings (document order, codebook rules)', () => {
   it('carries themes to a follow-on sentence that starts with a continuation cue', () => {
     const docs = [
       finding('Strategy discussions are timely and well attended by partners.', 'S', ['Help and protection'], 0),
       finding('As a result, children are protected quickly.', 'S', ['Help and protection'], 1),
       finding('Children are protected quickly.', 'S', ['Help and protection'], 2),
     ];
-    const out = themeFindings(docs, cb);
+    const out = themeFindings(docs, cb, null);
     expect(out[1].themes.map((h) => h.theme)).toEqual(out[0].themes.map((h) => h.theme));
     expect(out[1].themes[0].terms[0]).toMatch(/^continues previous sentence/);
     expect(out[2].themes).toEqual([]);
@@ -97,9 +99,41 @@ describe('themeFindings (document order)', () => {
       finding('This helps children.', 'S', ['A'], 2),
       finding('This helps children.', 'S', ['B'], 3),
     ];
-    const out = themeFindings(docs, cb);
+    const out = themeFindings(docs, cb, null);
     expect(out[2].themes).toEqual([]);
     expect(out[3].themes).toEqual([]);
+  });
+});
+
+describe('learned theme scorers with the codebook', () => {
+  const model = defaultThemeModel()!;
+  it('the shipped model decides the themes that have a scorer, with its reasons as evidence', () => {
+    expect(model).not.toBeNull();
+    const decided = [...model.scorers].filter(([, s]) => s.use === 'model').map(([id]) => id);
+    expect(decided.length).toBeGreaterThan(10);
+    const f = themeFinding(finding('Strategy meetings are held promptly when risks escalate and police and health professionals attend them.'), cb);
+    const s = f.themes.find((h) => h.theme === 'strategy_discussions');
+    expect(s).toBeDefined();
+    if (decided.includes('strategy_discussions')) expect(s!.terms.at(-1)).toMatch(/^model: /);
+    expect(s!.terms[0]).toBe('strategy meetings');
+  });
+  it('a theme a researcher adds, with no training data, works from its rules alone', () => {
+    const raw = JSON.parse(readFileSync(cb.source, 'utf8'));
+    raw.themes.push({ id: 'kinship_care', category: raw.themes[0].category, name: 'Kinship care', description: 'children living with relatives', phrases: ['kinship carer', 'kinship carers'] });
+    const mine = { ...validateCodebook(raw), hash: 'with-kinship', source: 'inline' };
+    const f = themeFinding(finding('Kinship carers receive timely assessments and good support.'), mine);
+    expect(f.themes.map((h) => h.theme)).toContain('kinship_care');
+    expect(f.themes.find((h) => h.theme === 'kinship_care')!.terms).toEqual(['kinship carers']);
+  });
+  it('editing a scored theme\'s phrases still changes what it is given', () => {
+    // A sentence about a topic the data never links to front_door, matched only by a phrase added here.
+    const text = 'The duty desk gives families clear and timely advice.';
+    expect(themeFinding(finding(text), cb).themes.map((h) => h.theme)).not.toContain('front_door');
+    const raw = JSON.parse(readFileSync(cb.source, 'utf8'));
+    const fd = raw.themes.find((t: { id: string }) => t.id === 'front_door');
+    fd.phrases.push('duty desk');
+    const edited = { ...validateCodebook(raw), hash: 'edited-front-door', source: 'inline' };
+    expect(themeFinding(finding(text), edited).themes.map((h) => h.theme)).toContain('front_door');
   });
 });
 

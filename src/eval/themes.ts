@@ -1,12 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+/**
+ * Evaluation of the theme stage: per-theme and micro-averaged P/R/F1 on the evaluative units
+ * (gold S/I/M), for the codebook's rules alone and for the learned theme scorers (document-grouped
+ * k-fold CV, on the units placed in their sources: src/eval/align.ts).
+ */
 import type { EvalUnit } from './data.js';
-import { DEFAULT_EVAL_DIR, evalSources } from './data.js';
+import type { AlignedDoc } from './align.js';
+import { foldOf } from './labels.js';
 import type { Codebook } from '../theme/codebook.js';
 import { loadCodebook } from '../theme/codebook.js';
 import { matchThemeSequence } from '../theme/matcher.js';
+import { decideThemes, MIN_POSITIVES, themeFeatures, type ThemeModel, type ThemeScorer } from '../theme/model.js';
+import { DEFAULT_PERCEPTRON, indexFeatures, trainBinaryPerceptron, type LinearOptions } from '../tag/linear.js';
 import { stems, tokenize } from '../nlp/tokens.js';
+import type { ThemeHit } from '../types.js';
 
 export interface ThemeScore {
   theme: string;
@@ -29,95 +35,8 @@ export interface ThemeEvalResult {
 }
 
 export interface ThemeEvalOptions {
-  /** Eval folder holding docs.csv (to find each unit's source and rebuild its section path). */
-  evalDir?: string;
-  /** Rebuild section paths from the sources (default true; false scores text-only rules). */
-  sections?: boolean;
-  /** Section paths already rebuilt (rebuildSectionPaths), to reuse. */
+  /** Section path of each unit (default none: text-only rules). */
   sectionPaths?: Map<EvalUnit, string[]>;
-}
-
-/**
- * Top-level headings of Ofsted children's services reports (ILACS 2018+, SIF 2013-17): a section
- * path is rebuilt for eval units from these, since the units themselves carry none.
- */
-const REPORT_HEADINGS = [
-  /^what needs to improve/i,
-  /^(areas for improvement|recommendations)\b/i,
-  /^(headline findings|executive summary|summary for children|summary\b)/i,
-  /^(the )?experiences and progress of\b/i,
-  /^(the )?impact of leaders\b/i,
-  /^leadership,? management and governance/i,
-  /^adoption performance/i,
-  /^(the )?effectiveness of the (local safeguarding|lscb)/i,
-  /^review of the effectiveness of the (local safeguarding|lscb)/i,
-  /^(information about this|the local authority$|inspection findings)/i,
-];
-const GRADE_ROW = /\s{3,}(good|outstanding|requires improvement|inadequate)\b/i;
-const key = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-interface Heading {
-  at: number;
-  text: string;
-}
-
-/** Source text of a document (pdftotext -layout for PDFs, as the eval units were made), or null. */
-function sourceText(evalDir: string, source: string): string | null {
-  const path = resolve(evalDir, source);
-  if (!existsSync(path)) return null;
-  if (!path.toLowerCase().endsWith('.pdf')) return readFileSync(path, 'utf8');
-  try {
-    return execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  } catch {
-    return null;
-  }
-}
-
-/** Normalised (alphanumeric-only, lower-case) text of a document with its heading offsets. */
-function indexSource(text: string): { flat: string; headings: Heading[] } {
-  const lines = text.split(/\r?\n/);
-  let flat = '';
-  const headings: Heading[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const trimmed = line.trim().replace(/^#+\s*/, '');
-    const indent = line.length - line.trimStart().length;
-    if (indent <= 2 && trimmed.length < 120 && !GRADE_ROW.test(line) && REPORT_HEADINGS.some((re) => re.test(trimmed))) {
-      let heading = trimmed;
-      const next = lines[i + 1]?.trim() ?? '';
-      if (!heading.includes(':') && /^[a-z]/.test(next) && next.length < 80) heading = `${heading} ${next}`;
-      headings.push({ at: flat.length, text: heading.replace(/\s+/g, ' ') });
-    }
-    flat += key(line);
-  }
-  return { flat, headings };
-}
-
-/** Section path ([heading] or []) for each unit, found by locating units in their source in order. */
-export function rebuildSectionPaths(units: EvalUnit[], evalDir: string = process.env.EVAL_DIR ?? DEFAULT_EVAL_DIR): Map<EvalUnit, string[]> {
-  const out = new Map<EvalUnit, string[]>();
-  const sources = evalSources(units, evalDir);
-  const byDoc = new Map<string, EvalUnit[]>();
-  for (const u of units) {
-    if (!byDoc.has(u.doc)) byDoc.set(u.doc, []);
-    byDoc.get(u.doc)!.push(u);
-  }
-  for (const [doc, list] of byDoc) {
-    const source = sources.get(doc);
-    const text = source ? sourceText(evalDir, source) : null;
-    if (!text) continue;
-    const { flat, headings } = indexSource(text);
-    let cursor = 0;
-    for (const u of [...list].sort((a, b) => a.i - b.i)) {
-      const k = key(u.text).slice(0, 40);
-      const at = k.length >= 12 ? flat.indexOf(k, cursor) : -1;
-      if (at >= 0) cursor = at;
-      let heading: Heading | undefined;
-      for (const h of headings) if (h.at <= cursor) heading = h;
-      out.set(u, heading ? [heading.text] : []);
-    }
-  }
-  return out;
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
@@ -156,31 +75,34 @@ export function predictUnitThemes(
 }
 
 /**
- * Score the theme stage on the evaluative units (gold label S, I or M): each unit's predicted
- * themes against its gold themes; per-theme precision/recall/F1 and micro-averaged over all
- * theme assignments. Section paths are rebuilt from the eval sources (docs.csv) when available.
+ * Score the codebook rules on units alone (no document structure beyond the given section paths):
+ * each evaluative unit's predicted themes against its gold themes.
  */
 export function evaluateThemes(units: EvalUnit[], codebook?: Codebook, opts: ThemeEvalOptions = {}): ThemeEvalResult {
   const cb = codebook ?? loadCodebook();
-  const evaluative = units.filter((u) => u.label !== 'N');
-  const useSections = opts.sections ?? true;
-  const paths = !useSections ? new Map<EvalUnit, string[]>() : (opts.sectionPaths ?? rebuildSectionPaths(units, opts.evalDir));
+  const paths = opts.sectionPaths ?? new Map<EvalUnit, string[]>();
   const predictedBy = predictUnitThemes(units, cb, paths);
-  const predicted = evaluative.map((u) => predictedBy.get(u) ?? []);
+  const evaluative = units.filter((u) => u.label !== 'N');
+  return { ...scoreThemes(evaluative.map((u) => u.themes), evaluative.map((u) => predictedBy.get(u) ?? []), cb), sections: paths.size > 0 };
+}
+
+/** Per-theme and micro P/R/F1 of predicted theme sets against gold ones (one pair per evaluative unit). */
+export function scoreThemes(goldSets: readonly (readonly string[])[], predicted: readonly (readonly string[])[], cb: Codebook): ThemeEvalResult {
   const ids = new Set<string>(cb.themes.map((t) => t.id));
-  for (const u of evaluative) for (const t of u.themes) ids.add(t);
+  for (const g of goldSets) for (const t of g) ids.add(t);
+  for (const p of predicted) for (const t of p) ids.add(t);
   const counts = new Map<string, { tp: number; fp: number; fn: number; support: number }>();
   for (const id of ids) counts.set(id, { tp: 0, fp: 0, fn: 0, support: 0 });
-  evaluative.forEach((u, i) => {
-    const gold = new Set(u.themes);
+  goldSets.forEach((g, i) => {
+    const gold = new Set(g);
     const pred = new Set(predicted[i]);
-    for (const g of gold) {
-      const c = counts.get(g)!;
+    for (const x of gold) {
+      const c = counts.get(x)!;
       c.support++;
-      if (pred.has(g)) c.tp++;
+      if (pred.has(x)) c.tp++;
       else c.fn++;
     }
-    for (const p of pred) if (!gold.has(p)) counts.get(p)!.fp++;
+    for (const x of pred) if (!gold.has(x)) counts.get(x)!.fp++;
   });
   const order = new Map(cb.themes.map((t, i) => [t.id, i]));
   const perTheme: ThemeScore[] = [...counts.entries()]
@@ -195,7 +117,133 @@ export function evaluateThemes(units: EvalUnit[], codebook?: Codebook, opts: The
   const fn = perTheme.reduce((s, t) => s + t.fn, 0);
   const precision = ratio(tp, tp + fp);
   const recall = ratio(tp, tp + fn);
-  return { units: evaluative.length, perTheme, micro: { precision, recall, f1: f1(precision, recall) }, sections: paths.size > 0 };
+  return { units: goldSets.length, perTheme, micro: { precision, recall, f1: f1(precision, recall) } };
+}
+
+// ---------------------------------------------------------------- learned themes on aligned documents
+
+/** One unit's theme features, its codebook hits and gold themes. */
+export interface ThemeRow {
+  doc: string;
+  unit: EvalUnit;
+  features: string[];
+  hits: ThemeHit[];
+  input: Parameters<typeof decideThemes>[2];
+}
+
+/**
+ * Theme rows of an aligned document: the codebook is matched over the document's sentences in
+ * order (units evaluative as `evaluative(j)` says; the context sentences around them count as
+ * evaluative), and every unit that `evaluative` accepts gets a row.
+ */
+export function themeRows(d: AlignedDoc, cb: Codebook, evaluative: (j: number) => boolean = (j) => d.units[j]!.label !== 'N'): ThemeRow[] {
+  const unitOf = new Map(d.unitAt.map((k, j) => [k, j]));
+  const hits = matchThemeSequence(
+    cb,
+    d.sentences.map((s, k) => ({ tokens: s.tokens, stems: s.stems, sectionPath: s.sectionPath, evaluative: unitOf.has(k) ? evaluative(unitOf.get(k)!) : true, adjacent: k > 0 })),
+  );
+  const rows: ThemeRow[] = [];
+  d.unitAt.forEach((k, j) => {
+    if (!evaluative(j)) return;
+    const s = d.sentences[k]!;
+    const input = { tokens: s.tokens, stems: s.stems, sectionPath: s.sectionPath, hits: hits[k]!, previousHits: hits[k - 1] ?? [] };
+    rows.push({ doc: d.doc, unit: d.units[j]!, features: themeFeatures(input), hits: hits[k]!, input });
+  });
+  return rows;
+}
+
+/** Theme scorers: averaged perceptron; features seen in fewer than 3 units are dropped (a smaller file, the same accuracy). */
+export const THEME_OPTIONS: LinearOptions = { ...DEFAULT_PERCEPTRON, epochs: 8, minCount: 3 };
+
+/** Inner folds (by document) that decide, per theme, whether its scorer beats the codebook alone. */
+export const THEME_INNER_FOLDS = 3;
+
+const binaryF1 = (tp: number, fp: number, fn: number) => (tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn));
+
+/**
+ * Train one scorer per codebook theme with at least MIN_POSITIVES positive rows, and keep it only
+ * where it beats the codebook's own matches on an inner k-fold by document over the same rows
+ * (the codebook decides the other themes). The inner F1s are recorded in the model.
+ */
+export function trainThemeModel(rows: readonly ThemeRow[], cb: Codebook, id = 'themes'): ThemeModel {
+  const scorers = new Map<string, ThemeScorer>();
+  const folds = rows.map((r) => foldOf(r.doc, THEME_INNER_FOLDS, 'themes:'));
+  const data = indexFeatures(
+    rows.map((r) => r.features),
+    THEME_OPTIONS.minCount,
+  );
+  for (const t of cb.themes) {
+    const gold = rows.map((r) => r.unit.themes.includes(t.id));
+    const positives = gold.filter(Boolean).length;
+    if (positives < MIN_POSITIVES) continue;
+    const m = { tp: 0, fp: 0, fn: 0 };
+    const c = { tp: 0, fp: 0, fn: 0 };
+    for (let f = 0; f < THEME_INNER_FOLDS; f++) {
+      const weights = trainBinaryPerceptron(data, gold, THEME_OPTIONS, (k) => folds[k] !== f);
+      rows.forEach((r, k) => {
+        if (folds[k] !== f) return;
+        let z = 0;
+        for (const x of r.features) z += weights.get(x) ?? 0;
+        const byModel = z > 0;
+        const byCodebook = r.hits.some((h) => h.theme === t.id);
+        if (byModel && gold[k]) m.tp++;
+        else if (byModel) m.fp++;
+        else if (gold[k]) m.fn++;
+        if (byCodebook && gold[k]) c.tp++;
+        else if (byCodebook) c.fp++;
+        else if (gold[k]) c.fn++;
+      });
+    }
+    const innerF1 = { model: round3(binaryF1(m.tp, m.fp, m.fn)), codebook: round3(binaryF1(c.tp, c.fp, c.fn)) };
+    const use = innerF1.model > innerF1.codebook ? 'model' : 'codebook';
+    scorers.set(t.id, { positives, use, innerF1, weights: use === 'model' ? trainBinaryPerceptron(data, gold, THEME_OPTIONS) : new Map() });
+  }
+  return { id, scorers };
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export interface ThemeCvResult {
+  rulesOnly: ThemeEvalResult;
+  model: ThemeEvalResult;
+  /** The model's themes for each evaluative unit (held-out). */
+  predicted: Map<EvalUnit, string[]>;
+  /**
+   * Themes as a run gives them, for the cells a chart shows: evaluative = the predicted label is
+   * not N (when `predictedLabel` is given), the fold's theme model decides.
+   */
+  pipeline: Map<EvalUnit, string[]>;
+}
+
+/**
+ * Document-grouped k-fold CV of the theme scorers on the gold-evaluative units, next to the rules
+ * alone; with `predictedLabel`, also the themes of the units the tagger calls evaluative.
+ */
+export function evaluateThemesCV(docs: readonly AlignedDoc[], cb: Codebook, folds: number, predictedLabel?: (u: EvalUnit) => string): ThemeCvResult {
+  const rowsByDoc = new Map(docs.map((d) => [d.doc, themeRows(d, cb)]));
+  const predicted = new Map<EvalUnit, string[]>();
+  const rules = new Map<EvalUnit, string[]>();
+  const pipeline = new Map<EvalUnit, string[]>();
+  for (let f = 0; f < folds; f++) {
+    const train = docs.filter((d) => foldOf(d.doc, folds) !== f).flatMap((d) => rowsByDoc.get(d.doc)!);
+    const model = trainThemeModel(train, cb, `fold:${f}`);
+    for (const d of docs) {
+      if (foldOf(d.doc, folds) !== f) continue;
+      for (const r of rowsByDoc.get(d.doc)!) {
+        predicted.set(r.unit, decideThemes(cb, model, r.input).map((h) => h.theme));
+        rules.set(r.unit, r.hits.map((h) => h.theme));
+      }
+      if (predictedLabel) for (const r of themeRows(d, cb, (j) => predictedLabel(d.units[j]!) !== 'N')) pipeline.set(r.unit, decideThemes(cb, model, r.input).map((h) => h.theme));
+    }
+  }
+  const units = docs.flatMap((d) => d.units).filter((u) => u.label !== 'N');
+  const gold = units.map((u) => u.themes);
+  return {
+    rulesOnly: scoreThemes(gold, units.map((u) => rules.get(u) ?? []), cb),
+    model: scoreThemes(gold, units.map((u) => predicted.get(u) ?? []), cb),
+    predicted,
+    pipeline,
+  };
 }
 
 /** Printable table of a ThemeEvalResult. */

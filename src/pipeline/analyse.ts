@@ -20,9 +20,11 @@ export interface AnalyseTask {
   limits: Limits;
   /** Cache folder, or null when caching is off. */
   cacheDir: string | null;
-  /** Code fingerprints and the codebook hash: with the bytes actually read they make the cache keys. */
+  /** Code fingerprints and the hash of the codebook (and model folder): with the bytes actually read they make the cache keys. */
   fp: Fingerprints;
   codebookHash: string;
+  /** Model folder (`run --model`); absent: the shipped models. Its hash is part of codebookHash. */
+  modelDir?: string;
   /** SHA-256 of the file when the orchestrator listed it (and looked its analysed entry up). */
   listedSha256: string;
   /**
@@ -84,6 +86,7 @@ type Stages = {
   tagSentences: typeof import('../tag/index.js').tagSentences;
   themeFindings: typeof import('../theme/index.js').themeFindings;
   documentTerms: typeof import('../theme/emerging.js').documentTerms;
+  loadModelSet: typeof import('./models.js').loadModelSet;
   nlp: Tokeniser;
 };
 let stages: Promise<Stages> | undefined;
@@ -91,13 +94,14 @@ let stages: Promise<Stages> | undefined;
 /** Load the stage modules once per thread. */
 export function loadStages(): Promise<Stages> {
   stages ??= (async () => {
-    const [ing, seg, tag, theme, tokens, emerging] = await Promise.all([
+    const [ing, seg, tag, theme, tokens, emerging, models] = await Promise.all([
       import('../ingest/index.js'),
       import('../segment/index.js'),
       import('../tag/index.js'),
       import('../theme/index.js'),
       import('../nlp/tokens.js'),
       import('../theme/emerging.js'),
+      import('./models.js'),
     ]);
     restoreNatives();
     // pdfjs loads its worker bundle (and its polyfills) on first use: restore after every read.
@@ -108,7 +112,7 @@ export function loadStages(): Promise<Stages> {
         restoreNatives();
       }
     };
-    return { ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFindings: theme.themeFindings, documentTerms: emerging.documentTerms, nlp: { tokenize: tokens.tokenize, stems: tokens.stems } };
+    return { ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFindings: theme.themeFindings, documentTerms: emerging.documentTerms, loadModelSet: models.loadModelSet, nlp: { tokenize: tokens.tokenize, stems: tokens.stems } };
   })();
   return stages;
 }
@@ -133,13 +137,14 @@ async function extract(src: SourceFile, bytes: Uint8Array | undefined, limits: L
 }
 
 /** Tag and theme a segmented document, and list its candidate emerging terms. */
-function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages, clock: StageClock, deadline: Deadline): AnalysedDocument {
+function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages, clock: StageClock, deadline: Deadline, modelDir?: string): AnalysedDocument {
+  const models = st.loadModelSet(modelDir);
   clock.start();
-  const tagged = st.tagSentences(seg.sentences);
+  const tagged = st.tagSentences(seg.sentences, models.tagger);
   clock.stop('tag');
   deadline.check('labelling sentences');
   clock.start();
-  const findings = st.themeFindings(tagged, codebook);
+  const findings = st.themeFindings(tagged, codebook, models.themes);
   clock.stop('theme');
   deadline.check('matching themes');
   clock.start();
@@ -193,7 +198,7 @@ export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promis
   }
   if (!entry.ok) return { ...found, error: { code: entry.code, message: entry.message }, limitsHit: [], cache: layer, cacheWarning: cache.writeError };
   if (task.mode === 'extract') return { ...found, extracted: entry, limitsHit: entry.limitsHit, cache: layer, cacheWarning: cache.writeError };
-  return complete(entry, { ...found, layer }, clock, codebook, st, cache, deadline);
+  return complete(entry, { ...found, layer, modelDir: task.modelDir }, clock, codebook, st, cache, deadline);
 }
 
 /**
@@ -207,7 +212,7 @@ export async function finishTask(task: AnalyseTask, outcome: AnalyseOutcome, cod
   let spent = 0;
   for (const s of STAGES) spent += outcome.ms[s];
   const deadline = new Deadline(task.limits.maxSecondsPerDoc, spent);
-  const done = await complete(outcome.extracted, { file: task.src.file, keys: outcome.keys, changed: outcome.changed, layer: outcome.cache }, clock, codebook, st, new DocumentCache(task.cacheDir), deadline);
+  const done = await complete(outcome.extracted, { file: task.src.file, keys: outcome.keys, changed: outcome.changed, layer: outcome.cache, modelDir: task.modelDir }, clock, codebook, st, new DocumentCache(task.cacheDir), deadline);
   const ms = zeroTimes();
   const cpu = outcome.cpuMs && clock.cpu ? zeroTimes() : undefined;
   for (const s of STAGES) {
@@ -222,13 +227,14 @@ interface Found {
   keys: DocumentKeys;
   changed?: boolean;
   layer: AnalyseOutcome['cache'];
+  modelDir?: string;
 }
 
 async function complete(entry: Extracted, found: Found, clock: StageClock, codebook: Codebook, st: Stages, cache: DocumentCache, deadline: Deadline): Promise<AnalyseOutcome> {
   const base = { file: found.file, keys: found.keys, changed: found.changed, ms: clock.ms, cpuMs: clock.cpu, cache: found.layer };
   let doc: AnalysedDocument;
   try {
-    doc = analyseSegmented(entry.doc, codebook, st, clock, deadline);
+    doc = analyseSegmented(entry.doc, codebook, st, clock, deadline, found.modelDir);
   } catch (err) {
     if (err instanceof DocumentError) return { ...base, error: { code: err.code, message: err.message }, limitsHit: [] };
     return { ...base, error: { code: 'error', message: `unexpected error while tagging: ${(err as Error).message}` }, limitsHit: entry.limitsHit };
@@ -241,10 +247,10 @@ async function complete(entry: Extracted, found: Found, clock: StageClock, codeb
  * Analyse one document in-process without the cache (library use). Throws DocumentError
  * when the document cannot be read.
  */
-export async function analyseDocument(src: SourceFile, codebook: Codebook, limits: Limits): Promise<AnalysedDocument> {
+export async function analyseDocument(src: SourceFile, codebook: Codebook, limits: Limits, modelDir?: string): Promise<AnalysedDocument> {
   const st = await loadStages();
   const clock = new StageClock();
   const deadline = new Deadline(limits.maxSecondsPerDoc);
   const { doc } = await extract(src, undefined, limits, deadline, st, clock);
-  return analyseSegmented(doc, codebook, st, clock, deadline);
+  return analyseSegmented(doc, codebook, st, clock, deadline, modelDir);
 }

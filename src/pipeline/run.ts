@@ -20,6 +20,8 @@ import { describeFiles, isPlaceholder, stageOutput, type StagedOutput, type Writ
 import { timeoutError } from '../util/deadline.js';
 import type { PeerTable } from '../aggregate/peers.js';
 import type { CorpusListing } from '../ingest/discover.js';
+import { readAnnotations, type AnnotationFile } from '../annotate/annotations.js';
+import { applyOverrides } from '../annotate/overrides.js';
 
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { DEFAULT_CACHE_DIR } from './cache.js';
@@ -31,6 +33,10 @@ export interface PipelineOptions {
   outDir?: string;
   /** Codebook file; defaults to the project's codebook/codebook.json. */
   codebookPath?: string;
+  /** Model folder written by `train --out` (default: the shipped models/). */
+  modelDir?: string;
+  /** A researcher's coding (annotations CSV) forced for the sentences it names, in every output. */
+  overridesFile?: string;
   /** Called with warning lines meant for stderr (skipped documents, cache problems). */
   log?: (line: string) => void;
   /** Cache folder (default `.cache/inspection-themes` in the current directory); `null` turns the cache off. */
@@ -140,11 +146,17 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   const { loadCodebook } = await import('../theme/codebook.js');
   const codebook = loadCodebook(opts.codebookPath ?? PROJECT_CODEBOOK);
   const peers = opts.peersFile ? loadPeers(opts.peersFile) : undefined;
+  // Models and overrides are checked before any document is read.
+  const { loadModelSet } = await import('./models.js');
+  const models = loadModelSet(opts.modelDir);
+  const overrides = opts.overridesFile ? readAnnotations(opts.overridesFile, codebook.themes.map((t) => t.id)) : undefined;
+  // The analysed layer depends on the codebook and on the models.
+  const analysisHash = models.hash ? sha256(`${codebook.hash}|${models.hash}`) : codebook.hash;
   const listing = await time('discover', () => discoverCorpus(opts.corpusDir, { followSymlinks: opts.followSymlinks }));
   // The output folder is checked and locked before any document is read.
   const staged = opts.outDir !== undefined ? await stageOutput(opts.outDir, { corpusDir: opts.corpusDir }) : undefined;
   try {
-    return await analyseAndWrite(opts, { t0, stageMs, time, log, limits, codebook, peers, listing, staged });
+    return await analyseAndWrite(opts, { t0, stageMs, time, log, limits, codebook, analysisHash, overrides, peers, listing, staged });
   } catch (err) {
     await staged?.abort();
     throw err;
@@ -158,6 +170,9 @@ interface RunContext {
   log: (line: string) => void;
   limits: Limits;
   codebook: Codebook;
+  /** Hash of the codebook and the model folder: the analysed layer's configuration. */
+  analysisHash: string;
+  overrides: AnnotationFile | undefined;
   peers: PeerTable | undefined;
   listing: CorpusListing;
   staged: StagedOutput | undefined;
@@ -167,7 +182,7 @@ interface RunContext {
 const MAX_PRINTED_MANIFEST_WARNINGS = 5;
 
 async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<RunResult> {
-  const { t0, stageMs, time, log, limits, codebook, peers, listing, staged } = ctx;
+  const { t0, stageMs, time, log, limits, codebook, analysisHash, overrides, peers, listing, staged } = ctx;
   const cacheDir = opts.cacheDir === null ? null : resolve(opts.cacheDir ?? DEFAULT_CACHE_DIR);
   const cache = new DocumentCache(cacheDir);
   const swept = cache.sweep().catch(() => undefined);
@@ -203,8 +218,8 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
         continue;
       }
       const sha = sha256(bytes);
-      const docKeys = documentKeys(src, sha, limits, fp, codebook.hash);
-      const task: AnalyseTask = { src, limits, cacheDir, fp, codebookHash: codebook.hash, listedSha256: sha };
+      const docKeys = documentKeys(src, sha, limits, fp, analysisHash);
+      const task: AnalyseTask = { src, limits, cacheDir, fp, codebookHash: analysisHash, modelDir: opts.modelDir, listedSha256: sha };
       const hit = await cache.getAnalysed(docKeys.analysed);
       if (hit) {
         outcomes[i] = { ...base, doc: hit.doc, limitsHit: hit.limitsHit, cache: 'analysed', keys: docKeys };
@@ -377,7 +392,13 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
 
   await startChartPool();
   try {
-    const aggregates = await time('aggregate', () => aggregate(documents, codebook));
+    const forced = overrides ? applyOverrides(documents, overrides) : undefined;
+    if (forced) {
+      warn(`overrides: ${forced.applied} sentence(s) coded from ${overrides!.path}`);
+      for (const a of forced.unmatched.slice(0, MAX_PRINTED_MANIFEST_WARNINGS)) warn(`warning: ${overrides!.path}: line ${a.line} matches no sentence (${a.sentenceId ?? JSON.stringify(a.text!.slice(0, 60))})`);
+      if (forced.unmatched.length > MAX_PRINTED_MANIFEST_WARNINGS) warn(`warning: ... and ${forced.unmatched.length - MAX_PRINTED_MANIFEST_WARNINGS} more override rows that match no sentence (all listed in run_report.json)`);
+    }
+    const aggregates = await time('aggregate', () => aggregate(forced?.documents ?? documents, codebook));
     const labelCounts = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;
     for (const f of aggregates.findings) labelCounts[f.label]++;
     const dups = (aggregates as { duplicates?: unknown }).duplicates;
@@ -395,6 +416,8 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       kept: staged ? await staged.foreign() : [],
       limits: { ...limits },
       limitsHit,
+      ...(opts.modelDir ? { model: opts.modelDir } : {}),
+      ...(forced ? { overrides: { file: overrides!.path, sha256: overrides!.sha256, rows: overrides!.rows.length, applied: forced.applied, unmatched: forced.unmatched.map((a) => ({ line: a.line, sentenceId: a.sentenceId, text: a.text })) } } : {}),
     };
 
     const written: string[] = [];
@@ -402,9 +425,9 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
     if (staged) {
       const out = staged.tmp;
       // Writers take the output folder: they write into the temporary sibling, swapped in below.
-      const writerOptions = { focus: opts.focus, peers };
+      const writerOptions = { focus: opts.focus, peers, overrides: overrides?.sha256 };
       // Third cache layer: the same documents, codebook, code and writer options give the same files.
-      const okey = cacheDir ? outputsKey(docKeys, codebook.hash, fp, writerOptions) : '';
+      const okey = cacheDir ? outputsKey(docKeys, analysisHash, fp, writerOptions) : '';
       const restored = okey ? await time('export', () => cache.restoreOutputs(okey, out)) : undefined;
       let files: WrittenFile[];
       if (restored) {

@@ -62,13 +62,19 @@ export class LinearModel implements Classifier {
     readonly temperature = 1,
   ) {}
 
-  /** Raw linear scores per label (LABEL_CODES order). */
+  private lastFeatures: readonly string[] | undefined;
+  private lastRaw: Float64Array | undefined;
+
+  /** Raw linear scores per label (LABEL_CODES order); the last result is kept for explain(). */
   raw(features: readonly string[]): Float64Array {
+    if (features === this.lastFeatures && this.lastRaw) return this.lastRaw;
     const z = new Float64Array(L);
     for (const f of features) {
       const w = this.weights.get(f);
       if (w) for (let c = 0; c < L; c++) z[c]! += w[c]!;
     }
+    this.lastFeatures = features;
+    this.lastRaw = z;
     return z;
   }
 
@@ -284,4 +290,55 @@ export function argmax(scores: Record<LabelCode, number>): LabelCode {
   let code: LabelCode = 'N';
   for (const c of ['S', 'I', 'M'] as LabelCode[]) if (scores[c] > scores[code]) code = c;
   return code;
+}
+
+/** Feature lists as index arrays over one vocabulary (features in fewer than minCount lists dropped), built once and shared by several binary trainings. */
+export interface IndexedFeatures {
+  names: string[];
+  rows: Int32Array[];
+}
+
+export function indexFeatures(lists: readonly (readonly string[])[], minCount: number): IndexedFeatures {
+  const { names, rows } = indexExamples(
+    lists.map((features) => ({ features, label: 'S' as LabelCode })),
+    minCount,
+  );
+  return { names, rows };
+}
+
+/**
+ * Binary averaged perceptron (one theme against the rest) on the rows of `data` selected by
+ * `use` (all by default), positive where `positive[k]`: weights rounded to WEIGHT_DECIMALS, zero
+ * weights dropped, features sorted. Score > 0 means positive.
+ */
+export function trainBinaryPerceptron(data: IndexedFeatures, positive: readonly boolean[], opts: LinearOptions = DEFAULT_PERCEPTRON, use?: (k: number) => boolean): Map<string, number> {
+  const { names } = data;
+  const picked: number[] = [];
+  for (let k = 0; k < data.rows.length; k++) if (!use || use(k)) picked.push(k);
+  const W = new Float64Array(names.length);
+  const U = new Float64Array(names.length);
+  const rnd = generator(opts.seed);
+  let t = 1;
+  for (let e = 0; e < opts.epochs; e++) {
+    for (const p of shuffled(picked.length, rnd)) {
+      const r = picked[p]!;
+      const x = data.rows[r]!;
+      const y = positive[r] ? 1 : -1;
+      let s = 0;
+      for (const f of x) s += W[f]!;
+      if (y * s <= 0) {
+        for (const f of x) {
+          W[f]! += y;
+          U[f]! += y * t;
+        }
+      }
+      t++;
+    }
+  }
+  const out = new Map<string, number>();
+  names.forEach((f, i) => {
+    const w = round(W[i]! - U[i]! / t);
+    if (w !== 0) out.set(f, w);
+  });
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

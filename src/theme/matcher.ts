@@ -195,15 +195,26 @@ export function matchThemes(codebook: Codebook, tokens: string[], stemsOf: strin
   const raw = ruleHits(cb, tokens, stemsOf, sectionPath);
   const hits = new Map<string, ThemeHit>();
   for (const [ti, terms] of raw) hits.set(cb.themes[ti].id, { theme: cb.themes[ti].id, terms });
-  // Implications, transitively (a queue, so chains and diamonds work; cycles stop at seen ids).
+  return withImplications(codebook, hits);
+}
+
+/**
+ * Add the themes the given ones imply, transitively (a queue, so chains and diamonds work; cycles
+ * stop at seen ids), each with 'implied by X' as its term; in codebook order. A theme present in
+ * its own right keeps its terms and gains the note.
+ */
+export function withImplications(codebook: Codebook, hits: Map<string, ThemeHit>): ThemeHit[] {
+  const cb = compileCodebook(codebook);
+  const own = new Set(hits.keys());
   const queue = [...hits.keys()];
   while (queue.length) {
     const id = queue.shift()!;
     const t = cb.themes[cb.order.get(id)!];
+    if (!t) continue;
     for (const imp of t.implies) {
       const existing = hits.get(imp);
       if (existing) {
-        if (!existing.terms.includes(`implied by ${id}`) && !raw.has(cb.order.get(imp)!)) existing.terms.push(`implied by ${id}`);
+        if (!existing.terms.includes(`implied by ${id}`) && !own.has(imp)) existing.terms.push(`implied by ${id}`);
         continue;
       }
       hits.set(imp, { theme: imp, terms: [`implied by ${id}`] });

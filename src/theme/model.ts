@@ -1,0 +1,189 @@
+/**
+ * Learned themes: one scorer per theme (a binary averaged perceptron, src/tag/linear.ts) over the
+ * sentence's word stems and stem pairs, the words of its heading, its first word, and — the
+ * researcher's instrument — the codebook's own matches for this sentence and the one before it
+ * (`m:<theme>`, `pm:<theme>`). Trained by `npm run train` with the tagger into models/themes.json.
+ *
+ * How a theme is decided for an evaluative sentence:
+ *  - a theme with a trained scorer (at least MIN_POSITIVES annotated examples, and better than the
+ *    codebook alone on an inner cross-validation at training time) is given when its score is
+ *    positive; the codebook match is one of its strongest features, so editing a theme's phrases
+ *    still changes results;
+ *  - any other theme (a theme a researcher added, one too rare in the data, or one whose phrases
+ *    did better on their own) is given when the codebook matches, as before;
+ *  - implications (supervision_recording -> supervision) are applied afterwards.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ThemeHit } from '../types.js';
+import { REPO_ROOT } from '../util/paths.js';
+import { describeFeature } from '../tag/features.js';
+import type { Codebook } from './codebook.js';
+import { compileCodebook, withImplications } from './matcher.js';
+
+export const THEME_MODEL_FORMAT = 'inspection-themes/theme-model';
+export const THEME_MODEL_FORMAT_VERSION = 1;
+export const THEME_FEATURE_SET = 'stems+pairs+heading+codebook/2';
+/** A theme needs this many annotated positive examples to get a scorer. */
+export const MIN_POSITIVES = 5;
+export const DEFAULT_THEME_MODEL_PATH = join(REPO_ROOT, 'models', 'themes.json');
+const EVIDENCE_FEATURES = 3;
+const HEADING_WORD_RE = /[^a-z0-9]+/;
+
+/** What the theme features of one sentence are built from. */
+export interface ThemeFeatureInput {
+  tokens: readonly string[];
+  stems: readonly string[];
+  sectionPath: readonly string[];
+  /** The codebook's matches for this sentence and the previous one. */
+  hits: readonly ThemeHit[];
+  previousHits: readonly ThemeHit[];
+}
+
+export function themeFeatures(x: ThemeFeatureInput): string[] {
+  const f = new Set<string>(['bias']);
+  const st = x.stems;
+  for (let i = 0; i < st.length; i++) {
+    f.add(`s:${st[i]}`);
+    if (i >= 1) f.add(`sb:${st[i - 1]} ${st[i]}`);
+  }
+  for (const h of x.hits) f.add(`m:${h.theme}`);
+  for (const h of x.previousHits) f.add(`pm:${h.theme}`);
+  for (const w of (x.sectionPath.at(-1) ?? '').toLowerCase().split(HEADING_WORD_RE)) if (w) f.add(`h:${w}`);
+  f.add(`f1:${x.tokens[0] ?? ''}`);
+  return [...f];
+}
+
+const THEME_FAMILY_WORDS: Record<string, string> = { s: 'word stem', sb: 'phrase', m: 'codebook match', pm: 'previous sentence matched' };
+
+function describe(feature: string): string {
+  const c = feature.indexOf(':');
+  const fam = feature.slice(0, c);
+  const words = THEME_FAMILY_WORDS[fam];
+  return words ? `${words} "${feature.slice(c + 1)}"` : describeFeature(feature);
+}
+
+export interface ThemeScorer {
+  positives: number;
+  /** 'model': the scorer decides; 'codebook': it did not beat the codebook's matches on inner CV, which decide. */
+  use: 'model' | 'codebook';
+  /** Inner-CV F1 of the scorer and of the codebook alone, which chose `use`. */
+  innerF1: { model: number; codebook: number };
+  weights: ReadonlyMap<string, number>;
+}
+
+export interface ThemeModel {
+  id: string;
+  scorers: ReadonlyMap<string, ThemeScorer>;
+}
+
+/** The scorers that decide, as one table: feature -> weight per scored theme (one look-up per feature). */
+interface CompiledThemeModel {
+  themes: string[];
+  index: Map<string, Float64Array>;
+}
+
+const compiledModels = new WeakMap<ThemeModel, CompiledThemeModel>();
+
+function compileThemeModel(model: ThemeModel): CompiledThemeModel {
+  let c = compiledModels.get(model);
+  if (c) return c;
+  const themes = [...model.scorers].filter(([, s]) => s.use === 'model').map(([id]) => id);
+  const index = new Map<string, Float64Array>();
+  themes.forEach((id, t) => {
+    for (const [f, w] of model.scorers.get(id)!.weights) {
+      let row = index.get(f);
+      if (!row) index.set(f, (row = new Float64Array(themes.length)));
+      row[t] = w;
+    }
+  });
+  c = { themes, index };
+  compiledModels.set(model, c);
+  return c;
+}
+
+export interface ThemeModelFile {
+  format: string;
+  formatVersion: number;
+  id: string;
+  featureSet: string;
+  training: { dataSha256: string; units: number; documents: number };
+  themes: Record<string, { positives: number; use: 'model' | 'codebook'; innerF1: { model: number; codebook: number }; weights: Record<string, number> }>;
+}
+
+export function serializeThemeModel(model: ThemeModel, training: ThemeModelFile['training']): string {
+  const themes = [...model.scorers].sort(([a], [b]) => (a < b ? -1 : 1));
+  const parts = themes.map(([id, s]) => {
+    const w = [...s.weights].map(([f, x]) => `   ${JSON.stringify(f)}: ${JSON.stringify(x)}`).join(',\n');
+    return `  ${JSON.stringify(id)}: {\n   "positives": ${s.positives},\n   "use": ${JSON.stringify(s.use)},\n   "innerF1": ${JSON.stringify(s.innerF1)},\n   "weights": {${w ? `\n${w}\n   ` : ''}}\n  }`;
+  });
+  const head = JSON.stringify({ format: THEME_MODEL_FORMAT, formatVersion: THEME_MODEL_FORMAT_VERSION, id: model.id, featureSet: THEME_FEATURE_SET, training }, null, 1).replace(/\n}$/, '');
+  return `${head},\n "themes": {\n${parts.join(',\n')}\n }\n}\n`;
+}
+
+export function parseThemeModel(json: string, where = 'theme model'): ThemeModel {
+  let file: ThemeModelFile;
+  try {
+    file = JSON.parse(json) as ThemeModelFile;
+  } catch (e) {
+    throw new Error(`${where} is not JSON (${(e as Error).message}): retrain it with npm run train`);
+  }
+  if (file.format !== THEME_MODEL_FORMAT || file.formatVersion !== THEME_MODEL_FORMAT_VERSION) throw new Error(`${where}: unsupported format ${file.format} v${file.formatVersion}: retrain it with npm run train`);
+  if (file.featureSet !== THEME_FEATURE_SET) throw new Error(`${where} was trained on features ${file.featureSet}, this code extracts ${THEME_FEATURE_SET}: run npm run train`);
+  const scorers = new Map<string, ThemeScorer>();
+  for (const [id, t] of Object.entries(file.themes ?? {})) {
+    if (typeof t?.positives !== 'number' || typeof t.weights !== 'object' || (t.use !== 'model' && t.use !== 'codebook')) throw new Error(`${where}: bad entry for theme ${id}`);
+    scorers.set(id, { positives: t.positives, use: t.use, innerF1: t.innerF1, weights: new Map(Object.entries(t.weights)) });
+  }
+  return { id: file.id, scorers };
+}
+
+let cached: ThemeModel | null | undefined;
+
+/** The shipped theme model (models/themes.json, or $THEME_MODEL), loaded once; null when absent (codebook rules only). */
+export function defaultThemeModel(): ThemeModel | null {
+  if (cached === undefined) {
+    const path = process.env.THEME_MODEL ?? DEFAULT_THEME_MODEL_PATH;
+    cached = existsSync(path) ? parseThemeModel(readFileSync(path, 'utf8'), path) : null;
+  }
+  return cached;
+}
+
+/**
+ * The themes of one evaluative sentence: the codebook's hits (with continuation already applied)
+ * decided theme by theme by the model where it has a scorer that decides, then implications.
+ */
+export function decideThemes(codebook: Codebook, model: ThemeModel | null, input: ThemeFeatureInput): ThemeHit[] {
+  if (!model) return [...input.hits];
+  const cb = compileCodebook(codebook);
+  const compiled = compileThemeModel(model);
+  const features = themeFeatures(input);
+  const rows: (Float64Array | undefined)[] = features.map((f) => compiled.index.get(f));
+  const z = new Float64Array(compiled.themes.length);
+  for (const row of rows) if (row) for (let t = 0; t < z.length; t++) z[t]! += row[t]!;
+  const slot = new Map(compiled.themes.map((id, t) => [id, t]));
+  const ruleHits = new Map(input.hits.map((h) => [h.theme, h]));
+  const out = new Map<string, ThemeHit>();
+  const ownTerms = (h: ThemeHit) => h.terms.filter((x) => !x.startsWith('implied by '));
+  for (const th of cb.themes) {
+    const hit = ruleHits.get(th.id);
+    // An implied-only hit is re-derived below from the decided themes.
+    const direct = hit !== undefined && ownTerms(hit).length > 0;
+    const t = slot.get(th.id);
+    if (t === undefined) {
+      if (direct) out.set(th.id, { theme: th.id, terms: ownTerms(hit) });
+      continue;
+    }
+    if (z[t]! <= 0) continue;
+    const why: { f: string; w: number }[] = [];
+    rows.forEach((row, k) => {
+      const w = row?.[t] ?? 0;
+      if (w > 0 && !(direct && features[k] === `m:${th.id}`)) why.push({ f: features[k]!, w });
+    });
+    why.sort((a, b) => b.w - a.w || (a.f < b.f ? -1 : 1));
+    const terms = direct ? ownTerms(hit) : [];
+    terms.push(`model: ${why.slice(0, EVIDENCE_FEATURES).map((x) => describe(x.f)).join(', ')}`);
+    out.set(th.id, { theme: th.id, terms });
+  }
+  return withImplications(codebook, out);
+}
