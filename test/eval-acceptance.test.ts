@@ -4,8 +4,9 @@
  * it, nor any document of its fold), themes on every evaluative unit, and the improvement share of
  * document x theme cells. The script runs once, in a child process (it takes a minute or two).
  *
- * Floors are what the current code measures (2026-12-01); the issue on learned labels and themes
- * raises them to its acceptance figures. Without ../shared the test is skipped, except in CI,
+ * Floors sit just under what the current code measures (2026-12-02: labels 0.819, Ofsted reports
+ * 0.815, council papers 0.790, themes 0.789, cells 0.099); the issue on learned labels and themes
+ * asks for more (0.86, themes 0.82, cells 0.07). Without ../shared the test is skipped, except in CI,
  * where it fails.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,10 +22,10 @@ interface Figures {
   units: number;
   documents: number;
   folds: number;
-  labels: Record<'ours' | 'rulesOnly' | 'afinn', { macroF1: number; f1: Record<string, number> }>;
+  labels: Record<'ours' | 'rulesOnly' | 'afinn', { macroF1: number; f1: Record<string, number> }> & { families: Record<string, { macroF1: number; f1: Record<string, number> }> };
   byKind: Record<string, { documents: number; units: number; ours: number; rulesOnly: number; afinn: number }>;
   councilPapers: Record<string, number>;
-  themes: { units: number; micro: number; f1: Record<string, { f1: number; support: number }> };
+  themes: { units: number; micro: number; rulesOnlyMicro: number; f1: Record<string, { f1: number; support: number }> };
   cells: { cells: number; empty: number; mae: number };
 }
 
@@ -48,30 +49,39 @@ describe.skipIf(!existsSync(join(EVAL_DIR, 'dev.jsonl')) && !process.env.CI)('ac
     expect(r.folds).toBe(5);
   });
 
-  it('labels: macro-F1 >= 0.73 (rules alone 0.730, measured 0.738), at least 0.30 above AFINN; mixed found', () => {
-    expect(r.labels.ours.macroF1).toBeGreaterThanOrEqual(0.73);
-    expect(r.labels.ours.macroF1 - r.labels.afinn.macroF1).toBeGreaterThanOrEqual(0.3);
-    expect(r.labels.ours.f1.M).toBeGreaterThan(0.5);
+  it('labels: macro-F1 >= 0.81, above the rules alone by >= 0.04 and AFINN by >= 0.40; mixed found', () => {
+    expect(r.labels.ours.macroF1).toBeGreaterThanOrEqual(0.81);
+    expect(r.labels.ours.macroF1 - r.labels.rulesOnly.macroF1).toBeGreaterThanOrEqual(0.04);
+    expect(r.labels.ours.macroF1 - r.labels.afinn.macroF1).toBeGreaterThanOrEqual(0.4);
+    expect(r.labels.ours.f1.M).toBeGreaterThan(0.65);
   });
 
-  it('labels per kind of document: Ofsted reports >= 0.72, council papers >= 0.74', () => {
-    expect(r.byKind.ofsted_report!.ours).toBeGreaterThanOrEqual(0.72);
-    expect(r.byKind.council_paper!.ours).toBeGreaterThanOrEqual(0.74);
+  it('the shipped model family is the best of the three compared', () => {
+    const fams = Object.entries(r.labels.families);
+    expect(fams.map(([f]) => f).sort()).toEqual(['logistic', 'naive_bayes', 'perceptron']);
+    const best = Math.max(...fams.map(([, m]) => m.macroF1));
+    expect(r.labels.ours.macroF1).toBe(best);
+  });
+
+  it('labels per kind of document: Ofsted reports >= 0.80, council papers >= 0.77', () => {
+    expect(r.byKind.ofsted_report!.ours).toBeGreaterThanOrEqual(0.8);
+    expect(r.byKind.council_paper!.ours).toBeGreaterThanOrEqual(0.77);
     expect(Object.keys(r.councilPapers).length).toBe(r.byKind.council_paper!.documents);
   });
 
-  it('themes: micro-F1 >= 0.72 and the three named themes at their floors', () => {
-    expect(r.themes.micro).toBeGreaterThanOrEqual(0.72);
-    const floors: Record<string, number> = { supervision_recording: 0.74, strategy_discussions: 0.82, return_home_interviews: 0.83 };
+  it('themes: micro-F1 >= 0.78 (>= 0.04 above the codebook alone) and the three named themes at their floors', () => {
+    expect(r.themes.micro).toBeGreaterThanOrEqual(0.78);
+    expect(r.themes.micro - r.themes.rulesOnlyMicro).toBeGreaterThanOrEqual(0.04);
+    const floors: Record<string, number> = { supervision_recording: 0.74, strategy_discussions: 0.83, return_home_interviews: 0.82 };
     for (const [id, floor] of Object.entries(floors)) {
       expect(r.themes.f1[id]!.support, id).toBeGreaterThan(0);
       expect(r.themes.f1[id]!.f1, id).toBeGreaterThanOrEqual(floor);
     }
   });
 
-  it('cells: the improvement share of document x theme cells (>= 3 findings) is off by <= 0.15 on average', () => {
+  it('cells: the improvement share of document x theme cells (>= 3 findings) is off by <= 0.11 on average', () => {
     expect(r.cells.cells).toBeGreaterThan(1000);
-    expect(r.cells.mae).toBeLessThanOrEqual(0.15);
+    expect(r.cells.mae).toBeLessThanOrEqual(0.11);
     expect(r.cells.empty / r.cells.cells).toBeLessThan(0.02);
   });
 });

@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readModelFile } from '../util/model-file.js';
 import { REPO_ROOT } from '../util/paths.js';
 import type { LabelCode } from '../types.js';
 import { LABEL_CODES } from '../types.js';
@@ -66,16 +67,7 @@ export function serializeModel(id: string, model: LinearModel, options: LinearOp
 }
 
 export function parseModel(json: string, where = 'tagger model'): TagModel {
-  let file: ModelFile;
-  try {
-    file = JSON.parse(json) as ModelFile;
-  } catch (e) {
-    throw new Error(`${where} is not JSON (${(e as Error).message}): retrain it with npm run train`);
-  }
-  if (file.format !== MODEL_FORMAT || file.formatVersion !== MODEL_FORMAT_VERSION) {
-    throw new Error(`${where}: unsupported format ${file.format} v${file.formatVersion} (expected ${MODEL_FORMAT} v${MODEL_FORMAT_VERSION}): retrain it with npm run train`);
-  }
-  if (file.featureSet !== FEATURE_SET) throw new Error(`${where} was trained on features ${file.featureSet}, this code extracts ${FEATURE_SET}: run npm run train`);
+  const file = readModelFile<ModelFile>(json, where, { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, featureSet: FEATURE_SET });
   if (file.labels.join() !== LABEL_CODES.join()) throw new Error(`${where} has labels ${file.labels.join()}, expected ${LABEL_CODES.join()}`);
   const weights = new Map<string, Float64Array>();
   for (const [f, w] of Object.entries(file.weights)) {

@@ -16,6 +16,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ThemeHit } from '../types.js';
+import { readModelFile } from '../util/model-file.js';
 import { REPO_ROOT } from '../util/paths.js';
 import { describeFeature } from '../tag/features.js';
 import type { Codebook } from './codebook.js';
@@ -122,14 +123,7 @@ export function serializeThemeModel(model: ThemeModel, training: ThemeModelFile[
 }
 
 export function parseThemeModel(json: string, where = 'theme model'): ThemeModel {
-  let file: ThemeModelFile;
-  try {
-    file = JSON.parse(json) as ThemeModelFile;
-  } catch (e) {
-    throw new Error(`${where} is not JSON (${(e as Error).message}): retrain it with npm run train`);
-  }
-  if (file.format !== THEME_MODEL_FORMAT || file.formatVersion !== THEME_MODEL_FORMAT_VERSION) throw new Error(`${where}: unsupported format ${file.format} v${file.formatVersion}: retrain it with npm run train`);
-  if (file.featureSet !== THEME_FEATURE_SET) throw new Error(`${where} was trained on features ${file.featureSet}, this code extracts ${THEME_FEATURE_SET}: run npm run train`);
+  const file = readModelFile<ThemeModelFile>(json, where, { format: THEME_MODEL_FORMAT, formatVersion: THEME_MODEL_FORMAT_VERSION, featureSet: THEME_FEATURE_SET });
   const scorers = new Map<string, ThemeScorer>();
   for (const [id, t] of Object.entries(file.themes ?? {})) {
     if (typeof t?.positives !== 'number' || typeof t.weights !== 'object' || (t.use !== 'model' && t.use !== 'codebook')) throw new Error(`${where}: bad entry for theme ${id}`);
