@@ -6,12 +6,12 @@
  * Feature families (the prefix before ':'):
  *  - `r`   rule outcomes for the sentence: cue kinds and strengths per clause, negation / hedge /
  *          contrast scope, grade words, section priors, the rule label (src/tag/rules.ts)
- *  - `u` `b` `t`  word unigrams, bigrams and trigrams (lower-cased tokens)
+ *  - `u` `b`   word unigrams and bigrams (lower-cased tokens; trigrams added nothing on CV and cost a fifth of the time)
  *  - `f1` `f2`   the first word and the first two words
  *  - `p` `n`     the previous sentence's rule label and cues, the next sentence's rule label
  *  - `c`   in a sentence the rules split at a contrast marker, each word with its clause's role
  *          (`conc` the concessive side "although X", `contra` after "but / however", `main`)
- *  - `h`   words of the innermost heading above the sentence, `ha` of every heading on its path;
+ *  - `h`   words of the innermost heading above the sentence, `ha` of the headings above that one;
  *          `bk` the block kind (heading, list item...), `pbk` the previous sentence's
  *  - `len` `end` `shape`  length bucket, final character, digits / years / percentages / capitals
  *  - `reg` the document's register (inspection report or council paper)
@@ -22,13 +22,11 @@ import type { Register } from './context.js';
 import type { ClauseScore } from './rules.js';
 
 /** Version of the feature extraction; a model records it and refuses to load under another. */
-export const FEATURE_SET = 'rules+ngrams+clauses+context/3';
+export const FEATURE_SET = 'rules+ngrams+clauses+context/4';
 
 const YEAR_RE = /\b(?:19|20)\d\d\b/;
 const CAPS_RE = /^[A-Z][^a-z]*$/;
 const HEADING_WORD_RE = /[^a-z0-9]+/;
-/** Longest token sequence used as a feature. */
-const MAX_NGRAM = 3;
 /** Length buckets of 5 tokens, the last one open. */
 const LENGTH_BUCKET = 5;
 const MAX_LENGTH_BUCKET = 8;
@@ -70,7 +68,6 @@ export function sentenceModelFeatures(
   for (let i = 0; i < toks.length; i++) {
     f.add(`u:${toks[i]}`);
     if (i >= 1) f.add(`b:${toks[i - 1]} ${toks[i]}`);
-    if (i >= 2 && MAX_NGRAM >= 3) f.add(`t:${toks[i - 2]} ${toks[i - 1]} ${toks[i]}`);
   }
   if (view.clauses.length > 1) for (const c of view.clauses) for (const w of tokenize(c.text)) f.add(`c:${clauseRole(c)} ${w}`);
   f.add(`f1:${toks[0] ?? ''}`);
@@ -87,17 +84,35 @@ export function sentenceModelFeatures(
   if (CAPS_RE.test(t)) f.add('shape:caps');
   f.add(`bk:${s.blockKind}`);
   if (prevSentence) f.add(`pbk:${prevSentence.blockKind}`);
-  for (const w of (s.sectionPath.at(-1) ?? '').toLowerCase().split(HEADING_WORD_RE)) if (w) f.add(`h:${w}`);
-  for (const h of s.sectionPath) for (const w of h.toLowerCase().split(HEADING_WORD_RE)) if (w) f.add(`ha:${w}`);
+  for (const x of headingFeatures(s.sectionPath)) f.add(x);
   f.add(`reg:${register}`);
   return [...f];
+}
+
+/** Heading features per section path, memoised: a section's sentences share them (and the strings' hashes). */
+const headingMemo = new Map<string, readonly string[]>();
+const MAX_HEADING_MEMO = 10_000;
+
+function headingFeatures(path: readonly string[]): readonly string[] {
+  const key = path.join('\u0000');
+  let out = headingMemo.get(key);
+  if (out) return out;
+  const inner = new Set((path.at(-1) ?? '').toLowerCase().split(HEADING_WORD_RE));
+  const list: string[] = [];
+  for (const w of inner) if (w) list.push(`h:${w}`);
+  const outer = new Set<string>();
+  for (let k = 0; k < path.length - 1; k++) for (const w of path[k]!.toLowerCase().split(HEADING_WORD_RE)) if (w && !inner.has(w)) outer.add(w);
+  for (const w of outer) list.push(`ha:${w}`);
+  out = list;
+  if (headingMemo.size >= MAX_HEADING_MEMO) headingMemo.clear();
+  headingMemo.set(key, out);
+  return out;
 }
 
 const FAMILY_WORDS: Record<string, string> = {
   r: 'rule',
   u: 'word',
   b: 'phrase',
-  t: 'phrase',
   f1: 'starts with',
   f2: 'starts with',
   p: 'previous sentence',

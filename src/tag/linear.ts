@@ -87,12 +87,24 @@ export class LinearModel implements Classifier {
     const c = LABEL_CODES.indexOf(label);
     let rival = -1;
     for (let k = 0; k < L; k++) if (k !== c && (rival < 0 || s[k]! > s[rival]!)) rival = k;
-    const out: Contribution[] = [];
-    for (const f of new Set(features)) {
+    // The n largest positive contributions, kept in a small sorted array (features are distinct).
+    const top: Contribution[] = [];
+    const before = (a: Contribution, b: Contribution) => a.weight > b.weight || (a.weight === b.weight && a.feature < b.feature);
+    for (const f of features) {
       const w = this.weights.get(f);
-      if (w) out.push({ feature: f, weight: w[c]! - w[rival]! });
+      if (!w) continue;
+      const d = w[c]! - w[rival]!;
+      if (d <= 0) continue;
+      const x = { feature: f, weight: d };
+      if (top.length === n && !before(x, top[n - 1]!)) continue;
+      let i = top.length === n ? n - 1 : top.length;
+      top[i] = x;
+      while (i > 0 && before(top[i]!, top[i - 1]!)) {
+        [top[i - 1], top[i]] = [top[i]!, top[i - 1]!];
+        i--;
+      }
     }
-    return out.filter((x) => x.weight > 0).sort((a, b) => b.weight - a.weight || (a.feature < b.feature ? -1 : 1)).slice(0, n);
+    return top;
   }
 }
 

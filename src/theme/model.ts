@@ -81,6 +81,7 @@ export interface ThemeModel {
 /** The scorers that decide, as one table: feature -> weight per scored theme (one look-up per feature). */
 interface CompiledThemeModel {
   themes: string[];
+  slot: Map<string, number>;
   index: Map<string, Float64Array>;
 }
 
@@ -98,7 +99,7 @@ function compileThemeModel(model: ThemeModel): CompiledThemeModel {
       row[t] = w;
     }
   });
-  c = { themes, index };
+  c = { themes, slot: new Map(themes.map((id, t) => [id, t])), index };
   compiledModels.set(model, c);
   return c;
 }
@@ -155,7 +156,7 @@ export function decideThemes(codebook: Codebook, model: ThemeModel | null, input
   const rows: (Float64Array | undefined)[] = features.map((f) => compiled.index.get(f));
   const z = new Float64Array(compiled.themes.length);
   for (const row of rows) if (row) for (let t = 0; t < z.length; t++) z[t]! += row[t]!;
-  const slot = new Map(compiled.themes.map((id, t) => [id, t]));
+  const slot = compiled.slot;
   const ruleHits = new Map(input.hits.map((h) => [h.theme, h]));
   const out = new Map<string, ThemeHit>();
   const ownTerms = (h: ThemeHit) => h.terms.filter((x) => !x.startsWith('implied by '));
