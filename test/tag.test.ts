@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { makeSentence } from '../src/segment/sentence.js';
 import { analyseDocument, splitClauses, tagSentence, tagSentences } from '../src/tag/index.js';
 import { DEFAULT_PERCEPTRON, trainPerceptron } from '../src/tag/linear.js';
+import { LEXICON_LISTS, lexiconConflicts } from '../src/tag/lexicon.js';
 import { DEFAULT_MODEL_PATH, FEATURE_SET, MODEL_FORMAT, MODEL_FORMAT_VERSION, defaultModel, parseModel, serializeModel } from '../src/tag/model.js';
 import type { Finding, LabelCode, Sentence } from '../src/types.js';
 
@@ -74,6 +75,7 @@ describe('comparatives and recommendations', () => {
   it.each([
     'The quality of pathway plans needs to improve.',
     'Direct work with children could be stronger.',
+    'Direct work with children could be better.',
     'Leaders recognise the need to strengthen the oversight of children living in unregistered homes.',
     'Senior managers should ensure that supervision records show the reasons for decisions.',
   ])('I: %s', (text) => {
@@ -211,6 +213,16 @@ describe('every finding carries label, confidence, evidence and clauses', () => 
   });
 });
 
+describe('lexicon conflicts are refused when the matcher compiles', () => {
+  it('the shipped lexicon has none', () => {
+    expect(lexiconConflicts(LEXICON_LISTS)).toEqual([]);
+  });
+  it('names a phrase with two roles, and a phrase listed twice', () => {
+    const c = lexiconConflicts({ 'comparative cues': ['could be better', 'needs to improve'], 'neutral phrases': ['as well as', 'Could  be better'], 'strength cues': ['creative', 'timely', 'creative'] });
+    expect(c).toEqual(['"could be better" is in comparative cues and neutral phrases: a phrase takes one role', '"creative" is listed 2 times in strength cues']);
+  });
+});
+
 describe('learned classifier and its model file', () => {
   const texts = [
     'Social workers visit children regularly and know them well.',
@@ -232,7 +244,9 @@ describe('learned classifier and its model file', () => {
     const rules = tagSentences(sents(), null).map((f) => f.code);
     const model = { id: 'contrary', classifier: trainContrary() };
     const tagged = tagSentences(sents(), model);
-    expect(tagged.map((f) => f.code)).toEqual([...contrary]);
+    // The model decides everything but the boilerplate line ("Lead inspector: ..."), which the codebook makes N.
+    expect(tagged.map((f) => f.code)).toEqual(['N', 'S', 'N', 'N', 'S']);
+    expect(tagged[3]!.evidence.some((e) => e.kind === 'boilerplate')).toBe(true);
     expect(tagged.map((f) => f.code)).not.toEqual(rules);
     const ev = tagged[0]!.evidence;
     expect(ev.find((e) => e.kind === 'model')?.value).toMatch(/^contrary: N \(p=[01]\.\d\d; rules alone: S\)/);

@@ -38,8 +38,8 @@ export const STRENGTH_CUES: CueDef[] = [
     'valued', 'trusted', 'trusting', 'enjoy', 'enjoys', 'happy', 'proud', 'pride', 'celebrate*', 'praised', 'rightly', 'right', 'sound',
     'proportionate', 'knowledgeable', 'curious', 'curiosity', 'are experienced', 'is experienced', 'highly experienced', 'experienced staff', 'experienced social workers', 'experienced practitioners', 'experienced managers', 'capable', 'motivated', 'resilient', 'respectful', 'respectfully', 'attentive', 'persistent',
     'persistently', 'diligent', 'diligently', 'regular', 'regularly', 'routinely', 'fewer delays',
-    'well attended', 'better', 'an improvement', 'improvement in', 'improvements in', 'wide range', 'range of', 'good range', 'a difference', 'positive difference', 'real difference', 'holistic', 'well being', 'flourish*', 'thrive', 'thriving',
-    'achieve', 'achieving', 'achieved', 'achievements', 'notable', 'innovative', 'creative', 'collaborative', 'collaboratively', 'cohesive', 'coherent', 'joined up',
+    'well attended', 'better', 'an improvement', 'improvement in', 'improvements in', 'wide range', 'range of', 'good range', 'a difference', 'positive difference', 'real difference', 'holistic', 'flourish*', 'thrive', 'thriving',
+    'achieve', 'achieving', 'achieved', 'achievements', 'notable', 'innovative', 'collaborative', 'collaboratively', 'cohesive', 'coherent', 'joined up',
     'listened', 'heard', 'understand', 'understands', 'understood', 'know', 'knows', 'manageable', 'low caseloads', 'stability',
     'good quality', 'strong relationships', 'careful consideration'),
   ...s(1, 'in place', 'make sure', 'makes sure', 'useful', 'seen regularly', 'visited regularly', 'maintained', 'maintain', 'improvement', 'progress',
@@ -48,8 +48,8 @@ export const STRENGTH_CUES: CueDef[] = [
     'investment', 'invested', 'available', 'meet their needs', 'meets their needs', 'meet the needs', 'meets the needs', 'identified early', 'fully',
     'actively', 'aware', 'priority', 'prioritised', 'prioritise', 'tailored', 'bespoke', 'personalised', 'individualised', 'specialist',
     'intensive', 'extensive', 'well placed', 'best placed', 'improve', 'improves', 'develop', 'developed', 'recognised', 'recognise', 'understanding',
-    'opportunities', 'encouraged', 'empower*', 'celebrat*', 'creative', 'imaginative', 'enriching', 'stable homes', 'settled', 'together', 'jointly',
-    'agreed', 'shared', 'considered', 'explored', 'sought', 'ensure that', 'helps', 'help'),
+    'opportunities', 'encouraged', 'empower*', 'celebrat*', 'imaginative', 'enriching', 'stable homes', 'settled', 'together', 'jointly',
+    'agreed', 'shared', 'considered', 'explored', 'sought', 'ensure that', 'help'),
   ...k('grade', s(3, 'outstanding', 'good', 'very good', 'highly effective', 'highly skilled', 'exemplary')),
 ];
 
@@ -95,9 +95,9 @@ export const COMPARATIVE_CUES: CueDef[] = k('comparative', [
  * ("without delay", "there is no drift"); with nothing in scope the negator itself is a weak I cue.
  */
 export const NEGATORS: string[] = [
-  'not', 'no', 'never', 'nor', 'neither', 'without', 'lack', 'cannot', 'can not', 'fail to', 'fails to', 'failed to',
+  'not', 'no', 'never', 'nor', 'neither', 'without', 'lack', 'cannot', 'can not',
   'is not', 'are not', 'was not', 'were not', 'does not', 'do not', 'did not', 'has not', 'have not', 'had not', 'will not', 'could not', 'are no',
-  'is no', 'there is no', 'there are no', 'no longer',
+  'is no', 'there is no', 'there are no',
   'doesnt', 'dont', 'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'hasnt', 'havent', 'hadnt', 'cant', 'couldnt', 'wont', 'none',
 ];
 /** Tokens right after a negator that cancel it ("not only", "no longer", "no doubt"...). */
@@ -123,7 +123,7 @@ export const REVERSERS: string[] = [
   'reduce', 'reduces', 'reduced', 'reducing', 'prevent', 'prevents', 'prevented', 'preventing', 'avoid', 'avoids', 'avoided', 'avoiding', 'minimise', 'minimises',
   'minimised', 'minimising', 'tackle', 'tackles', 'tackled', 'tackling', 'address', 'addresses', 'addressed', 'addressing', 'overcome', 'overcoming', 'mitigate',
   'mitigates', 'mitigated', 'mitigating', 'resolve', 'resolves', 'resolved', 'resolving', 'remedy', 'remedied', 'eliminate', 'eliminated', 'stop', 'stopped',
-  'challenge', 'challenges', 'challenged', 'challenging', 'counter', 'counters', 'counteract*',
+  'challenge', 'challenged', 'counter', 'counters', 'counteract*',
 ];
 /**
  * Neutral phrases consumed before cue matching because they contain cue words used
@@ -135,15 +135,16 @@ export const NEUTRAL_PHRASES: string[] = [
   'well being', 'wellbeing', 'improvement plan', 'improvement board', 'improvement programme', 'improvement journey', 'improvement partner', 'quality assurance',
   'good practice guidance', 'in need', 'children in need', 'child in need', 'need of', 'not only', 'whether or not', 'if not', 'or not', 'no one', 'no matter',
   'right to', 'rights', 'high risk', 'higher level', 'low level', 'lower level', 'missing from', 'go missing', 'going missing', 'went missing',
-  'to be good', 'judged to be', 'attention deficit', 'the most', 'most recent', 'most recently', 'at most', 'could be better', 'be better', 'since the last', 'last inspection',
+  'to be good', 'judged to be', 'attention deficit', 'the most', 'most recent', 'most recently', 'at most', 'be better', 'since the last', 'last inspection',
 ];
 /** Boundary tokens that end a negation scope. */
 export const SCOPE_BREAK: string[] = ['but', 'and', 'which', 'when', 'because', 'as', 'so', 'although', 'while', 'whereas', 'however', 'or', 'who'];
 
 /** Quantifier hedges. `minority` hedges turn a positive clause into I; `majority` keep it S. */
 export const HEDGE_MINORITY: string[] = [
-  'not all', 'not every', 'a minority', 'a small minority', 'a small number', 'a few', 'only a few', 'only some', 'only a small', 'only a minority',
-  'too few', 'not many', 'few', 'some but not all',
+  // "not all", "not every", "too few" are improvement cues (their hedge reading is the same: I).
+  'a minority', 'a small minority', 'a small number', 'a few', 'only a few', 'only some', 'only a small', 'only a minority',
+  'not many', 'few', 'some but not all',
 ];
 /** Majority quantifiers strong enough to make a bare description a strength ("Most plans are reviewed"). */
 export const STRONG_MAJORITY: string[] = ['most', 'the majority', 'a majority', 'nearly all', 'almost all', 'the vast majority', 'the overwhelming majority'];
@@ -229,3 +230,39 @@ export const GRADE_RES: { re: RegExp; points: Polarity; value: string; weight: n
   { re: /\boutstanding\b/i, points: 'S', value: 'outstanding', weight: 4 },
   { re: /(?<!to be )\bgood\b/i, points: 'S', value: 'good', weight: 3 },
 ];
+
+/** Every list of phrases the matcher compiles, by role (a phrase may have one role and appear once). */
+export const LEXICON_LISTS: Readonly<Record<string, readonly string[]>> = {
+  'strength cues': STRENGTH_CUES.map((c) => c.phrase),
+  'improvement cues': IMPROVEMENT_CUES.map((c) => c.phrase),
+  'comparative cues': COMPARATIVE_CUES.map((c) => c.phrase),
+  negators: NEGATORS,
+  'minority hedges': HEDGE_MINORITY,
+  'majority hedges': HEDGE_MAJORITY,
+  "'some' hedges": HEDGE_SOME,
+  'planning cues': PLANNING_CUES,
+  reversers: REVERSERS,
+  'neutral phrases': NEUTRAL_PHRASES,
+};
+
+/**
+ * Conflicts in a lexicon: a phrase in two roles (only one of them could ever match, silently), or
+ * twice in one list. The matcher refuses to compile a lexicon with any.
+ */
+export function lexiconConflicts(lists: Readonly<Record<string, readonly string[]>>): string[] {
+  const where = new Map<string, string[]>();
+  for (const [list, phrases] of Object.entries(lists)) {
+    for (const p of phrases) {
+      const key = p.trim().toLowerCase().replace(/\s+/g, ' ');
+      if (!where.has(key)) where.set(key, []);
+      where.get(key)!.push(list);
+    }
+  }
+  const out: string[] = [];
+  for (const [p, lists_] of where) {
+    if (lists_.length < 2) continue;
+    const distinct = [...new Set(lists_)];
+    out.push(distinct.length === 1 ? `"${p}" is listed ${lists_.length} times in ${distinct[0]}` : `"${p}" is in ${distinct.join(' and ')}: a phrase takes one role`);
+  }
+  return out;
+}

@@ -16,6 +16,8 @@ import {
   IMPROVEMENT_CUES,
   NEGATION_CANCEL,
   NEGATORS,
+  LEXICON_LISTS,
+  lexiconConflicts,
   NEG_SCOPE,
   NEUTRAL_PHRASES,
   REVERSERS,
@@ -79,6 +81,8 @@ function buildEntries(): Entry[] {
   return out;
 }
 
+const CONFLICTS = lexiconConflicts(LEXICON_LISTS);
+if (CONFLICTS.length) throw new Error(`tag lexicon (src/tag/lexicon.ts) has conflicts: ${CONFLICTS.join('; ')}`);
 const ENTRIES = buildEntries();
 const EXACT = new Map<string, Entry[]>();
 const PREFIX: { prefix: string; entries: Entry[] }[] = [];
