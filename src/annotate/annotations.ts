@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import type { LabelCode } from '../types.js';
 import { LABEL_CODES, LABEL_TO_CODE } from '../types.js';
+import { editDistance } from '../util/distance.js';
 import { UserError } from '../util/errors.js';
 
 export interface Annotation {
@@ -100,27 +101,13 @@ function suggest(t: string, ids: readonly string[]): string {
   let best = '';
   let bestD = Infinity;
   for (const id of ids) {
-    const d = distance(t.toLowerCase(), id);
+    const d = editDistance(t.toLowerCase(), id);
     if (d < bestD) {
       bestD = d;
       best = id;
     }
   }
   return best && bestD <= Math.max(2, Math.floor(best.length / 3)) ? ` (did you mean ${best}?)` : ' (see the codebook for theme ids)';
-}
-
-function distance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
 }
 
 export function readAnnotations(path: string, themeIds: readonly string[]): AnnotationFile {

@@ -5,6 +5,7 @@ import Papa from 'papaparse';
 import type { DocumentType, SourceFile, SourceFormat } from '../types.js';
 import { UserError } from '../util/errors.js';
 import { isInside } from '../util/fs.js';
+import { editDistance } from '../util/distance.js';
 
 export const SUPPORTED_EXTENSIONS: Readonly<Record<string, SourceFormat>> = {
   '.pdf': 'pdf',
@@ -166,21 +167,6 @@ export interface ManifestRow {
   values: Record<string, string>;
 }
 
-/** Levenshtein distance (small strings only). */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0];
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = d[j];
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return d[b.length];
-}
-
 function isIsoDate(v: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   if (!m) return false;
@@ -260,7 +246,7 @@ export async function readManifest(path: string, label = 'manifest.csv'): Promis
     else if (seenCols.has(col)) errors.push(`line ${records[0].line}: column '${col}' appears twice`);
     seenCols.set(col, i);
     if (!col || KNOWN_MANIFEST_COLUMNS.includes(col)) return;
-    const near = KNOWN_MANIFEST_COLUMNS.map((k) => [k, distance(col.toLowerCase(), k)] as const)
+    const near = KNOWN_MANIFEST_COLUMNS.map((k) => [k, editDistance(col.toLowerCase(), k)] as const)
       .filter(([k, dd]) => dd <= (k.length <= 6 ? 1 : 2))
       .sort((a, b) => a[1] - b[1])[0];
     if (near) errors.push(`line ${records[0].line}: unknown column '${col}' (did you mean '${near[0]}'?)`);

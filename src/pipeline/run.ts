@@ -180,6 +180,8 @@ interface RunContext {
 
 /** Manifest warnings printed one by one before the rest are summarised (all are in run_report.json). */
 const MAX_PRINTED_MANIFEST_WARNINGS = 5;
+/** Override rows matching no sentence, printed one by one before the rest are summarised (all are in run_report.json). */
+const MAX_PRINTED_UNMATCHED = 5;
 
 async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<RunResult> {
   const { t0, stageMs, time, log, limits, codebook, analysisHash, overrides, peers, listing, staged } = ctx;
@@ -395,8 +397,8 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
     const forced = overrides ? applyOverrides(documents, overrides) : undefined;
     if (forced) {
       warn(`overrides: ${forced.applied} sentence(s) coded from ${overrides!.path}`);
-      for (const a of forced.unmatched.slice(0, MAX_PRINTED_MANIFEST_WARNINGS)) warn(`warning: ${overrides!.path}: line ${a.line} matches no sentence (${a.sentenceId ?? JSON.stringify(a.text!.slice(0, 60))})`);
-      if (forced.unmatched.length > MAX_PRINTED_MANIFEST_WARNINGS) warn(`warning: ... and ${forced.unmatched.length - MAX_PRINTED_MANIFEST_WARNINGS} more override rows that match no sentence (all listed in run_report.json)`);
+      for (const a of forced.unmatched.slice(0, MAX_PRINTED_UNMATCHED)) warn(`warning: ${overrides!.path}: line ${a.line} matches no sentence (${a.sentenceId ?? JSON.stringify(a.text!.slice(0, 60))})`);
+      if (forced.unmatched.length > MAX_PRINTED_UNMATCHED) warn(`warning: ... and ${forced.unmatched.length - MAX_PRINTED_UNMATCHED} more override rows that match no sentence (all listed in run_report.json)`);
     }
     const aggregates = await time('aggregate', () => aggregate(forced?.documents ?? documents, codebook));
     const labelCounts = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;

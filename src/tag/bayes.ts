@@ -68,9 +68,6 @@ export class BayesModel {
     return out;
   }
 
-  toJSON(): unknown {
-    return this.bayes;
-  }
 }
 
 const dedupe = (f: string[]) => [...new Set(f)].sort();
