@@ -3,12 +3,14 @@
  * alone and natural's AFINN baseline, overall and per kind of document; then the themes (micro and
  * per theme) and the improvement-share error of document x theme cells, on train + dev of
  * ../shared/eval (or $EVAL_DIR). `--folds <k>` sets the folds (default 5); `--json <file>` also
- * writes the headline figures there (what the acceptance test reads).
+ * writes the headline figures there (what the acceptance test reads). Each PDF report is also
+ * converted with `pdftotext -layout` and labelled again as plain text by its fold's model
+ * (`--no-text` skips that).
  */
 import { writeFileSync } from 'node:fs';
 import { DEFAULT_EVAL_DIR, loadEvalUnits, type EvalUnit } from '../src/eval/data.js';
 import { evaluateCells, formatCellEval, type UnitPrediction } from '../src/eval/cells.js';
-import { alignEvalDocs } from '../src/eval/align.js';
+import { alignEvalDocs, hasPdftotext } from '../src/eval/align.js';
 import { DEFAULT_FOLDS, evaluateLabels, formatLabelEval, prepareDocs, scoreLabels } from '../src/eval/labels.js';
 import { evaluateThemesCV, formatThemeEval } from '../src/eval/themes.js';
 import { loadCodebook } from '../src/theme/codebook.js';
@@ -31,7 +33,17 @@ const aligned = await alignEvalDocs(units, evalDir, (_d, k, n) => {
   if (k % 25 === 0) process.stderr.write(`eval: reading sources ${k}/${n}\n`);
 });
 if (aligned.missing.length) process.stderr.write(`eval: sources missing for ${aligned.missing.length} documents (headings guessed from the units): ${aligned.missing.join(', ')}\n`);
-const labels = evaluateLabels(prepareDocs(aligned.docs), { folds, onFold: (f, n) => process.stderr.write(`eval: fold ${f + 1}/${n} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`) });
+// The PDF reports again, converted with pdftotext -layout and read as text (skipped with --no-text or without pdftotext).
+let alternate: ReturnType<typeof prepareDocs> | undefined;
+if (!process.argv.includes('--no-text')) {
+  if (hasPdftotext()) {
+    const asText = await alignEvalDocs(units, evalDir, (_d, k, n) => {
+      if (k % 25 === 0) process.stderr.write(`eval: reading PDF sources as layout text ${k}/${n}\n`);
+    }, 'layout-text');
+    alternate = prepareDocs(asText.docs);
+  } else process.stderr.write('eval: pdftotext not found (Debian: apt-get install poppler-utils): the plain-text comparison is skipped\n');
+}
+const labels = evaluateLabels(prepareDocs(aligned.docs), { folds, alternate, onFold: (f, n) => process.stderr.write(`eval: fold ${f + 1}/${n} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`) });
 process.stdout.write(formatLabelEval(labels) + '\n\n');
 const codebook = loadCodebook();
 // The cells a chart shows: predicted labels (cross-validated) with the themes the pipeline gives them.
@@ -57,6 +69,7 @@ if (jsonOut) {
     councilPapers: Object.fromEntries(labels.predictions.filter((p) => p.kind === 'council_paper').map((p) => [p.doc, scoreLabels(p.units.map((u) => u.label), p.ours).macroF1])),
     themes: { units: themeEval.units, micro: themeEval.micro.f1, rulesOnlyMicro: themeCv.rulesOnly.micro.f1, f1: Object.fromEntries(themeEval.perTheme.map((t) => [t.theme, { f1: t.f1, support: t.support }])) },
     cells: { minFindings: cells.minFindings, cells: cells.cells, empty: cells.empty, mae: cells.mae },
+    layoutText: labels.alternate ? { documents: labels.alternate.documents, units: labels.alternate.units, pdf: labels.alternate.usual.macroF1, text: labels.alternate.alternate.macroF1 } : null,
   };
   writeFileSync(jsonOut, JSON.stringify(figures, null, 2) + '\n');
 }

@@ -27,6 +27,7 @@ interface Figures {
   councilPapers: Record<string, number>;
   themes: { units: number; micro: number; rulesOnlyMicro: number; f1: Record<string, { f1: number; support: number }> };
   cells: { cells: number; empty: number; mae: number };
+  layoutText: { documents: number; units: number; pdf: number; text: number } | null;
 }
 
 describe.skipIf(!existsSync(join(EVAL_DIR, 'dev.jsonl')) && !process.env.CI)('accuracy on ../shared/eval (npm run eval)', () => {
@@ -83,5 +84,12 @@ describe.skipIf(!existsSync(join(EVAL_DIR, 'dev.jsonl')) && !process.env.CI)('ac
     expect(r.cells.cells).toBeGreaterThan(1000);
     expect(r.cells.mae).toBeLessThanOrEqual(0.11);
     expect(r.cells.empty / r.cells.cells).toBeLessThan(0.02);
+  });
+
+  it('plain text: the PDF reports converted with pdftotext -layout are labelled within 0.02 macro-F1 of the PDFs', () => {
+    expect(r.layoutText).not.toBeNull();
+    expect(r.layoutText!.documents).toBe(r.byKind.ofsted_report!.documents);
+    expect(r.layoutText!.text).toBeGreaterThanOrEqual(r.layoutText!.pdf - 0.02);
+    expect(r.layoutText!.text).toBeGreaterThanOrEqual(0.79);
   });
 });

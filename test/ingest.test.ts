@@ -210,6 +210,34 @@ describe('text exported from a PDF (pdftotext -layout)', () => {
     const items = (d: IngestedDocument) => d.blocks.filter((b) => b.kind === 'list_item').map((b) => b.text);
     expect(items(fromText)).toEqual(items(fromPdf));
   });
+
+  it('drops the page number before a page break, joins the paragraph across it, and mends wrapped judgement-table cells (Halton 2020)', async () => {
+    const pdf = join(SHARED, 'corpus-ofsted-national', 'halton_2020-04-15.pdf');
+    const txt = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+    const fromText = await ingestBytes('halton.txt', txt, 'txt');
+    const fromPdf = await ingest({ file: 'halton.pdf', path: pdf, format: 'pdf' });
+    // Page numbers are not list markers of the text that runs on over the break.
+    expect(fromText.blocks.filter((b) => b.marker && /^\d+$/.test(b.marker) && /^[a-z]/.test(b.text))).toEqual([]);
+    expect(fromText.dropped.page_number).toBeGreaterThanOrEqual(fromText.pageCount - 2);
+    const runOn = (d: IngestedDocument) => d.blocks.find((b) => /decisive action is taken\. The management oversight/.test(b.text))?.text;
+    expect(runOn(fromText)).toMatch(/timescale that is right for children\./);
+    expect(runOn(fromText)).toBe(runOn(fromPdf));
+    const rows = (d: IngestedDocument) => d.blocks.filter((b) => b.kind === 'table_row' && /^The (?:impact|experiences)/.test(b.text)).map((b) => b.text);
+    expect(rows(fromText)).toHaveLength(3);
+    expect(rows(fromText)).toEqual(rows(fromPdf));
+    const headings = (d: IngestedDocument) => d.blocks.filter((b) => b.kind === 'heading' && /^(What needs|The experiences|The impact)/.test(b.text)).map((b) => b.text);
+    expect(headings(fromText)).toEqual(headings(fromPdf));
+  });
+
+  it('finds the judgement headings of a 2019 report that carry their grade in words, with no colon (Hampshire 2019)', async () => {
+    const pdf = join(SAMPLE, 'hampshire_2019-06-11.pdf');
+    const txt = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+    const fromText = await ingestBytes('hampshire.txt', txt, 'txt');
+    const fromPdf = await ingest({ file: 'hampshire.pdf', path: pdf, format: 'pdf' });
+    const headings = (d: IngestedDocument) => d.blocks.filter((b) => b.kind === 'heading' && /^(What needs|The experiences|The impact) .* is outstanding$|^What needs/.test(b.text)).map((b) => b.text);
+    expect(headings(fromPdf)).toHaveLength(4);
+    expect(headings(fromText)).toEqual(headings(fromPdf));
+  });
 });
 
 describe('per-document failures', () => {

@@ -6,8 +6,10 @@
  * cross-validation therefore see the same context features as a run over the documents does,
  * instead of headings guessed from the units.
  */
-import { existsSync } from 'node:fs';
-import { basename, extname, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
 import { ingest } from '../ingest/index.js';
 import { segment } from '../segment/index.js';
 import { segmentationAgreement } from '../segment/agreement.js';
@@ -105,31 +107,58 @@ function findIdentical(text: string, pipeline: Sentence[], exactIndex: Map<strin
   return undefined;
 }
 
+/** Is Debian's `pdftotext` (poppler-utils) on the PATH? */
+export function hasPdftotext(): boolean {
+  return !spawnSync('pdftotext', ['-v'], { stdio: 'ignore' }).error;
+}
+
+/** How the eval documents are read: as given, or each PDF first converted with `pdftotext -layout` and read as `.txt`. */
+export type EvalReading = 'source' | 'layout-text';
+
 /**
  * Every annotated document of the eval folder, aligned. A document whose source file is missing
- * falls back to its units alone (headings guessed), and is reported in `missing`.
+ * falls back to its units alone (headings guessed), and is reported in `missing`. With
+ * `reading: 'layout-text'` only the PDF sources are read, each converted with `pdftotext -layout`
+ * into a temporary `.txt` first (what a user who converted their PDFs would give the tool).
  */
 export async function alignEvalDocs(
   units: EvalUnit[],
   evalDir: string = process.env.EVAL_DIR ?? DEFAULT_EVAL_DIR,
   onDoc?: (doc: string, k: number, n: number) => void,
+  reading: EvalReading = 'source',
 ): Promise<{ docs: AlignedDoc[]; missing: string[] }> {
   const sources = evalSources(units, evalDir);
   const grouped = groupByDoc(units);
   const docs: AlignedDoc[] = [];
   const missing: string[] = [];
-  let k = 0;
-  for (const [doc, list] of grouped) {
-    onDoc?.(doc, k++, grouped.size);
-    const rel = sources.get(doc);
-    const kind = evalDocKind(rel);
-    const path = rel ? resolve(evalDir, rel) : undefined;
-    if (!path || !existsSync(path)) {
-      missing.push(doc);
-      docs.push(unitsOnlyDoc(doc, kind, list));
-      continue;
+  const tmp = reading === 'layout-text' ? mkdtempSync(join(tmpdir(), 'eval-layout-text-')) : undefined;
+  try {
+    let k = 0;
+    for (const [doc, list] of grouped) {
+      onDoc?.(doc, k++, grouped.size);
+      const rel = sources.get(doc);
+      const kind = evalDocKind(rel);
+      let path = rel ? resolve(evalDir, rel) : undefined;
+      if (tmp && (!path || extname(path).toLowerCase() !== '.pdf')) continue;
+      if (!path || !existsSync(path)) {
+        missing.push(doc);
+        docs.push(unitsOnlyDoc(doc, kind, list));
+        continue;
+      }
+      if (tmp) {
+        const txt = join(tmp, `${k}.txt`);
+        const r = spawnSync('pdftotext', ['-q', '-layout', path, txt], { stdio: 'ignore' });
+        if (r.error || r.status !== 0 || !existsSync(txt)) {
+          missing.push(doc);
+          continue;
+        }
+        path = txt;
+      }
+      docs.push(alignUnits(doc, kind, list, await pipelineSentences(path)));
+      if (tmp) rmSync(path, { force: true });
     }
-    docs.push(alignUnits(doc, kind, list, await pipelineSentences(path)));
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
   return { docs, missing };
 }

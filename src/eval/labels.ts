@@ -97,6 +97,16 @@ export interface LabelEvalResult extends SystemScores {
   /** The same figures per kind of document (Ofsted reports, council papers). */
   byKind: Partial<Record<EvalDocKind, SystemScores>>;
   predictions: DocPrediction[];
+  /** The shipped family on another reading of the same documents (e.g. PDFs converted to text), next to the usual reading of those documents. */
+  alternate?: AlternateScores;
+}
+
+/** Macro-F1 of the shipped family on an alternate reading of some documents, with the usual reading of the same documents. */
+export interface AlternateScores {
+  documents: number;
+  units: number;
+  usual: LabelMetrics;
+  alternate: LabelMetrics;
 }
 
 /** One aligned document with the tagger's analysis of its sentences (computed once). */
@@ -149,6 +159,11 @@ export interface LabelEvalOptions {
   families?: readonly ModelFamily[];
   /** Called after each fold. */
   onFold?: (fold: number, folds: number) => void;
+  /**
+   * Another reading of some of the documents (same doc ids and units, e.g. their PDFs converted
+   * with `pdftotext -layout`): each is labelled by its fold's model too, never trained on.
+   */
+  alternate?: readonly PreparedDoc[];
 }
 
 /** A family's labels for a document's units, through the same decision as tagSentences. */
@@ -166,11 +181,13 @@ export function evaluateLabels(prepared: readonly PreparedDoc[], opts: LabelEval
   const folds = Math.max(2, Math.min(opts.folds ?? DEFAULT_FOLDS, prepared.length));
   const families = [...new Set<ModelFamily>([SHIPPED_FAMILY, ...(opts.families ?? MODEL_FAMILIES)])];
   const byDoc = new Map<string, DocPrediction>();
+  const alternate = new Map<string, LabelCode[]>();
   for (let f = 0; f < folds; f++) {
     const fold = prepared.filter((p) => foldOf(p.doc, folds) === f);
     if (!fold.length) continue;
     const train = examplesOf(prepared, new Set(fold.map((p) => p.doc)));
     const models = Object.fromEntries(families.map((fam) => [fam, trainFamily(fam, train)])) as Record<ModelFamily, Classifier>;
+    for (const p of opts.alternate ?? []) if (foldOf(p.doc, folds) === f) alternate.set(p.doc, predictUnits(p, models[SHIPPED_FAMILY]));
     for (const p of fold) {
       const fam = Object.fromEntries(families.map((x) => [x, predictUnits(p, models[x])])) as Record<ModelFamily, LabelCode[]>;
       byDoc.set(p.doc, {
@@ -196,7 +213,18 @@ export function evaluateLabels(prepared: readonly PreparedDoc[], opts: LabelEval
     const list = predictions.filter((p) => p.kind === kind);
     if (list.length) byKind[kind] = score(list);
   }
-  return { ...score(predictions), folds, dataSha256: unitsHash(prepared.flatMap((p) => p.units)), byKind, predictions };
+  const result: LabelEvalResult = { ...score(predictions), folds, dataSha256: unitsHash(prepared.flatMap((p) => p.units)), byKind, predictions };
+  if (opts.alternate) {
+    const both = (opts.alternate ?? []).filter((p) => alternate.has(p.doc) && byDoc.has(p.doc));
+    const gold = both.flatMap((p) => p.units.map((u) => u.label));
+    result.alternate = {
+      documents: both.length,
+      units: gold.length,
+      usual: scoreLabels(gold, both.flatMap((p) => byDoc.get(p.doc)!.ours)),
+      alternate: scoreLabels(gold, both.flatMap((p) => alternate.get(p.doc)!)),
+    };
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------- printing
@@ -256,6 +284,14 @@ export function formatLabelEval(r: LabelEvalResult): string {
     if (p.kind !== 'council_paper') continue;
     const gold = p.units.map((u) => u.label);
     lines.push(`  ${p.doc.slice(0, 60).padEnd(60)} ${pad(p.units.length, 4)}  ${f3(scoreLabels(gold, p.ours).macroF1)} / ${f3(scoreLabels(gold, p.rulesOnly).macroF1)} / ${f3(scoreLabels(gold, p.afinn).macroF1)}`);
+  }
+  if (r.alternate) {
+    const a = r.alternate;
+    lines.push('');
+    lines.push(`the same ${a.documents} PDF reports (${a.units} units) converted with pdftotext -layout and read as .txt: macro-F1, F1 S I M N`);
+    for (const [name, m] of [['read as PDF', a.usual], ['read as layout text', a.alternate]] as const) {
+      lines.push(`  ${name.padEnd(22)} ${f3(m.macroF1)}   ${m.perLabel.map((l) => f3(l.f1)).join(' ')}`);
+    }
   }
   return lines.join('\n');
 }

@@ -127,6 +127,18 @@ function cleanInline(s: string): string {
     .trim();
 }
 
+const BARE_NUMBER = /^\d{1,3}$/;
+
+/** Only blank space (or nothing) before the next form feed or the end of the text. */
+function atPageEnd(text: string, from: number): boolean {
+  for (let k = from; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 12) return true;
+    if (c !== 32 && c !== 10 && c !== 9) return false;
+  }
+  return true;
+}
+
 /** Split a text document into lines with structure hints. */
 export function textToLines(raw: string, format: 'txt' | 'md' | 'html', dropped: Dropped): Line[] {
   let text = raw.replace(/\r\n?/g, '\n').replace(NBSP, ' ').replace(ZERO_WIDTH, '');
@@ -175,6 +187,13 @@ export function textToLines(raw: string, format: 'txt' | 'md' | 'html', dropped:
     let body = line.trim();
     if (!body || /^[\uE001-\uE005\s]*$/.test(body)) {
       gap++;
+      continue;
+    }
+    // A bare number just before a page break is the page's number (`pdftotext -layout` output),
+    // not the marker of the paragraph that runs on over the break: cleaning drops it.
+    if (BARE_NUMBER.test(body) && atPageEnd(text, start)) {
+      out.push(textLine(body, page, gap, { x, pos: 'bottom' }));
+      gap = 0;
       continue;
     }
     let headingLevel: number | undefined;

@@ -184,6 +184,14 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
       continue;
     }
     if (isTable) {
+      const rowCells = cells ?? text.split(' | ');
+      if (!ctx.isPdf && cur?.kind === 'table_row' && cur.cells && continuesRow(cur.cells, rowCells, l.gap)) {
+        rowCells.forEach((c, k) => {
+          const j = joint(cur!.cells![k]!, c, ctx.docWords);
+          cur!.cells![k] = (j.trimHyphen ? cur!.cells![k]!.slice(0, -1) : cur!.cells![k]!) + j.sep + c;
+        });
+        continue;
+      }
       flush();
       const rowText = cells ? cells.join(' ') : text;
       cur = {
@@ -191,7 +199,7 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
         parts: [rowText],
         len: rowText.length,
         text: rowText,
-        cells: cells ?? text.split(' | '),
+        cells: rowCells,
         page: l.page,
         x: l.x,
         contX: l.x,
@@ -224,6 +232,7 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
   flushTable();
   markNumberedParagraphs(blocks);
   promoteKnownHeadings(blocks);
+  if (!ctx.isPdf) promoteLayoutHeadings(blocks);
   return blocks;
 }
 
@@ -233,7 +242,7 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
  * of them is a heading even where layout gave no sign of it (e.g. text exported from a PDF).
  */
 const KNOWN_HEADING =
-  /^(?:the experiences and progress of .{5,80}|the impact of leaders on social work practice .{0,40}|the effectiveness of leaders and managers .{0,40}):\s*(?:outstanding|good|requires improvement(?: to be good)?|inadequate)$|^what needs to improve(?: in this area of social work practice)?\s*[?:]?$|^(?:areas for (?:improvement|development|priority action)|recommendations|what does the (?:local authority|lscb) need to improve\??|summary of (?:key )?findings|executive summary|other key issues)$/i;
+  /^(?:the experiences and progress of .{5,80}|the impact of leaders on social work practice .{0,40}|the effectiveness of leaders and managers .{0,40}):\s*(?:outstanding|good|requires improvement(?: to be good)?|inadequate)\.?$|^what needs to improve(?: in this area of social work practice)?\s*[?:]?$|^(?:areas for (?:improvement|development|priority action)|recommendations|what does the (?:local authority|lscb) need to improve\??|summary of (?:key )?findings|executive summary|other key issues)$/i;
 
 function promoteKnownHeadings(blocks: TextBlock[]): void {
   let level = 2;
@@ -246,6 +255,36 @@ function promoteKnownHeadings(blocks: TextBlock[]): void {
       b.kind = 'heading';
       b.level = level;
     }
+  }
+}
+
+/** Longest run of words a plain-text heading block may have (a judgement heading wraps over two lines). */
+const TEXT_HEADING_MAX_WORDS = 22;
+
+/**
+ * Plain text has no fonts: a short block of its own (blank lines around it) that starts in upper
+ * case and does not end like a sentence or a clause is a heading, e.g. the two-line judgement
+ * headings of a report converted with `pdftotext -layout` ("The experiences and progress of
+ * children in care and care leavers are good"). "…because:" closes a heading of the 2013–2017
+ * reports ("This local authority requires improvement because:"); other lead-ins ending in a colon
+ * stay paragraphs.
+ */
+function promoteLayoutHeadings(blocks: TextBlock[]): void {
+  let level = 2;
+  for (const b of blocks) if (b.kind === 'heading') {
+    level = Math.max(level, b.level ?? 2);
+  }
+  for (let k = 0; k < blocks.length; k++) {
+    const b = blocks[k]!;
+    if (b.kind !== 'paragraph' || b.marker || b.quoted) continue;
+    const next = blocks[k + 1];
+    if (!next || next.kind === 'heading') continue;
+    const t = b.text;
+    if (t.length > 160 || words(t) > TEXT_HEADING_MAX_WORDS || !UPPER_START.test(t) || FILLER.test(t)) continue;
+    if (/[.!?;,"”’)]$/.test(t) || (/:$/.test(t) && !/\bbecause:$/i.test(t))) continue;
+    if (/\d$/.test(t) && words(t) <= 3) continue;
+    b.kind = 'heading';
+    b.level = level;
   }
 }
 
@@ -305,6 +344,16 @@ const GRADE_ONLY = /^(?:outstanding|good|requires? improvement(?: to be good)?|i
 /** Can `next` continue a heading ending in `headingText` ("...care leavers:" + "inadequate")? */
 function headingOpen(headingText: string, next: string): boolean {
   return !TERMINAL_END.test(headingText) || (/:$/.test(headingText) && GRADE_ONLY.test(next.trim()));
+}
+
+/**
+ * A layout-text table row whose cells wrap onto the next line ("The impact of leaders on social work
+ * practice with | Requires improvement" over "children and families | to be good"): the next row has
+ * the same number of cells, follows with no blank line, and every cell of it starts in lower case.
+ */
+function continuesRow(prev: string[], next: string[], gap: number): boolean {
+  if (gap !== 0 || next.length !== prev.length || next.length < 2) return false;
+  return next.every((c) => LOWER_START.test(c.trim()));
 }
 
 /** Append a wrapped line to the block being built. */
