@@ -8,6 +8,7 @@ import { makeSentence } from '../src/segment/sentence.js';
 import { analyseDocument, splitClauses, tagSentence, tagSentences } from '../src/tag/index.js';
 import { DEFAULT_PERCEPTRON, trainPerceptron } from '../src/tag/linear.js';
 import { LEXICON_LISTS, lexiconConflicts } from '../src/tag/lexicon.js';
+import { leadIns } from '../src/tag/features.js';
 import { DEFAULT_MODEL_PATH, FEATURE_SET, MODEL_FORMAT, MODEL_FORMAT_VERSION, defaultModel, parseModel, serializeModel } from '../src/tag/model.js';
 import type { Finding, LabelCode, Sentence } from '../src/types.js';
 
@@ -316,5 +317,24 @@ describe('document register: council committee papers', () => {
   });
   it('the same procedural negation in an inspection report reads as a criticism', () => {
     expect(code('Plans are not published to families.')).toBe('I');
+  });
+  it('a list item takes the words of the sentence that opens its list (the part a heading plays in a report)', () => {
+    const item = (text: string) => ({ isListItem: true, blockKind: 'list_item' as const, text });
+    const listed = paper([
+      ['Report to: Cabinet', []],
+      ['Wards affected: All', []],
+      ['Findings', [], true],
+      ['The letter lists the following areas for improvement:', ['Findings']],
+      ['The timeliness of initial health assessments', ['Findings']],
+      ['Oversight of private fostering arrangements', ['Findings']],
+      ['Members asked about the cost of agency staff.', ['Findings']],
+      ['Consistency of supervision', ['Findings']],
+    ]).map((s, k) => (k === 4 || k === 5 || k === 7 ? { ...s, ...item(s.text) } : s));
+    expect(leadIns(listed)).toEqual([undefined, undefined, undefined, undefined, 3, 3, undefined, undefined]);
+    const f = analyseDocument(listed).features;
+    expect(f[4]).toContain('li:improvement');
+    expect(f[5]).toContain('li:following');
+    // A paragraph ends the list: the item after it has no lead-in.
+    expect(f[7]!.some((x) => x.startsWith('li:'))).toBe(false);
   });
 });

@@ -15,6 +15,7 @@
  *          `bk` the block kind (heading, list item...), `pbk` the previous sentence's
  *  - `len` `end` `shape`  length bucket, final character, digits / years / percentages / capitals
  *  - `reg` the document's register (inspection report or council paper)
+ *  - `li`  words of the sentence that opens a list item's list ("The following areas for improvement were noted:")
  */
 import { tokenize } from '../nlp/tokens.js';
 import type { Sentence } from '../types.js';
@@ -22,7 +23,7 @@ import type { Register } from './context.js';
 import type { ClauseScore } from './rules.js';
 
 /** Version of the feature extraction; a model records it and refuses to load under another. */
-export const FEATURE_SET = 'rules+ngrams+clauses+context/4';
+export const FEATURE_SET = 'rules+ngrams+clauses+context+leadin/5';
 
 const YEAR_RE = /\b(?:19|20)\d\d\b/;
 const CAPS_RE = /^[A-Z][^a-z]*$/;
@@ -49,7 +50,40 @@ const clauseRole = (c: Pick<ClauseScore, 'marker' | 'concessive'>) => (c.concess
  * view of each (computed once per sentence).
  */
 export function documentFeatures(sentences: readonly Sentence[], rules: readonly RuleView[], register: Register): string[][] {
-  return sentences.map((s, k) => sentenceModelFeatures(s, rules[k]!, rules[k - 1]?.features, rules[k + 1]?.features, register, sentences[k - 1]));
+  const leads = leadIns(sentences);
+  return sentences.map((s, k) => {
+    const f = sentenceModelFeatures(s, rules[k]!, rules[k - 1]?.features, rules[k + 1]?.features, register, sentences[k - 1]);
+    const lead = leads[k];
+    if (lead !== undefined) {
+      const seen = new Set(f);
+      for (const w of new Set(sentences[lead]!.text.toLowerCase().split(HEADING_WORD_RE))) if (w && !seen.has(`${LEAD_PREFIX}${w}`)) f.push(`${LEAD_PREFIX}${w}`);
+    }
+    return f;
+  });
+}
+
+const LEAD_PREFIX = 'li:';
+/** How far back (in sentences) a list item looks for the sentence that introduces its list. */
+const MAX_LEAD_DISTANCE = 15;
+
+/**
+ * The lead-in of each list item: the sentence ending in a colon that opens its list ("Areas of
+ * strength are summarised as:", "The following areas for improvement were noted:"), found by
+ * walking back over the list's items in the same section. It plays the part a heading plays in an
+ * inspection report ("Areas for improvement"), so its words become features of the items.
+ */
+export function leadIns(sentences: readonly Sentence[]): (number | undefined)[] {
+  return sentences.map((s, k) => {
+    if (!s.isListItem) return undefined;
+    const section = s.sectionPath.at(-1);
+    for (let j = k - 1; j >= 0 && k - j <= MAX_LEAD_DISTANCE; j--) {
+      const p = sentences[j]!;
+      if (p.sectionPath.at(-1) !== section || p.isHeading) return undefined;
+      if (/:\s*$/.test(p.text)) return j;
+      if (!p.isListItem) return undefined;
+    }
+    return undefined;
+  });
 }
 
 export function sentenceModelFeatures(
@@ -126,6 +160,7 @@ const FAMILY_WORDS: Record<string, string> = {
   end: 'ends with',
   shape: 'shape',
   reg: 'register',
+  li: 'list lead-in word',
 };
 
 /** A feature name in words a researcher can read: `phrase "not always"`, `heading word "improve"`. */
