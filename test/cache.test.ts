@@ -170,6 +170,15 @@ describe('cache keys', () => {
     const model = layerFingerprints(src, root);
     expect(model.extract).toBe(ingest.extract);
     expect(model.analyse).not.toBe(ingest.analyse);
+    // The tagger's lexicon re-tags; the gazetteer (ingest metadata) re-reads.
+    mkdirSync(join(root, 'data'));
+    writeFileSync(join(root, 'data', 'lexicon.json'), '{}');
+    const lexicon = layerFingerprints(src, root);
+    expect(lexicon.extract).toBe(model.extract);
+    expect(lexicon.analyse).not.toBe(model.analyse);
+    writeFileSync(join(root, 'data', 'local_authorities.csv'), 'name\n');
+    const gazetteer = layerFingerprints(src, root);
+    expect(gazetteer.extract).not.toBe(lexicon.extract);
     rmSync(root, { recursive: true, force: true });
   });
 

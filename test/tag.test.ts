@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { makeSentence } from '../src/segment/sentence.js';
 import { analyseDocument, splitClauses, tagSentence, tagSentences } from '../src/tag/index.js';
 import { DEFAULT_PERCEPTRON, trainPerceptron } from '../src/tag/linear.js';
-import { LEXICON_LISTS, lexiconConflicts } from '../src/tag/lexicon.js';
+import { DEFAULT_LEXICON_PATH, LEXICON_LISTS, lexiconConflicts, loadLexicon, validateLexicon, type LexiconData } from '../src/tag/lexicon.js';
 import { leadIns } from '../src/tag/features.js';
 import { DEFAULT_MODEL_PATH, FEATURE_SET, MODEL_FORMAT, MODEL_FORMAT_VERSION, defaultModel, parseModel, serializeModel } from '../src/tag/model.js';
 import type { Finding, LabelCode, Sentence } from '../src/types.js';
@@ -221,6 +221,22 @@ describe('lexicon conflicts are refused when the matcher compiles', () => {
   it('names a phrase with two roles, and a phrase listed twice', () => {
     const c = lexiconConflicts({ 'comparative cues': ['could be better', 'needs to improve'], 'neutral phrases': ['as well as', 'Could  be better'], 'strength cues': ['creative', 'timely', 'creative'] });
     expect(c).toEqual(['"could be better" is in comparative cues and neutral phrases: a phrase takes one role', '"creative" is listed 2 times in strength cues']);
+  });
+  const shipped = () => JSON.parse(readFileSync(DEFAULT_LEXICON_PATH, 'utf8')) as LexiconData;
+  it('the lexicon is data: data/lexicon.json validates, and loading refuses a conflict, a bad pattern or a short prefix', () => {
+    expect(loadLexicon().strength.length).toBeGreaterThan(0);
+    const twoRoles = shipped();
+    twoRoles.neutral.push(twoRoles.comparative[0]!.phrases[0]!);
+    expect(() => validateLexicon(twoRoles, 'test')).toThrow(/has conflicts: .* is in comparative cues and neutral phrases/);
+    const badPattern = shipped();
+    badPattern.patterns.boilerplate.push({ pattern: '(unclosed', flags: 'i' });
+    expect(() => validateLexicon(badPattern, 'test')).toThrow(/patterns\.boilerplate\.\d+: pattern does not compile/);
+    const shortPrefix = shipped();
+    shortPrefix.improvement[0]!.phrases.push('de*');
+    expect(() => validateLexicon(shortPrefix, 'test')).toThrow(/at least three letters before "\*"/);
+    const missing = shipped() as Partial<LexiconData>;
+    delete missing.negators;
+    expect(() => validateLexicon(missing, 'test')).toThrow(/negators/);
   });
 });
 

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { AnalysedDocument, SegmentedDocument, SkipCode, SourceFile } from '../types.js';
 import { writeFileAtomic } from '../util/fs.js';
@@ -157,18 +157,23 @@ export function codeFingerprints(): Fingerprints {
   return fingerprints;
 }
 
+/** Files of data/ that only the analysing stages read. */
+const ANALYSE_DATA = new Set(['lexicon.json']);
+
 /** The three layers' fingerprints for the sources under `srcRoot` and the data and models under `repoRoot`. */
 export function layerFingerprints(srcRoot: string, repoRoot: string): Fingerprints {
   const extractCode = moduleClosure(srcRoot, LAYER_ENTRIES.extract);
   const analyseCode = [...new Set([...extractCode, ...moduleClosure(srcRoot, LAYER_ENTRIES.analyse)])];
-  // data/ (e.g. the local-authority gazetteer) feeds ingest metadata; models/ feeds the tagger.
+  // data/ holds the local-authority gazetteer (ingest metadata) and the tagger's lexicon (the
+  // analysed layer only: editing it re-tags, it does not re-read the documents); models/ feeds the tagger.
   const data = listCode(join(repoRoot, 'data'));
+  const extractData = data.filter((f) => !ANALYSE_DATA.has(basename(f)));
   const models = listCode(join(repoRoot, 'models'));
   // The text extractors are dependencies: their versions are part of the extraction's identity.
   const version = `${CACHE_VERSION}|${extractorVersions().join('|')}`;
   const analysers = ANALYSER_PACKAGES.map((p) => `${p}@${packageVersion(p)}`).join('|');
   return {
-    extract: sha256(version + hashFiles(extractCode, srcRoot) + hashFiles(data, repoRoot)),
+    extract: sha256(version + hashFiles(extractCode, srcRoot) + hashFiles(extractData, repoRoot)),
     analyse: sha256(version + analysers + hashFiles(analyseCode, srcRoot) + hashFiles([...data, ...models], repoRoot)),
     outputs: sha256(version + analysers + hashFiles(listCode(srcRoot), srcRoot) + hashFiles([...data, ...models], repoRoot)),
   };

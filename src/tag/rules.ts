@@ -16,8 +16,6 @@ import {
   IMPROVEMENT_CUES,
   NEGATION_CANCEL,
   NEGATORS,
-  LEXICON_LISTS,
-  lexiconConflicts,
   NEG_SCOPE,
   NEUTRAL_PHRASES,
   REVERSERS,
@@ -25,6 +23,10 @@ import {
   SCOPE_BREAK,
   STRONG_MAJORITY,
   STRENGTH_CUES,
+  AUXILIARIES,
+  CONDITIONAL_WORDS,
+  INTENSIFIERS as INTENSIFIER_WORDS,
+  RELATIVE_WORDS,
   type Polarity,
 } from './lexicon.js';
 
@@ -52,13 +54,12 @@ const STRONG_MAJORITY_SET = new Set(STRONG_MAJORITY);
 const CANCEL_SET = new Set(NEGATION_CANCEL);
 const BREAK_SET = new Set([...SCOPE_BREAK, ',']);
 /** A negator right after one of these is a condition ("if this is not possible"), not a judgement. */
-const RELATIVE_SET = new Set(['what', 'how', 'which', 'who', 'that', 'they', 'it', 'when', 'where', 'whether', 'this']);
-const CONDITIONAL_SET = new Set(['if', 'when', 'where', 'whether', 'unless', 'whenever', 'wherever']);
+const RELATIVE_SET = new Set(RELATIVE_WORDS);
+const CONDITIONAL_SET = new Set(CONDITIONAL_WORDS);
 /** Frequency adverbs directly before a negative cue intensify it ("consistently missed"). */
-const INTENSIFIERS = new Set(['consistently', 'routinely', 'regularly', 'often', 'frequently', 'repeatedly', 'persistently', 'highly', 'very', 'particularly', 'especially', 'significantly', 'considerably']);
+const INTENSIFIERS = new Set(INTENSIFIER_WORDS);
 
-const AUX_RE = /^(?:is|are|was|were|do|does|did|has|have|had|will|would|could|can|may|be|been) (?=not )/;
-const AUXILIARIES = ['is', 'are', 'was', 'were', 'do', 'does', 'did', 'has', 'have', 'had', 'will', 'would', 'could', 'can', 'may', 'be', 'been'];
+const AUX_RE = new RegExp(`^(?:${AUXILIARIES.join('|')}) (?=not )`);
 
 function buildEntries(): Entry[] {
   const out: Entry[] = [];
@@ -81,8 +82,6 @@ function buildEntries(): Entry[] {
   return out;
 }
 
-const CONFLICTS = lexiconConflicts(LEXICON_LISTS);
-if (CONFLICTS.length) throw new Error(`tag lexicon (src/tag/lexicon.ts) has conflicts: ${CONFLICTS.join('; ')}`);
 const ENTRIES = buildEntries();
 const EXACT = new Map<string, Entry[]>();
 const PREFIX: { prefix: string; entries: Entry[] }[] = [];
