@@ -4,6 +4,7 @@
  */
 import type { Sentence } from '../types.js';
 import { BOILERPLATE_HEADING_RE, COUNCIL_REGISTER_RE, IMPROVEMENT_HEADING_RE } from './lexicon.js';
+import { RULE_WEIGHTS } from './rules.js';
 
 /** Structural context of a sentence (from the segmenter's fields). */
 export interface TagContext {
@@ -26,7 +27,7 @@ export function detectRegister(sentences: Sentence[]): Register {
 }
 
 /** Weight of a negation with nothing in its scope, by register. */
-export const BARE_NEGATION: Record<Register, number> = { inspection: 2.5, council: 0.5 };
+export const BARE_NEGATION: Record<Register, number> = { inspection: RULE_WEIGHTS.bareNegation, council: 0.5 };
 
 const boilerplateHeadings = new Map<string, boolean>();
 

@@ -1,55 +1,28 @@
 /**
- * Rule layer of the tagger: clause splitting, cue matching with negation / hedge scope,
- * comparatives, grade words, boilerplate and planning language. Pure functions, all patterns
- * compiled once at module load.
+ * Rule scoring of the tagger: cue matches (src/tag/cue-matcher.ts) scored per clause
+ * (src/tag/clauses.ts) with negation / hedge / reverser scope, comparatives, grade words,
+ * boilerplate and planning language, into S / I / N points, evidence and rule features. Pure
+ * functions, all patterns compiled once at module load.
  */
 import type { Evidence, LabelCode } from '../types.js';
+import { splitClauses } from './clauses.js';
+import { matchCues, type Match } from './cue-matcher.js';
 import {
   BOILERPLATE_RES,
-  COMPARATIVE_CUES,
-  CONTRAST_MARKERS,
-  FLIPPERS,
+  CONDITIONAL_WORDS,
   GRADE_RES,
-  HEDGE_MAJORITY,
-  HEDGE_MINORITY,
-  HEDGE_SOME,
-  IMPROVEMENT_CUES,
-  NEGATION_CANCEL,
-  NEGATORS,
+  INTENSIFIERS as INTENSIFIER_WORDS,
   NEG_SCOPE,
-  NEUTRAL_PHRASES,
-  REVERSERS,
-  PLANNING_CUES,
+  NEGATION_CANCEL,
+  RELATIVE_WORDS,
   SCOPE_BREAK,
   STRONG_MAJORITY,
-  STRENGTH_CUES,
-  AUXILIARIES,
-  CONDITIONAL_WORDS,
-  INTENSIFIERS as INTENSIFIER_WORDS,
-  RELATIVE_WORDS,
   type Polarity,
 } from './lexicon.js';
 
-// ---------------------------------------------------------------- phrase matcher
+export { splitClauses, type Clause } from './clauses.js';
+export { matchCues, type Match } from './cue-matcher.js';
 
-type EntryType = 'S' | 'I' | 'neg' | 'rev' | 'null' | 'hedgeMin' | 'hedgeMaj' | 'hedgeSome' | 'plan';
-
-interface Entry {
-  phrase: string;
-  toks: string[];
-  type: EntryType;
-  kind: string;
-  weight: number;
-  flipper: boolean;
-}
-
-export interface Match {
-  entry: Entry;
-  start: number;
-  end: number; // exclusive
-}
-
-const FLIPPER_SET = new Set(FLIPPERS);
 const STRONG_MAJORITY_SET = new Set(STRONG_MAJORITY);
 const CANCEL_SET = new Set(NEGATION_CANCEL);
 const BREAK_SET = new Set([...SCOPE_BREAK, ',']);
@@ -58,185 +31,6 @@ const RELATIVE_SET = new Set(RELATIVE_WORDS);
 const CONDITIONAL_SET = new Set(CONDITIONAL_WORDS);
 /** Frequency adverbs directly before a negative cue intensify it ("consistently missed"). */
 const INTENSIFIERS = new Set(INTENSIFIER_WORDS);
-
-const AUX_RE = new RegExp(`^(?:${AUXILIARIES.join('|')}) (?=not )`);
-
-function buildEntries(): Entry[] {
-  const out: Entry[] = [];
-  const add = (phrase: string, type: EntryType, kind: string, weight: number) =>
-    out.push({ phrase, toks: phrase.split(' '), type, kind, weight, flipper: FLIPPER_SET.has(phrase.replace(AUX_RE, '')) });
-  for (const c of STRENGTH_CUES) add(c.phrase, 'S', c.kind ?? 'cue', c.weight);
-  for (const c of IMPROVEMENT_CUES) {
-    add(c.phrase, 'I', c.kind ?? 'cue', c.weight);
-    // "are not always", "has not yet": the auxiliary belongs to the cue, not to a bare negator.
-    if (c.phrase.startsWith('not ')) for (const aux of AUXILIARIES) add(`${aux} ${c.phrase}`, 'I', c.kind ?? 'cue', c.weight);
-  }
-  for (const c of COMPARATIVE_CUES) add(c.phrase, 'I', c.kind ?? 'comparative', c.weight);
-  for (const p of NEGATORS) add(p, 'neg', 'negation', 1.5);
-  for (const p of HEDGE_MINORITY) add(p, 'hedgeMin', 'hedge', 0);
-  for (const p of HEDGE_MAJORITY) add(p, 'hedgeMaj', 'hedge', 0);
-  for (const p of HEDGE_SOME) add(p, 'hedgeSome', 'hedge', 0);
-  for (const p of PLANNING_CUES) add(p, 'plan', 'planning', 1.5);
-  for (const p of REVERSERS) add(p, 'rev', 'negation', 0);
-  for (const p of NEUTRAL_PHRASES) add(p, 'null', 'neutral', 0);
-  return out;
-}
-
-const ENTRIES = buildEntries();
-const EXACT = new Map<string, Entry[]>();
-const PREFIX: { prefix: string; entries: Entry[] }[] = [];
-for (const e of ENTRIES) {
-  const first = e.toks[0];
-  if (first.endsWith('*')) {
-    const prefix = first.slice(0, -1);
-    let slot = PREFIX.find((p) => p.prefix === prefix);
-    if (!slot) PREFIX.push((slot = { prefix, entries: [] }));
-    slot.entries.push(e);
-  } else {
-    if (!EXACT.has(first)) EXACT.set(first, []);
-    EXACT.get(first)!.push(e);
-  }
-}
-// Longest phrases first; for equal length, the stronger (and evaluative before function) entry.
-const TYPE_RANK: Record<EntryType, number> = { null: -1, I: 0, S: 1, neg: 2, rev: 3, hedgeMin: 4, hedgeMaj: 5, hedgeSome: 6, plan: 7 };
-const byPriority = (a: Entry, b: Entry) =>
-  b.toks.length - a.toks.length || TYPE_RANK[a.type] - TYPE_RANK[b.type] || b.weight - a.weight;
-for (const list of EXACT.values()) list.sort(byPriority);
-for (const p of PREFIX) p.entries.sort(byPriority);
-/** Prefix entries indexed by their first three letters (every prefix pattern has at least three). */
-const PREFIX_BY_HEAD = new Map<string, { prefix: string; entries: Entry[] }[]>();
-for (const p of PREFIX) {
-  if (p.prefix.length < 3) throw new Error(`lexicon prefix pattern too short: ${p.prefix}*`);
-  const head = p.prefix.slice(0, 3);
-  if (!PREFIX_BY_HEAD.has(head)) PREFIX_BY_HEAD.set(head, []);
-  PREFIX_BY_HEAD.get(head)!.push(p);
-}
-
-const tokMatches = (pattern: string, tok: string) =>
-  pattern.endsWith('*') ? tok.startsWith(pattern.slice(0, -1)) : pattern === tok;
-
-function matchAt(tokens: string[], pos: number, e: Entry): boolean {
-  if (pos + e.toks.length > tokens.length) return false;
-  for (let j = 0; j < e.toks.length; j++) if (!tokMatches(e.toks[j], tokens[pos + j])) return false;
-  return true;
-}
-
-const NO_PREFIX: { prefix: string; entries: Entry[] }[] = [];
-
-/** Longest-match, left-to-right scan of the lexicon over tokens. */
-export function matchCues(tokens: string[]): Match[] {
-  const out: Match[] = [];
-  let pos = 0;
-  while (pos < tokens.length) {
-    const tok = tokens[pos];
-    let best: Entry | undefined;
-    const exact = EXACT.get(tok);
-    if (exact) for (const e of exact) if (matchAt(tokens, pos, e)) { best = e; break; }
-    for (const p of PREFIX_BY_HEAD.get(tok.slice(0, 3)) ?? NO_PREFIX) {
-      if (!tok.startsWith(p.prefix)) continue;
-      for (const e of p.entries) {
-        if (best && byPriority(e, best) >= 0) break;
-        if (matchAt(tokens, pos, e)) { best = e; break; }
-      }
-    }
-    if (best) {
-      out.push({ entry: best, start: pos, end: pos + best.toks.length });
-      pos += best.toks.length;
-    } else pos++;
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------- clause splitting
-
-export interface Clause {
-  text: string;
-  /** Contrast marker that introduced this clause ('' for the first / only clause). */
-  marker: string;
-  /** True when the clause is the concessive (subordinate) side: "although X", "despite X". */
-  concessive: boolean;
-}
-
-const MARKER_ALT = CONTRAST_MARKERS.map((m) => m.word.replace(/ /g, '\\s+')).sort((a, b) => b.length - a.length).join('|');
-const CONCESSIVE = new Set(CONTRAST_MARKERS.filter((m) => m.concessive).map((m) => m.word));
-/** Sentence-initial concessive: "Although X, Y" / "Despite X, Y" / "While X, Y". */
-const INITIAL_CONCESSIVE_RE = new RegExp(`^\\s*(${CONTRAST_MARKERS.filter((m) => m.concessive).map((m) => m.word.replace(/ /g, '\\s+')).join('|')})\\b([^,;]{3,}?)[,;]\\s*(.+)$`, 'is');
-/** Sentence-initial discourse contrast ("However, ...", "But ...", "Nevertheless, ..."): dropped, noted. */
-const INITIAL_DISCOURSE_RE = /^\s*(however|but|nevertheless|nonetheless|yet|conversely|in contrast)\b[,\s]*/i;
-/** Internal contrast marker: after a comma/semicolon/dash, or "but"/"whereas"/"although" anywhere. */
-const INTERNAL_RE = new RegExp(
-  `(?:[,;:–—-]\\s*(${MARKER_ALT})\\b[,]?\\s*)|(?:\\s(but|whereas|although|though|however)\\b[,]?\\s+)`,
-  'gi',
-);
-const BUT_ALSO_RE = /^\s*also\b/i;
-/** "small but significant", "slow but steady": an adjective pair, not two clauses. */
-const ADJ_BUT_RE = /\b(?:small|few|slight|limited|modest|brief|gradual|slow|steady|short|simple|clear|strong|firm|fair)\s*$/i;
-/** Semicolons join independent judgements: treat as clause boundaries too. */
-const SEMI_RE = /;\s+/;
-
-function normMarker(m: string): string {
-  return m.toLowerCase().replace(/\s+/g, ' ');
-}
-
-/** Split a sentence into clauses at contrast markers (and semicolons). */
-export function splitClauses(text: string): Clause[] {
-  const clauses: Clause[] = [];
-  let rest = text;
-  let leadMarker = '';
-  const d = INITIAL_DISCOURSE_RE.exec(rest);
-  if (d) {
-    leadMarker = normMarker(d[1]);
-    rest = rest.slice(d[0].length);
-  }
-  const c = INITIAL_CONCESSIVE_RE.exec(rest);
-  if (c && !leadMarker) {
-    const marker = normMarker(c[1]);
-    clauses.push({ text: c[2].trim(), marker, concessive: true });
-    rest = c[3];
-    leadMarker = '';
-  }
-  for (const semi of rest.split(SEMI_RE)) {
-    let last = 0;
-    let marker = clauses.length === 0 ? leadMarker : '';
-    let concessive = false;
-    INTERNAL_RE.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = INTERNAL_RE.exec(semi))) {
-      const word = normMarker(m[1] ?? m[2]);
-      const after = semi.slice(m.index + m[0].length);
-      if (word === 'but' && (BUT_ALSO_RE.test(after) || ADJ_BUT_RE.test(semi.slice(0, m.index)))) continue; // "not only ... but also", "small but significant"
-      if ((word === 'yet' || word === 'while' || word === 'whilst' || word === 'except') && !/^[,;:–—-]/.test(m[0].trim())) continue;
-      const piece = semi.slice(last, m.index).trim();
-      if (piece.split(/\s+/).length >= 2) {
-        clauses.push({ text: piece, marker, concessive });
-        last = m.index + m[0].length;
-      }
-      // A one-word lead-in ("Often, while ...") stays with the clause the marker opens.
-      marker = word;
-      concessive = CONCESSIVE.has(word);
-    }
-    const tail = semi.slice(last).trim();
-    if (tail) clauses.push({ text: tail, marker, concessive });
-  }
-  // An internal concessive clause ends at its first comma: "..., while X is good, Y is not".
-  for (let k = 0; k < clauses.length; k++) {
-    const cl = clauses[k];
-    if (!cl.concessive) continue;
-    const at = cl.text.toLowerCase().indexOf(cl.marker);
-    const comma = cl.text.indexOf(',', at < 0 ? 0 : at + cl.marker.length);
-    if (comma < 0) continue;
-    const head = cl.text.slice(0, comma).trim();
-    const rest2 = cl.text.slice(comma + 1).trim();
-    if (head.split(/\s+/).length >= 2 && rest2.split(/\s+/).length >= 3) {
-      clauses.splice(k, 1, { text: head, marker: cl.marker, concessive: true }, { text: rest2, marker: '', concessive: false });
-      k++;
-    }
-  }
-  if (clauses.length === 0) clauses.push({ text: text.trim(), marker: leadMarker, concessive: false });
-  return clauses;
-}
-
-// ---------------------------------------------------------------- clause scoring
 
 export interface ClauseScore {
   text: string;
@@ -254,8 +48,42 @@ const ev = (kind: string, value: string, points: LabelCode, weight: number): Evi
 
 const phraseOf = (tokens: string[], m: Match) => tokens.slice(m.start, m.end).join(' ');
 
+/**
+ * The rule layer's weights, named. Cue weights themselves are in data/lexicon.json; these say
+ * what scope, hedges, contrast and boilerplate do to them.
+ */
+export const RULE_WEIGHTS = {
+  /** A negation with no cue in its scope ("Managers do not review plans"), inspection register. */
+  bareNegation: 2.5,
+  /** "not ... enough": the negated clause is a criticism whatever else is in scope. */
+  notEnough: 3,
+  /** A positive cue in a negation's or a minority hedge's scope counts at least this much towards I. */
+  flippedPositiveMin: 2,
+  /** A negative cue in a negation's scope ("without delay"): a weak strength. */
+  negatedNegative: 1.5,
+  /** A negative cue after a conditional ("when progress is insufficient, ...") keeps this share of its weight. */
+  conditional: 0.25,
+  /** "Most children are offered ...": a strong majority with no negative cue is a strength. */
+  majorityBare: 2,
+  /** A minority or "some" hedge halves a clause's clear strength in the mixed test. */
+  hedgedStrength: 0.5,
+  /** The concessive side ("although X") counts this share of its points. */
+  concessive: 0.6,
+  /** One clause with at least this much S and I is mixed, at this share of the weaker side. */
+  singleClauseMixedMin: 3,
+  singleClauseMixed: 0.8,
+  /** A boilerplate pattern (contacts, inspection process) adds this much N. */
+  boilerplate: 4,
+  /** A cue of at least this weight is a clear judgement: planning language is then capped. */
+  clearCue: 2,
+  planningCap: 0.5,
+  /** Clause label: I when I >= 2 and I >= this share of S; S when S >= this multiple of I. */
+  clauseIRatio: 0.6,
+  clauseSRatio: 1.5,
+} as const;
+
 /** Score one clause's tokens: S and I weights with scope handling, plus planning N weight. */
-const BARE_NEG_WEIGHT = 2.5;
+const BARE_NEG_WEIGHT: number = RULE_WEIGHTS.bareNegation;
 
 function conditionalBefore(tokens: string[], start: number): boolean {
   for (let t = start - 1; t >= 0 && t >= start - 4; t--) {
@@ -269,7 +97,7 @@ function conditionalBefore(tokens: string[], start: number): boolean {
 function clearWeight(c: ClauseScore, side: LabelCode): number {
   let w = 0;
   for (const e of c.evidence) if (e.points === side && e.weight >= 2 && e.kind !== 'default') w += e.weight;
-  if (side === 'S' && (c.features.includes('hedge_some') || c.features.includes('minority'))) w *= 0.5;
+  if (side === 'S' && (c.features.includes('hedge_some') || c.features.includes('minority'))) w *= RULE_WEIGHTS.hedgedStrength;
   return w;
 }
 const I_BIAS = 1.15;
@@ -313,8 +141,8 @@ export function scoreTokens(tokens: string[], bareNegation = BARE_NEG_WEIGHT): {
     if (isNeg && enough) {
       for (let b = a + 1; b < matches.length && matches[b].start < limit; b++) absorbed.add(b);
       absorbed.add(a);
-      I += 3;
-      evidence.push(ev('negation', `${phraseOf(tokens, m)} … enough`, 'I', 3));
+      I += RULE_WEIGHTS.notEnough;
+      evidence.push(ev('negation', `${phraseOf(tokens, m)} … enough`, 'I', RULE_WEIGHTS.notEnough));
       features.push('neg_enough');
       continue;
     }
@@ -325,14 +153,14 @@ export function scoreTokens(tokens: string[], bareNegation = BARE_NEG_WEIGHT): {
         absorbed.add(b);
         acted = true;
         const value = `${phraseOf(tokens, m)} … ${phraseOf(tokens, t)}`;
-        const w = Math.max(2, t.entry.weight);
+        const w = Math.max(RULE_WEIGHTS.flippedPositiveMin, t.entry.weight);
         if (isNeg || isRev) { I += w; evidence.push(ev('negation', value, 'I', w)); features.push(isRev ? 'rev_pos' : 'neg_pos'); }
         else if (isMinority) { I += w; evidence.push(ev('hedge', value, 'I', w)); features.push('minority_pos'); }
         else { evidence.push(ev('negation', value, 'I', 0)); features.push('flip_pos'); }
       } else if (t.entry.type === 'I' && (isNeg || isRev) && !t.entry.flipper && t.entry.kind !== 'comparative' && t.start - m.end <= 3) {
         absorbed.add(b);
         acted = true;
-        const w = 1.5;
+        const w = RULE_WEIGHTS.negatedNegative;
         S += w;
         evidence.push(ev('negation', `${phraseOf(tokens, m)} … ${phraseOf(tokens, t)}`, 'S', w));
         features.push(isRev ? 'rev_neg' : 'neg_neg');
@@ -372,7 +200,7 @@ export function scoreTokens(tokens: string[], bareNegation = BARE_NEG_WEIGHT): {
       case 'I': {
         // "when progress is insufficient, chairs escalate": a condition, not a finding.
         const cond = e.kind !== 'comparative' && conditionalBefore(tokens, m.start);
-        const w = cond ? e.weight * 0.25 : e.weight;
+        const w = cond ? e.weight * RULE_WEIGHTS.conditional : e.weight;
         I += w;
         evidence.push(ev(cond ? 'conditional' : e.kind, value, 'I', w));
         features.push(cond ? 'cond_I' : `${e.kind}_I_${e.weight}`);
@@ -398,8 +226,8 @@ export function scoreTokens(tokens: string[], bareNegation = BARE_NEG_WEIGHT): {
   if (majority && S > 0) { evidence.push(ev('hedge', 'most/majority', 'S', 0)); features.push('hedge_majority'); }
   else if (strongMajority && I === 0 && tokens.length >= 5) {
     // "Most children are offered ...": a majority doing what they should is a strength.
-    S += 2;
-    evidence.push(ev('hedge', 'most/majority', 'S', 2));
+    S += RULE_WEIGHTS.majorityBare;
+    evidence.push(ev('hedge', 'most/majority', 'S', RULE_WEIGHTS.majorityBare));
     features.push('hedge_majority_bare');
   }
   if (some) {
@@ -462,7 +290,7 @@ export function analyse(text: string, opts: AnalyseOptions = {}): RuleAnalysis {
   for (const c of clauses) {
     clearS = Math.max(clearS, clearWeight(c, 'S'));
     clearI = Math.max(clearI, clearWeight(c, 'I'));
-    const disc = c.concessive ? 0.6 : 1;
+    const disc = c.concessive ? RULE_WEIGHTS.concessive : 1;
     S += c.S * disc;
     I += c.I * disc;
     N += c.N;
@@ -483,7 +311,7 @@ export function analyse(text: string, opts: AnalyseOptions = {}): RuleAnalysis {
     M = Math.max(S, I * I_BIAS) + 1;
     features.push('mixed_clauses');
   } else if (sClauses && iClauses) features.push('weak_mixed');
-  else if (clauses.length === 1 && S >= 3 && I >= 3) { M = Math.min(S, I) * 0.8; features.push('single_clause_S_and_I'); }
+  else if (clauses.length === 1 && S >= RULE_WEIGHTS.singleClauseMixedMin && I >= RULE_WEIGHTS.singleClauseMixedMin) { M = Math.min(S, I) * RULE_WEIGHTS.singleClauseMixed; features.push('single_clause_S_and_I'); }
 
   let grade: Polarity | undefined;
   for (const g of GRADE_RES) {
@@ -497,9 +325,9 @@ export function analyse(text: string, opts: AnalyseOptions = {}): RuleAnalysis {
   for (const re of BOILERPLATE_RES) {
     if (re.test(text)) {
       boilerplate = true;
-      evidence.push(ev('boilerplate', re.source.slice(0, 40), 'N', 4));
+      evidence.push(ev('boilerplate', re.source.slice(0, 40), 'N', RULE_WEIGHTS.boilerplate));
       features.push('boilerplate');
-      N += 4;
+      N += RULE_WEIGHTS.boilerplate;
       break;
     }
   }
@@ -509,15 +337,15 @@ export function analyse(text: string, opts: AnalyseOptions = {}): RuleAnalysis {
   if (/\d{4}/.test(text) && S + I < 2) features.push('year_no_cue');
   // Negative cues are the more specific signal in this register: they win ties.
   // Planning / context language only outweighs weak cues: a clear judgement stands.
-  if (!boilerplate && N > 0 && (clearS >= 2 || clearI >= 2)) N = Math.min(N, 0.5);
+  if (!boilerplate && N > 0 && (clearS >= RULE_WEIGHTS.clearCue || clearI >= RULE_WEIGHTS.clearCue)) N = Math.min(N, RULE_WEIGHTS.planningCap);
   return { clauses, scores: { S, I: I * I_BIAS, M, N: N + N_BASE }, evidence, features, grade, boilerplate };
 }
 
 /** Label of one clause by its own scores. */
 export function clauseLabel(c: { S: number; I: number; N: number }): LabelCode {
   if (c.S < 1 && c.I < 1) return 'N';
-  if (c.I >= 2 && c.I >= c.S * 0.6) return 'I';
-  if (c.S >= c.I * 1.5 && c.S >= 1) return c.N >= c.S + 1 ? 'N' : 'S';
+  if (c.I >= 2 && c.I >= c.S * RULE_WEIGHTS.clauseIRatio) return 'I';
+  if (c.S >= c.I * RULE_WEIGHTS.clauseSRatio && c.S >= 1) return c.N >= c.S + 1 ? 'N' : 'S';
   if (c.I >= 1) return 'I';
   return 'N';
 }
