@@ -10,6 +10,9 @@
  *   render/export: Aggregates       -> files in the output folder
  */
 
+import type { DocumentType, Framework } from './vocab/documents.js';
+export type { DocumentType, Framework } from './vocab/documents.js';
+
 /** Finding label codes, as in the codebook (S/I/M/N). */
 export type LabelCode = 'S' | 'I' | 'M' | 'N';
 /** Finding label values as written in CSV outputs. */
@@ -31,17 +34,6 @@ export const LABEL_TO_CODE: Readonly<Record<Label, LabelCode>> = {
 };
 
 export type SourceFormat = 'pdf' | 'txt' | 'md' | 'html';
-
-/** Document types recognised by metadata detection. */
-export type DocumentType =
-  | 'full_inspection'
-  | 'focused_visit'
-  | 'jtai'
-  | 'monitoring_visit'
-  | 'ofsted_letter'
-  | 'council_report'
-  | 'news'
-  | 'other';
 
 /** Ofsted judgement grades ('adequate' is grade 3 of the four-point scale used until 2013). */
 export type Grade = 'outstanding' | 'good' | 'requires_improvement' | 'inadequate' | 'adequate';
@@ -72,7 +64,14 @@ export interface DocumentMeta {
   region: string;
   /** ISO date (YYYY-MM-DD), or '' when the text and manifest give none. */
   date: string;
+  /** Publication date (manifest `published`, else "Report published:" in the text), or ''. */
+  published: string;
+  /** First and last day of the inspection on site ("Inspection dates: ..."), or ''. */
+  inspectionStart: string;
+  inspectionEnd: string;
   documentType: DocumentType;
+  /** Inspection framework of an Ofsted document (from its title, else its inspection or publication date), or ''. */
+  framework: Framework | '';
   grades: Grades;
   /** Where each field came from: 'manifest' | 'text' | 'filename' | 'none'. */
   provenance: Record<string, string>;

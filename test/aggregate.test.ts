@@ -70,6 +70,25 @@ describe('inspection identity', () => {
     expect(m.get('h_report.txt')).toBe('h_report.txt'); // over 18 months after: not linked
     expect(m.get('i_report.txt')).toBe('manifest:ILACS 2022');
   });
+
+  it('inspection records: the Ofsted report describes its inspection, the council paper quoting it joins it, a repeated finding counts once', () => {
+    const full = doc('k_full.txt', { council: 'York', documentType: 'full_inspection', framework: 'ilacs', date: '2022-03-01', published: '2022-03-01', inspectionStart: '2022-01-10', inspectionEnd: '2022-01-14', grades: { overall: 'good', areas: { impact_of_leaders: 'good' } } }, [
+      [F2, 'S', ['voice_of_child']],
+      [F3, 'I', ['strategy_discussions']],
+    ]);
+    const paper = doc('j_paper.txt', { council: 'York', documentType: 'council_report', date: '2022-05-10' }, [
+      [F3, 'I', ['strategy_discussions']],
+      ['The committee noted the report.', 'N', []],
+    ]);
+    const older = doc('l_sif.txt', { council: 'York', documentType: 'full_inspection', framework: 'sif', date: '2015-06-01', inspectionStart: '2015-03-02', inspectionEnd: '2015-03-26', grades: { overall: 'requires_improvement', areas: {} } }, [[F1, 'I', ['iro_reviews']]]);
+    const agg = aggregate([paper, full, older], codebook);
+    expect(agg.inspections.map((r) => [r.id, r.kind, r.framework, r.inspectionStart, r.inspectionEnd, r.published, r.overallGrade, r.documents])).toEqual([
+      ['l_sif.txt', 'sif_inspection', 'sif', '2015-03-02', '2015-03-26', '2015-06-01', 'requires_improvement', ['l_sif.txt']],
+      ['k_full.txt', 'ilacs_short', 'ilacs', '2022-01-10', '2022-01-14', '2022-03-01', 'good', ['k_full.txt', 'j_paper.txt']],
+    ]);
+    const ilacs = agg.inspections[1]!;
+    expect([ilacs.sentences, ilacs.strengths, ilacs.improvements, ilacs.mixed, ilacs.neutral, ilacs.duplicates]).toEqual([4, 1, 1, 0, 1, 1]);
+  });
 });
 
 describe('de-duplication', () => {

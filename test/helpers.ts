@@ -40,7 +40,7 @@ export function analysedDoc(id: string, meta: Partial<DocumentMeta>, findings: T
     sha256: '',
     encoding: 'utf-8',
     pageCount: 1,
-    meta: { council: '', onsCode: '', region: '', date: '', documentType: 'other', grades: { areas: {} }, provenance: {}, extra: {}, ...meta },
+    meta: { council: '', onsCode: '', region: '', date: '', published: '', inspectionStart: '', inspectionEnd: '', documentType: 'other', framework: '', grades: { areas: {} }, provenance: {}, extra: {}, ...meta },
     dropped: {},
     warnings: [],
     sections: [],

@@ -9,12 +9,15 @@ import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import { ingest } from '../src/ingest/index.js';
 import { Gazetteer, normaliseCouncilName } from '../src/ingest/gazetteer.js';
-import { buildMeta, parseDate } from '../src/ingest/metadata.js';
+import { buildMeta, parseDate, parseInspectionDates } from '../src/ingest/metadata.js';
+import { daysOnSite } from '../src/aggregate/inspections.js';
+import { inspectionKindOf } from '../src/vocab/documents.js';
 import type { Grade, IngestedDocument } from '../src/types.js';
 
 const REPO = resolve(import.meta.dirname, '..');
 const SHARED = resolve(REPO, '../shared');
 const SAMPLE = join(SHARED, 'corpus-ofsted-sample');
+const NATIONAL = join(SHARED, 'corpus-ofsted-national');
 
 const readCsv = (path: string) =>
   Papa.parse<Record<string, string>>(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true }).data;
@@ -192,6 +195,64 @@ describe('metadata of the 40 sample PDFs', () => {
       'The experiences and progress of children who need help and protection: Requires improvement to be good',
       'The experiences and progress of children looked after and achieving permanence: Requires improvement to be good',
     ]);
+  });
+});
+
+describe('inspection records of national-corpus reports, against a table read by hand (test/fixtures/national-inspections.csv)', () => {
+  // Each row was read from the report's first pages (title, "Inspection dates", judgement table).
+  const table = readCsv(join(REPO, 'test/fixtures/national-inspections.csv'));
+  const manifest = new Map(readCsv(join(NATIONAL, 'manifest.csv')).map((r) => [r.file!, r]));
+  const got = new Map<string, IngestedDocument>();
+  beforeAll(async () => {
+    for (const row of table) got.set(row.file!, await ingest({ file: row.file!, path: join(NATIONAL, row.file!), format: 'pdf', manifest: manifest.get(row.file!) }));
+  }, 120_000);
+
+  it('types every report by its title (a full inspection that mentions an earlier focused visit stays one), with its framework', () => {
+    expect(table.length).toBeGreaterThanOrEqual(25);
+    for (const row of table) {
+      const m = got.get(row.file!)!.meta;
+      expect([row.file, m.documentType, m.framework]).toEqual([row.file, row.document_type, row.framework]);
+    }
+  });
+
+  it('reads the days on site and keeps the publication date apart', () => {
+    for (const row of table) {
+      const m = got.get(row.file!)!.meta;
+      expect([row.file, m.inspectionStart, m.inspectionEnd]).toEqual([row.file, row.inspection_start, row.inspection_end]);
+      expect(m.published).toBe(manifest.get(row.file!)!.published);
+      expect(m.inspectionEnd <= m.published).toBe(true);
+    }
+  });
+
+  it('reads the overall grade, also where the layout sets it between the lines of its label', () => {
+    for (const row of table) expect([row.file, got.get(row.file!)!.meta.grades.overall]).toEqual([row.file, row.overall_grade]);
+  });
+
+  it('tells an ILACS short inspection (one week on site) from a standard one (two)', () => {
+    const kind = (f: string) => {
+      const m = got.get(f)!.meta;
+      return inspectionKindOf(m.documentType, m.framework || undefined, daysOnSite(m.inspectionStart, m.inspectionEnd));
+    };
+    expect(kind('enfield_2024-09-04.pdf')).toBe('ilacs_short');
+    expect(kind('lancashire_2023-01-26.pdf')).toBe('ilacs_standard');
+    expect(kind('wigan_2017-03-31.pdf')).toBe('sif_inspection');
+    expect(kind('medway_2013-08-23.pdf')).toBe('earlier_inspection');
+    expect(kind('surrey_2015-08-03.pdf')).toBe('lscb_review');
+  });
+});
+
+describe('inspection dates', () => {
+  it('reads the range styles of the reports', () => {
+    const r = (t: string) => { const x = parseInspectionDates(t); return `${x.start}..${x.end}`; };
+    expect(r('Inspection dates: 6 to 17 December 2021')).toBe('2021-12-06..2021-12-17');
+    expect(r('Inspection dates: 28 November to 9 December 2022')).toBe('2022-11-28..2022-12-09');
+    expect(r('Inspection dates: 30 December to 3 January 2020')).toBe('2019-12-30..2020-01-03');
+    expect(r('Inspection date: 15 June 2015 – 17 June 2015')).toBe('2015-06-15..2015-06-17');
+    expect(r('Inspection date: 16 January 2017–9 February 2017')).toBe('2017-01-16..2017-02-09');
+    expect(r('Inspection date: 7 November 2017 to 30 November 2017 Report published: 29 January 2018')).toBe('2017-11-07..2017-11-30');
+    expect(r('Inspection dates: 12 March 2024')).toBe('2024-03-12..2024-03-12');
+    expect(r('Inspection date: 1/06/2015 – 25/06/2015')).toBe('2015-06-01..2015-06-25');
+    expect(r('Inspection dates: to be confirmed')).toBe('..');
   });
 });
 

@@ -22,7 +22,7 @@ function docOf(blocks: TextBlock[]): IngestedDocument {
     encoding: 'utf-8',
     pageCount: 1,
     blocks,
-    meta: { council: '', onsCode: '', region: '', date: '', documentType: 'other', grades: { areas: {} }, provenance: {}, extra: {} },
+    meta: { council: '', onsCode: '', region: '', date: '', published: '', inspectionStart: '', inspectionEnd: '', documentType: 'other', framework: '', grades: { areas: {} }, provenance: {}, extra: {} },
     dropped: {},
     warnings: [],
   };

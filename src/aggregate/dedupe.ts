@@ -17,8 +17,10 @@
  * earliest document id, then the first position.
  */
 import type { AnalysedDocument, DocumentFinding } from '../types.js';
+import { OFSTED_DOCUMENT_TYPES } from '../vocab/documents.js';
 
-export const PRIMARY_TYPES: ReadonlySet<string> = new Set(['full_inspection', 'focused_visit', 'jtai', 'monitoring_visit', 'ofsted_letter']);
+/** Ofsted's own documents anchor an inspection (src/vocab/documents.ts). */
+export const PRIMARY_TYPES: ReadonlySet<string> = OFSTED_DOCUMENT_TYPES;
 export const SAME_INSPECTION_DAYS = 62;
 export const REPORT_WINDOW_DAYS = 548;
 export const REPORT_LEAD_DAYS = 31;

@@ -1,8 +1,10 @@
 import type { AnalysedDocument, CouncilSummary, DocumentFinding } from '../types.js';
 import type { Codebook } from '../theme/codebook.js';
 import { assignInspections, councilName, findDuplicates, type DuplicateFinding } from './dedupe.js';
+import { inspectionRecords, type InspectionRecord } from './inspections.js';
 
 export { assignInspections, findDuplicates, normaliseFinding, type DuplicateFinding } from './dedupe.js';
+export { daysOnSite, inspectionRecords, type InspectionRecord } from './inspections.js';
 export { benchmark, resolveCouncil, median, type Benchmark, type BenchmarkRow, type BenchmarkOptions } from './benchmark.js';
 export { loadPeers, parsePeers, type PeerTable, type PeerEntry } from './peers.js';
 
@@ -34,6 +36,8 @@ export interface Aggregates {
   councilOf: Record<string, string>;
   /** Document id -> inspection id (see dedupe.ts). */
   inspectionOf: Record<string, string>;
+  /** One record per inspection event (see inspections.ts). */
+  inspections: InspectionRecord[];
   /** Sentences not counted, each pointing at the copy that is counted. */
   duplicates: DuplicateFinding[];
   /** Sentence id -> id of the counted copy, for duplicates only. */
@@ -102,5 +106,6 @@ export function aggregate(documents: AnalysedDocument[], codebook: Codebook): Ag
       });
     }
   }
-  return { documents: docs, findings, councils, themes, councilThemes, councilInfo, councilOf, inspectionOf, duplicates, duplicateOf };
+  const inspectionList = inspectionRecords(docs, inspectionOf, councilOf, duplicateOf);
+  return { documents: docs, findings, councils, themes, councilThemes, councilInfo, councilOf, inspectionOf, inspections: inspectionList, duplicates, duplicateOf };
 }

@@ -9,7 +9,8 @@ import { csvChunks, fixed, toCsv, type Cell } from './csv.js';
 export { safeCell, toCsv, csvChunks, fixed } from './csv.js';
 
 export const SENTENCE_COLUMNS = ['doc', 'council', 'ons_code', 'date', 'document_type', 'section', 'sentence_id', 'text', 'label', 'confidence', 'themes', 'evidence', 'theme_evidence', 'inspection', 'duplicate_of', 'is_focus'] as const;
-export const DOCUMENT_COLUMNS = ['doc', 'council', 'ons_code', 'region', 'date', 'document_type', 'format', 'pages', 'inspection', 'overall_grade', 'grades', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus'] as const;
+export const DOCUMENT_COLUMNS = ['doc', 'council', 'ons_code', 'region', 'date', 'document_type', 'format', 'pages', 'inspection', 'overall_grade', 'grades', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus', 'framework', 'published', 'inspection_start', 'inspection_end'] as const;
+export const INSPECTION_COLUMNS = ['inspection', 'council', 'ons_code', 'region', 'kind', 'framework', 'inspection_start', 'inspection_end', 'published', 'overall_grade', 'grades', 'documents', 'document_ids', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus'] as const;
 export const COUNCIL_THEME_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'strengths', 'improvements', 'mixed', 'theme_evaluative', 'council_evaluative', 'improvement_share', 'net_balance', 'strength_rate', 'improvement_rate', 'theme_rate', 'documents', 'document_ids', 'is_focus', 'is_peer'] as const;
 export const BENCHMARK_COLUMNS = ['theme', 'theme_name', 'council', 'ons_code', 'theme_evaluative', 'improvement_share', 'rank', 'councils_ranked', 'median_all', 'diff_from_median', 'peers_in_corpus', 'peers_with_data', 'peer_median', 'diff_from_peer_median', 'is_focus', 'is_peer'] as const;
 export const DUPLICATE_COLUMNS = ['council', 'inspection', 'sentence_id', 'doc', 'duplicate_of', 'duplicate_of_doc', 'label', 'text'] as const;
@@ -20,6 +21,7 @@ const diff = (a: number | null, b: number | null) => (a === null || b === null ?
 export interface CsvTables {
   'sentences.csv': string;
   'documents.csv': string;
+  'inspections.csv': string;
   'council_themes.csv': string;
   'benchmark.csv': string;
   'duplicates.csv': string;
@@ -36,6 +38,14 @@ export interface CsvTable {
 export function buildCsvs(agg: Aggregates, codebook: Codebook, bench: Benchmark, emerging: EmergingTerm[] = []): CsvTables {
   const tables = csvTables(agg, codebook, bench, emerging);
   return Object.fromEntries(Object.entries(tables).map(([name, t]) => [name, toCsv(t.columns, t.rows())])) as unknown as CsvTables;
+}
+
+/** Area grades as `area=grade;...`, areas sorted. */
+function gradeList(areas: Readonly<Record<string, string>>): string {
+  return Object.entries(areas)
+    .sort(([a], [b]) => cmp(a, b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(';');
 }
 
 /** Every CSV export as columns and lazily produced rows, in the order the files are written. */
@@ -77,12 +87,37 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
     columns: DOCUMENT_COLUMNS,
     rows: () => agg.documents.map((d) => {
       const c = (code: string) => d.findings.filter((f) => f.code === code).length;
-      const grades = Object.entries(d.meta.grades?.areas ?? {})
-        .sort(([a], [b]) => cmp(a, b))
-        .map(([k, v]) => `${k}=${v}`)
-        .join(';');
-      return [d.id, agg.councilOf[d.id], d.meta.onsCode, d.meta.region, d.meta.date, d.meta.documentType, d.format, d.pageCount, agg.inspectionOf[d.id], d.meta.grades?.overall ?? '', grades, d.findings.length, c('S'), c('I'), c('M'), c('N'), d.findings.length - c('N'), dupCount.get(d.id) ?? 0, agg.councilOf[d.id] === focus] satisfies Cell[];
+      const grades = gradeList(d.meta.grades?.areas ?? {});
+      const m = d.meta;
+      return [d.id, agg.councilOf[d.id], m.onsCode, m.region, m.date, m.documentType, d.format, d.pageCount, agg.inspectionOf[d.id], m.grades?.overall ?? '', grades, d.findings.length, c('S'), c('I'), c('M'), c('N'), d.findings.length - c('N'), dupCount.get(d.id) ?? 0, agg.councilOf[d.id] === focus, m.framework, m.published, m.inspectionStart, m.inspectionEnd] satisfies Cell[];
     }),
+  };
+
+  const inspections: CsvTable = {
+    columns: INSPECTION_COLUMNS,
+    rows: () => agg.inspections.map((r) => [
+      r.id,
+      r.council,
+      r.onsCode,
+      r.region,
+      r.kind,
+      r.framework,
+      r.inspectionStart,
+      r.inspectionEnd,
+      r.published,
+      r.overallGrade,
+      gradeList(r.areaGrades),
+      r.documents.length,
+      r.documents.join(';'),
+      r.sentences,
+      r.strengths,
+      r.improvements,
+      r.mixed,
+      r.neutral,
+      r.strengths + r.improvements + r.mixed,
+      r.duplicates,
+      r.council === focus,
+    ] satisfies Cell[]),
   };
 
   const rate = (k: number, n: number) => (n ? k / n : null);
@@ -143,6 +178,7 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
   return {
     'sentences.csv': sentences,
     'documents.csv': documents,
+    'inspections.csv': inspections,
     'council_themes.csv': councilThemes,
     'benchmark.csv': benchmarkCsv,
     'duplicates.csv': duplicates,

@@ -2,7 +2,8 @@ import type { Dirent } from 'node:fs';
 import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { extname, join, posix, resolve } from 'node:path';
 import Papa from 'papaparse';
-import type { DocumentType, SourceFile, SourceFormat } from '../types.js';
+import type { SourceFile, SourceFormat } from '../types.js';
+import { DOCUMENT_TYPES } from '../vocab/documents.js';
 import { UserError } from '../util/errors.js';
 import { isInside } from '../util/fs.js';
 import { editDistance } from '../util/distance.js';
@@ -42,16 +43,7 @@ export const KNOWN_MANIFEST_COLUMNS: readonly string[] = [
 ];
 /** Columns holding dates: must be YYYY-MM-DD (or empty). */
 export const DATE_COLUMNS: readonly string[] = ['date', 'published', 'inspection_date'];
-export const DOCUMENT_TYPES: readonly DocumentType[] = [
-  'full_inspection',
-  'focused_visit',
-  'jtai',
-  'monitoring_visit',
-  'ofsted_letter',
-  'council_report',
-  'news',
-  'other',
-];
+export { DOCUMENT_TYPES };
 
 export interface CorpusListing {
   dir: string;
@@ -278,7 +270,7 @@ export async function readManifest(path: string, label = 'manifest.csv'): Promis
       if (v && !isIsoDate(v)) errors.push(`line ${line}: bad date '${v}' in column '${col}' (expected YYYY-MM-DD)`);
     }
     const dt = values.document_type;
-    if (dt && !DOCUMENT_TYPES.includes(dt as DocumentType)) {
+    if (dt && !(DOCUMENT_TYPES as readonly string[]).includes(dt)) {
       errors.push(`line ${line}: unknown document_type '${dt}' (one of ${DOCUMENT_TYPES.join(', ')})`);
     }
     const prev = rows.get(fname.name);

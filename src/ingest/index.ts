@@ -36,6 +36,8 @@ export interface IngestOptions {
 }
 
 /** Minimum letters a PDF must yield (over all pages) to count as having a text layer. */
+/** How much of the first page's raw text is read for the document's title. */
+const TITLE_CHARS = 600;
 const MIN_PDF_LETTERS = 20;
 const LETTER = /\p{L}/gu;
 
@@ -100,7 +102,12 @@ export async function ingest(src: SourceFile, opts: IngestOptions = {}): Promise
     if (head.length > 4000) break;
     head += b.text + '\n';
   }
-  const meta = buildMeta({ manifest: src.manifest, blocks, head, file: src.file, warnings });
+  let title = '';
+  for (const l of lines) {
+    if (l.page !== 1 || title.length > TITLE_CHARS) break;
+    title += l.text.replace(/\t/g, ' ').trim() + '\n';
+  }
+  const meta = buildMeta({ manifest: src.manifest, blocks, head, title, file: src.file, warnings });
   const sortedDropped: Dropped = {};
   for (const k of Object.keys(dropped).sort()) sortedDropped[k] = dropped[k]!;
   return {

@@ -2,7 +2,11 @@
  * Document metadata: council (manifest, else inferred from the text against the gazetteer),
  * date, document type and judgement grades. Manifest values win; provenance records the source.
  */
-import type { DocumentMeta, DocumentType, Grade, Grades, TextBlock } from '../types.js';
+import type { DocumentMeta, Grade, Grades, TextBlock } from '../types.js';
+import { asDocumentType, asFramework, frameworkOn, OFSTED_DOCUMENT_TYPES, type DocumentType, type Framework } from '../vocab/documents.js';
+
+/** Document types that carry judgement grades ('other': an unrecognised report may still have its table). */
+const GRADED_TYPES: ReadonlySet<DocumentType> = new Set(['full_inspection', 'lscb_review', 'other']);
 import { Gazetteer, type LocalAuthority } from './gazetteer.js';
 
 const MONTHS: Record<string, number> = {
@@ -15,6 +19,7 @@ const DATE_WORDS = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(${MONTH_NAMES})
 const DATE_WORDS_G = new RegExp(DATE_WORDS.source, 'gi');
 const DATE_US = new RegExp(`\\b(${MONTH_NAMES})\\s+(\\d{1,2})(?:st|nd|rd|th)?,\\s+(\\d{4})\\b`, 'i');
 const DATE_NUMERIC = /\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b/;
+const DATE_NUMERIC_G = new RegExp(DATE_NUMERIC.source, 'g');
 const DATE_ISO = /\b(\d{4})-(\d{2})-(\d{2})\b/;
 const PUBLISHED = /\b(?:report\s+)?published:?\s*/i;
 const DATED_LABEL = /^(?:date(?: of (?:decision|meeting|report))?|meeting date|report date)\s*[:|]?\s*/i;
@@ -87,6 +92,68 @@ export function inferDate(blocks: TextBlock[], rawHead: string): DateGuess {
   return { date: '', source: 'none' };
 }
 
+export interface InspectionDates {
+  start: string;
+  end: string;
+}
+
+/** The start of a range, right before its end date: "6 to", "18 March to", "29 October 2018 –". */
+const RANGE_START = new RegExp(`(\\d{1,2})(?:st|nd|rd|th)?(?:\\s+(${MONTH_NAMES}))?\\.?,?(?:\\s+(\\d{4}))?\\s*(?:to|–|—|-|until)\\s*$`, 'i');
+
+/**
+ * The first and last day on site, from "Inspection dates: 6 to 17 December 2021", "29 October 2018
+ * to 9 November 2018", "18 March to 22 March 2024", "15 – 19 July 2013" or "Inspection date: 15 June
+ * 2015 – 17 June 2015" (a publication date after it is not part of the range).
+ */
+export function parseInspectionDates(text: string): InspectionDates {
+  let t = text.replace(INSPECTION_DATES, '').replace(/\s+/g, ' ').trim().slice(0, 160);
+  const cut = /\b(?:report )?published\b/i.exec(t);
+  if (cut) t = t.slice(0, cut.index);
+  const full = [...t.matchAll(DATE_WORDS_G), ...t.matchAll(DATE_NUMERIC_G)].sort((a, b) => a.index - b.index);
+  const last = full[full.length - 1];
+  if (!last) return { start: '', end: '' };
+  const end = parseDate(last[0]);
+  if (!end) return { start: '', end: '' };
+  if (full.length >= 2 && DATE_NUMERIC.test(full[0]![0])) {
+    const start = parseDate(full[0]![0]);
+    if (start && start <= end) return { start, end };
+  }
+  const r = RANGE_START.exec(t.slice(0, last.index));
+  if (r) {
+    const endMonth = Number(end.slice(5, 7));
+    const month = r[2] ? (MONTHS[r[2].toLowerCase()] ?? MONTHS[r[2].toLowerCase().slice(0, 3)])! : endMonth;
+    const year = r[3] ? Number(r[3]) : Number(end.slice(0, 4)) - (month > endMonth ? 1 : 0);
+    const start = iso(year, month, Number(r[1]));
+    if (start && start <= end) return { start, end };
+  }
+  return { start: end, end };
+}
+
+/** Inspection dates from the opening blocks (or the raw opening text), '' when the document gives none. */
+export function inferInspectionDates(blocks: TextBlock[], rawHead: string): InspectionDates {
+  for (const b of blocks.slice(0, 60)) {
+    const t = b.text.replace(/\s*\|\s*/g, ' ');
+    if (INSPECTION_DATES.test(t)) {
+      const r = parseInspectionDates(t);
+      if (r.end) return r;
+    }
+  }
+  const im = /inspection dates?:?\s*([^\n]{0,100})/i.exec(rawHead);
+  return im ? parseInspectionDates(im[1]!) : { start: '', end: '' };
+}
+
+/** Publication date printed in the document ("Report published: 3 August 2015"), or ''. */
+export function inferPublished(blocks: TextBlock[]): string {
+  for (const b of blocks.slice(0, 60)) {
+    const pm = PUBLISHED.exec(b.text);
+    if (pm) {
+      const d = parseDate(b.text.slice(pm.index + pm[0].length));
+      if (d) return d;
+    }
+  }
+  return '';
+}
+
 const TITLE_PATTERNS: RegExp[] = [
   /inspection of (.+?) local authority children/i,
   /(?:focused visit|monitoring visit|joint targeted area inspection)[^.]{0,30}? to (.+?)(?: county| city| borough| metropolitan)? council\b/i,
@@ -138,38 +205,78 @@ function firstMention(s: string, gaz: Gazetteer): LocalAuthority | undefined {
   return m ? gaz.fromMention(m[0]) : undefined;
 }
 
-const DOC_TYPES: readonly DocumentType[] = [
-  'full_inspection', 'focused_visit', 'jtai', 'monitoring_visit', 'ofsted_letter', 'council_report', 'news', 'other',
-];
 /** Header fields of council committee papers (an Ofsted report has none of them). */
 const COUNCIL_SIGNALS =
   /\b(?:decision[- ]maker|report to|report of|report from|wards? affected|key decision|contact officers?|portfolio holder|date of (?:decision|meeting)|responsible director|report author|cabinet member|background papers|forward plan|exempt appendices)\b/gi;
 
-/** Infer the document type from its opening text. */
-export function inferDocumentType(head: string): DocumentType {
+/** Report titles, at the start of a line of the title page: the kind of document they head. */
+const TITLES: [DocumentType, RegExp][] = [
+  [
+    'full_inspection',
+    /^(?:re-?)?inspection of (?:[\w’'&,-]+\s+){0,8}(?:local\s+authority\s+)?children.s\s+(?:social\s+care\s+)?services|^(?:re-?)?inspection of services for children in need|^inspection of looked after children|^inspection of safeguarding and looked after children/im,
+  ],
+  ['lscb_review', /^review of the effectiveness of the local safeguarding children board/im],
+  ['jtai', /^joint targeted area inspection/im],
+  ['monitoring_visit', /^monitoring visit (?:to|of)\b/im],
+  ['focused_visit', /^focused visit (?:to|of)\b/im],
+];
+
+/** Which title comes first in the text, if any. */
+function titleType(text: string): DocumentType | undefined {
+  let best: { type: DocumentType; at: number } | undefined;
+  for (const [type, re] of TITLES) {
+    const m = re.exec(text);
+    if (m && (!best || m.index < best.at)) best = { type, at: m.index };
+  }
+  return best?.type;
+}
+
+/**
+ * Infer the document type: a council paper by its template fields; an Ofsted document by the title
+ * on its first page (`title`: its first lines before running headers are removed, since a report
+ * repeats its title on every page), else by what its opening mentions.
+ */
+export function inferDocumentType(head: string, title = ''): DocumentType {
   const opening = head.slice(0, 600);
   const signals = new Set((head.slice(0, 2500).match(COUNCIL_SIGNALS) ?? []).map((s) => s.toLowerCase())).size;
   if (signals >= 2) return 'council_report';
+  const titled = titleType(title.slice(0, 600)) ?? titleType(opening);
+  if (titled) return titled;
   if (/joint targeted area inspection/i.test(opening)) return 'jtai';
   if (/monitoring visit/i.test(opening)) return 'monitoring_visit';
   if (/focused visit/i.test(opening)) return 'focused_visit';
-  // The report title, at the start of one of the opening lines.
-  if (
-    /^(?:re-)?inspection of (?:[\w’'&,-]+ ){0,8}(?:local authority )?children.s (?:social care )?services|^(?:re-)?inspection of services for children in need|^inspection of looked after children|^inspection of safeguarding and looked after children/im.test(
-      opening,
-    )
-  )
-    return 'full_inspection';
   if (/^\s*dear\b/im.test(head.slice(0, 2500))) return 'ofsted_letter';
   if (/\b(?:said|says|told)\b/i.test(head.slice(0, 3000))) return 'news';
   return 'other';
 }
 
-export function asDocumentType(v: string | undefined): DocumentType | undefined {
-  const k = (v ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
-  return (DOC_TYPES as readonly string[]).includes(k) ? (k as DocumentType) : undefined;
+export { asDocumentType };
+
+/** Framework titles: the single inspection framework names its reports this way; ILACS and the earlier inspections theirs. */
+const FRAMEWORK_TITLES: [Framework, RegExp][] = [
+  ['sif', /^(?:re-?)?inspection of services for children in need of help and protection|^review of the effectiveness of the local safeguarding children board/im],
+  ['ilacs', /^inspection of (?:[\w’'&,-]+\s+){0,8}local\s+authority\s+children.s\s+services|^inspection of children.s\s+social\s+care\s+services/im],
+  ['earlier', /^inspection of safeguarding and looked after children|^inspection of looked after children/im],
+];
+
+/**
+ * The framework of an Ofsted document: the one its title names, else the one in force on the
+ * first of `dates` that is a date (inspection, then publication). Council papers and news have none.
+ */
+export function inferFramework(type: DocumentType, text: string, dates: string[]): Framework | '' {
+  if (!OFSTED_DOCUMENT_TYPES.has(type)) return '';
+  for (const [fw, re] of FRAMEWORK_TITLES) if (re.test(text)) return fw;
+  for (const d of dates) {
+    const fw = frameworkOn(d);
+    if (fw) return fw;
+  }
+  return '';
 }
 
+/** Grade words (and the split "Requires improvement ... to be good"), removed to read a row's label. */
+const GRADE_WORDS = /\b(?:outstanding|good|requires? improvement|to be good|inadequate|adequate)\b/gi;
+/** A judgement-area row's label starts so. */
+const AREA_ROW_START = /^the (?:impact|experiences)/i;
 const GRADE = /\b(outstanding|good|requires? improvement(?: to be good)?|inadequate|adequate)\b/i;
 
 export function toGrade(s: string): Grade | undefined {
@@ -202,12 +309,48 @@ const OVERALL_SENTENCE = [
 const GRADE_LINE = /^grade [1-4]\s*\((outstanding|good|adequate|inadequate)\)$/i;
 const AREA_HEADING = /^(?:the )?(?:experiences and progress of .+|impact of leaders .+):\s*(outstanding|good|requires improvement(?: to be good)?|inadequate)\s*$/i;
 
+/** The LSCB review's own judgement ("The Local Safeguarding Children Board requires improvement"). */
+const LSCB_SENTENCE = /^the (?:local safeguarding children board|lscb)(?: \([^)]*\))? (?:is |are )?(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i;
+/** A judgement-table row the layout broke into a paragraph: short, on the first pages. */
+const BROKEN_ROW_MAX_CHARS = 140;
+
+/**
+ * A judgement-table row whose grade the layout set between the lines of its label, read as one
+ * paragraph ("Requires improvement Overall effectiveness to be good", "The impact of leaders on
+ * social work practice with children Good and families"): the grade words wherever they are.
+ */
+function brokenRowGrade(t: string, label: RegExp): Grade | undefined {
+  if (t.length > BROKEN_ROW_MAX_CHARS || !label.test(t) || /[.;]$/.test(t)) return undefined;
+  return toGrade(t.replace(label, ' '));
+}
+
 /** Judgement grades from the judgement table (first pages) and the graded section headings. */
-export function extractGrades(blocks: TextBlock[]): Grades {
+export function extractGrades(blocks: TextBlock[], type: DocumentType = 'full_inspection'): Grades {
   const grades: Grades = { areas: {} };
   const early = blocks.filter((b) => b.page <= 4).slice(0, 120);
   for (const b of early) {
     const t = b.text.replace(/\s+/g, ' ');
+    if (type === 'lscb_review' && !grades.overall) {
+      const m = LSCB_SENTENCE.exec(t);
+      if (m) grades.overall = toGrade(m[1]!);
+    }
+    if (b.kind === 'paragraph' && b.page <= 2) {
+      const overall = brokenRowGrade(t, OVERALL_ROW);
+      if (overall) {
+        grades.overall ??= overall;
+        continue;
+      }
+      const g = brokenRowGrade(t, AREA_ROW_START);
+      if (g) {
+        const label = t.replace(GRADE_WORDS, ' ').replace(/\s+/g, ' ');
+        for (const [id, re] of AREAS) {
+          if (re.test(label)) {
+            grades.areas[id] ??= g;
+            break;
+          }
+        }
+      }
+    }
     if (b.kind === 'table_row' || (b.kind === 'list_item' && t.includes(' | '))) {
       const cells = t.split(' | ');
       if (cells.length < 2) continue;
@@ -260,6 +403,8 @@ export interface MetaInput {
   manifest?: Record<string, string>;
   blocks: TextBlock[];
   head: string;
+  /** The first lines of the first page before cleaning (a report's title is also its running header). */
+  title?: string;
   file: string;
   /** Warnings are appended here (e.g. a manifest council the text contradicts). */
   warnings: string[];
@@ -270,7 +415,7 @@ export function buildMeta(input: MetaInput): DocumentMeta {
   const gaz = Gazetteer.load();
   const m = input.manifest ?? {};
   const provenance: Record<string, string> = {};
-  const known = new Set(['file', 'local_authority', 'council', 'document_type', 'date', 'published', 'ons_code']);
+  const known = new Set(['file', 'local_authority', 'council', 'document_type', 'date', 'published', 'ons_code', 'framework']);
   const extra: Record<string, string> = {};
   for (const [k, v] of Object.entries(m)) if (!known.has(k) && v !== '') extra[k] = v;
 
@@ -317,18 +462,34 @@ export function buildMeta(input: MetaInput): DocumentMeta {
     provenance.date = g.source;
   }
 
+  // Publication and inspection dates, named as such.
+  let published = m.published ? parseDate(m.published) : '';
+  provenance.published = published ? 'manifest' : 'none';
+  if (!published) {
+    published = inferPublished(input.blocks);
+    if (published) provenance.published = 'text';
+  }
+  const onSite = inferInspectionDates(input.blocks, input.head);
+  provenance.inspectionDates = onSite.end ? 'text' : 'none';
+
   // Document type
   let documentType = asDocumentType(m.document_type);
   if (documentType) provenance.documentType = 'manifest';
   else {
     if (m.document_type) input.warnings.push(`manifest document_type "${m.document_type}" is not a known type`);
-    documentType = inferDocumentType(input.head);
+    documentType = inferDocumentType(input.head, input.title);
     provenance.documentType = 'text';
   }
+  const titleText = `${input.title ?? ''}\n${input.head.slice(0, 600)}`;
+  let framework: Framework | '' = asFramework(m.framework) ?? '';
+  provenance.framework = framework ? 'manifest' : 'none';
+  if (!framework) {
+    framework = inferFramework(documentType, titleText, [onSite.start, onSite.end, published, date]);
+    if (framework) provenance.framework = 'text';
+  }
 
-  // Grades: only Ofsted inspection reports carry a judgement table.
-  const grades =
-    documentType === 'full_inspection' || documentType === 'other' ? extractGrades(input.blocks) : { areas: {} };
+  // Grades: only Ofsted inspection reports (and LSCB reviews) carry a judgement.
+  const grades = GRADED_TYPES.has(documentType) ? extractGrades(input.blocks, documentType) : { areas: {} };
   provenance.grades = grades.overall || Object.keys(grades.areas).length ? 'text' : 'none';
-  return { council, onsCode, region, date, documentType, grades, provenance, extra };
+  return { council, onsCode, region, date, published, inspectionStart: onSite.start, inspectionEnd: onSite.end, documentType, framework, grades, provenance, extra };
 }

@@ -241,7 +241,7 @@ export function reportHtmlParts(data: ReportData): string[] {
 <h1>${escapeHtml(data.title)}</h1>
 <p id="summary"></p>
 <p id="focus" class="focus"></p>
-<p class="muted">Data: <a href="sentences.csv">sentences.csv</a>, <a href="documents.csv">documents.csv</a>, <a href="council_themes.csv">council_themes.csv</a>, <a href="benchmark.csv">benchmark.csv</a>, <a href="duplicates.csv">duplicates.csv</a>, <a href="emerging_terms.csv">emerging_terms.csv</a>. Improvement share = (areas for improvement + mixed) / evaluative findings on the theme.</p>
+<p class="muted">Data: <a href="sentences.csv">sentences.csv</a>, <a href="documents.csv">documents.csv</a>, <a href="inspections.csv">inspections.csv</a>, <a href="council_themes.csv">council_themes.csv</a>, <a href="benchmark.csv">benchmark.csv</a>, <a href="duplicates.csv">duplicates.csv</a>, <a href="emerging_terms.csv">emerging_terms.csv</a>. Improvement share = (areas for improvement + mixed) / evaluative findings on the theme.</p>
 </header>
 <div class="layout">
 <main>

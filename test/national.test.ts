@@ -1,0 +1,86 @@
+/**
+ * The national corpus (../shared/corpus-ofsted-national: 430 Ofsted reports of 153 councils,
+ * 2012–2025, four of them HTML error pages saved as .pdf), run once through the CLI in a child
+ * process: every report is typed and graded, its dates are named as such, and inspections.csv
+ * holds one record per inspection. Without ../shared the suite is skipped, except in CI, where it fails.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Papa from 'papaparse';
+
+const NATIONAL = resolve(process.cwd(), '../shared/corpus-ofsted-national');
+const CLI = join(process.cwd(), 'dist/src/cli.js');
+const readCsv = (path: string) => Papa.parse<Record<string, string>>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true }).data;
+const DAY_MS = 86_400_000;
+const days = (a: string, b: string) => (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS;
+
+describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)('the national corpus (430 reports)', () => {
+  let out: string;
+  let documents: Record<string, string>[];
+  let inspections: Record<string, string>[];
+  let report: { skipped: { file: string; code: string }[] };
+  const manifest = existsSync(join(NATIONAL, 'manifest.csv')) ? new Map(readCsv(join(NATIONAL, 'manifest.csv')).map((r) => [r.file!, r])) : new Map();
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'it-national-'));
+    const code = await new Promise<number | null>((res) => {
+      const p = spawn(process.execPath, [CLI, 'run', NATIONAL, '--out', join(out, 'o'), '--no-cache', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      p.on('close', res);
+    });
+    // 3: completed, some documents skipped (the four error pages).
+    expect(code).toBe(3);
+    documents = readCsv(join(out, 'o', 'documents.csv'));
+    inspections = readCsv(join(out, 'o', 'inspections.csv'));
+    report = JSON.parse(readFileSync(join(out, 'o', 'run_report.json'), 'utf8'));
+    rmSync(out, { recursive: true, force: true });
+  }, 900_000);
+
+  it('reads every report but the four HTML error pages, which are reported as not PDFs', () => {
+    const pdfs = [...manifest.keys()];
+    expect(pdfs.length).toBe(430);
+    expect(report.skipped.map((s) => s.code)).toEqual(['corrupt', 'corrupt', 'corrupt', 'corrupt']);
+    const read = new Set(documents.map((d) => d.doc));
+    for (const f of pdfs) expect(read.has(f) || report.skipped.some((s) => s.file === f), f).toBe(true);
+  });
+
+  it('types every report as a full inspection (or the one LSCB review) and gives each its overall grade and framework', () => {
+    const reports = documents.filter((d) => d.doc!.endsWith('.pdf'));
+    expect(reports.length).toBe(426);
+    const bad = reports.filter((d) => !['full_inspection', 'lscb_review'].includes(d.document_type!) || !d.overall_grade || !d.framework);
+    expect(bad.map((d) => `${d.doc} ${d.document_type} ${d.overall_grade} ${d.framework}`)).toEqual([]);
+    expect(reports.filter((d) => d.document_type === 'lscb_review').length).toBe(1);
+  });
+
+  it('names the publication date (the manifest) and the days on site (the text), on site before published', () => {
+    const reports = documents.filter((d) => d.doc!.endsWith('.pdf'));
+    for (const d of reports) {
+      expect(d.published, d.doc).toBe(manifest.get(d.doc!)!.published);
+      expect(d.inspection_start, d.doc).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      const onSite = days(d.inspection_start!, d.inspection_end!);
+      expect(onSite >= 0 && onSite <= 40, `${d.doc}: ${d.inspection_start}..${d.inspection_end}`).toBe(true);
+      const wait = days(d.inspection_end!, d.published!);
+      // Publication follows within weeks, rarely months (Surrey 2015: seven months).
+      expect(wait >= 0 && wait <= 250, `${d.doc}: ended ${d.inspection_end}, published ${d.published}`).toBe(true);
+    }
+  });
+
+  it('inspections.csv: one record per inspection of documents.csv, with its documents and their sentences', () => {
+    const ids = new Set(documents.map((d) => d.inspection));
+    expect(inspections.map((r) => r.inspection).sort()).toEqual([...ids].sort());
+    const sentencesOf = new Map<string, number>();
+    for (const d of documents) sentencesOf.set(d.inspection!, (sentencesOf.get(d.inspection!) ?? 0) + Number(d.sentences));
+    for (const r of inspections) {
+      expect(Number(r.sentences), r.inspection).toBe(sentencesOf.get(r.inspection!));
+      expect(Number(r.strength) + Number(r.improvement) + Number(r.mixed) + Number(r.neutral) + Number(r.duplicates)).toBe(Number(r.sentences));
+      expect(r.document_ids!.split(';')[0]).toBe(r.inspection);
+    }
+    const kinds = new Set(inspections.filter((r) => r.inspection!.endsWith('.pdf')).map((r) => r.kind));
+    expect([...kinds].sort()).toEqual(['earlier_inspection', 'ilacs_short', 'ilacs_standard', 'sif_inspection']);
+    // An ILACS short inspection is one week on site, a standard one two.
+    for (const r of inspections.filter((x) => x.kind === 'ilacs_short')) expect(days(r.inspection_start!, r.inspection_end!)).toBeLessThanOrEqual(6);
+    for (const r of inspections.filter((x) => x.kind === 'ilacs_standard')) expect(days(r.inspection_start!, r.inspection_end!)).toBeGreaterThan(6);
+  });
+});
