@@ -6,6 +6,8 @@ import { EXIT_INTERNAL, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE } from './util/exit-co
 import { UserError } from './util/errors.js';
 import { VERSION } from './version.js';
 import { PROJECT_CODEBOOK } from './util/paths.js';
+import { parseFramework, parsePeriod, type Period } from './aggregate/window.js';
+import type { Framework } from './vocab/documents.js';
 
 interface RunCliOptions {
   out: string;
@@ -23,6 +25,8 @@ interface RunCliOptions {
   workers?: number;
   model?: string;
   overrides?: string;
+  period: Period;
+  framework?: Framework;
 }
 
 /** Exit code of the `run` command (EXIT_SKIPPED when documents were skipped). */
@@ -47,6 +51,18 @@ function nonNegativeInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number >= 0');
   return n;
+}
+
+/** Commander argument parsers for a UserError-throwing parser: the message becomes commander's one line. */
+function asArg<T>(parse: (v: string) => T): (v: string) => T {
+  return (v: string) => {
+    try {
+      return parse(v);
+    } catch (e) {
+      const why = (e as Error).message.replace(/^[^:]*:\s*/, '');
+      throw new InvalidArgumentError(why.charAt(0).toUpperCase() + why.slice(1) + '.');
+    }
+  };
 }
 
 const program = new Command();
@@ -76,6 +92,8 @@ program
   .option('--max-seconds-per-doc <n>', 'skip a document that takes longer than this (seconds; 0 = no limit)', nonNegativeNumber, DEFAULT_LIMITS.maxSecondsPerDoc)
   .option('--follow-symlinks', 'read files that symbolic links in the corpus folder lead to outside it (default: skipped)')
   .option('--workers <n>', 'worker threads reading documents (0 = in-process; default: one per core)', nonNegativeInt)
+  .option('--period <window>', "inspections to compare: latest (each council's latest full inspection and the visits since), all, or <from>..<to> (dates or years, e.g. 2018..2025)", asArg(parsePeriod), parsePeriod('latest'))
+  .option('--framework <name>', 'compare only the inspections of one framework: earlier, sif or ilacs', asArg(parseFramework))
   .action(async (corpusDir: string, opts: RunCliOptions) => {
     const log = opts.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
     const result = await runPipeline({
@@ -92,6 +110,7 @@ program
       followSymlinks: opts.followSymlinks === true,
       progress: opts.quiet ? 'none' : 'auto',
       workers: opts.workers,
+      window: { period: opts.period, ...(opts.framework ? { framework: opts.framework } : {}) },
     });
     const r = result.report;
     if (!opts.quiet) {

@@ -287,6 +287,8 @@ export interface RunReport {
   limits: Record<string, number>;
   /** Limits that changed what was read in documents that were not skipped (e.g. over-long sentences split). */
   limitsHit: LimitHitReport[];
+  /** The comparison window (`--period`, `--framework`): which inspections the counts, charts and report cover. */
+  window: { period: string; label: string; inspections: number; documents: number };
   /** Model folder used (`--model`), when not the shipped models. */
   model?: string;
   /** The overrides file (`--overrides`): rows, sentences recoded, and rows that matched no sentence. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { aggregate, assignInspections, findDuplicates, normaliseFinding } from '../src/aggregate/index.js';
+import { aggregate, assignInspections, findDuplicates, normaliseFinding, parseFramework, parsePeriod, selectInspections, windowKey, type ComparisonWindow, type InspectionRecord } from '../src/aggregate/index.js';
 import { benchmark, median, resolveCouncil } from '../src/aggregate/benchmark.js';
 import { loadPeers, normaliseCouncilName, parsePeers } from '../src/aggregate/peers.js';
 import { loadCodebook } from '../src/theme/codebook.js';
@@ -209,5 +209,53 @@ describe('benchmark', () => {
     const b = benchmark(a, { focus: 'Hampshire', peers: table });
     expect(b.unmatched).toEqual([]);
     expect(b.focusPeersInTable).toBe(10);
+  });
+});
+
+describe('comparison window', () => {
+  const rec = (id: string, council: string, kind: InspectionRecord['kind'], start: string, framework: InspectionRecord['framework'] = 'ilacs'): InspectionRecord => ({
+    id, council, onsCode: '', region: '', kind, framework, inspectionStart: start, inspectionEnd: start, published: start, overallGrade: '', areaGrades: {}, documents: [id],
+    sentences: 0, strengths: 0, improvements: 0, mixed: 0, neutral: 0, duplicates: 0,
+  });
+  const records = [
+    rec('york-2014', 'York', 'sif_inspection', '2014-05-01', 'sif'),
+    rec('york-2019', 'York', 'ilacs_standard', '2019-03-01'),
+    rec('york-fv-2021', 'York', 'focused_visit', '2021-06-01'),
+    rec('york-paper-2021', 'York', 'council_report', '2021-09-01', ''),
+    rec('york-fv-2017', 'York', 'focused_visit', '2017-01-01', 'sif'),
+    rec('leeds-2015', 'Leeds', 'sif_inspection', '2015-01-10', 'sif'),
+    rec('hull-paper', 'Hull', 'council_report', '2020-01-01', ''),
+  ];
+  const ids = (w: ComparisonWindow) => [...selectInspections(records, w)].sort();
+
+  it('latest: each council its latest full inspection and the visits and papers after it; a council with none keeps what it has', () => {
+    expect(ids({ period: { kind: 'latest' } })).toEqual(['hull-paper', 'leeds-2015', 'york-2019', 'york-fv-2021', 'york-paper-2021']);
+  });
+  it('all pools everything; a range keeps inspections on site within it; a framework keeps its own', () => {
+    expect(ids({ period: { kind: 'all' } })).toHaveLength(records.length);
+    expect(ids({ period: parsePeriod('2015..2019') })).toEqual(['leeds-2015', 'york-2019', 'york-fv-2017']);
+    expect(ids({ period: parsePeriod('2019-03-02..') })).toEqual(['hull-paper', 'york-fv-2021', 'york-paper-2021']);
+    expect(ids({ period: { kind: 'latest' }, framework: 'sif' })).toEqual(['leeds-2015', 'york-2014', 'york-fv-2017']);
+  });
+  it('parses --period and --framework, and refuses what is not a window with the fix', () => {
+    expect(parsePeriod('2018..2025')).toEqual({ kind: 'range', from: '2018-01-01', to: '2025-12-31' });
+    expect(parsePeriod(' LATEST ')).toEqual({ kind: 'latest' });
+    expect(() => parsePeriod('2025..2018')).toThrow(/use latest, all, or <from>\.\.<to>/);
+    expect(() => parsePeriod('last')).toThrow(UserError);
+    expect(parseFramework('ILACS')).toBe('ilacs');
+    expect(() => parseFramework('jtai')).toThrow(/one of earlier, sif, ilacs/);
+    expect(windowKey({ period: parsePeriod('2018..2025'), framework: 'ilacs' })).toBe('2018-01-01..2025-12-31, framework ilacs');
+  });
+  it('the aggregates cover the window; the complete lists keep every document, marked in or out', () => {
+    const older = doc('m_old.txt', { council: 'York', documentType: 'full_inspection', framework: 'sif', date: '2015-06-01', inspectionStart: '2015-03-02', grades: { overall: 'inadequate', areas: {} } }, [[F1, 'I', ['iro_reviews']]]);
+    const newer = doc('n_new.txt', { council: 'York', documentType: 'full_inspection', framework: 'ilacs', date: '2022-03-01', inspectionStart: '2022-01-10', grades: { overall: 'good', areas: {} } }, [[F2, 'S', ['voice_of_child']]]);
+    const latest = aggregate([older, newer], codebook, { window: { period: { kind: 'latest' } } });
+    expect(latest.documents.map((d) => d.id)).toEqual(['n_new.txt']);
+    expect(latest.all.documents.map((d) => d.id)).toEqual(['m_old.txt', 'n_new.txt']);
+    expect(latest.inWindow).toEqual({ 'm_old.txt': false, 'n_new.txt': true });
+    expect(latest.councilThemes.find((r) => r.theme === 'iro_reviews')!.themeEvaluative).toBe(0);
+    const pooled = aggregate([older, newer], codebook);
+    expect(pooled.window.key).toBe('all');
+    expect(pooled.councilThemes.find((r) => r.theme === 'iro_reviews')!.themeEvaluative).toBe(1);
   });
 });

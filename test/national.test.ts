@@ -21,20 +21,31 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
   let out: string;
   let documents: Record<string, string>[];
   let inspections: Record<string, string>[];
-  let report: { skipped: { file: string; code: string }[] };
+  let report: { skipped: { file: string; code: string }[]; window: { period: string; inspections: number } };
   const manifest = existsSync(join(NATIONAL, 'manifest.csv')) ? new Map(readCsv(join(NATIONAL, 'manifest.csv')).map((r) => [r.file!, r])) : new Map();
+
+  let pooled: Record<string, string>[];
+  let latestThemes: Record<string, string>[];
+  let sentences: Record<string, string>[];
+  let pooledReport: { window: { period: string; inspections: number } };
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'it-national-'));
-    const code = await new Promise<number | null>((res) => {
-      const p = spawn(process.execPath, [CLI, 'run', NATIONAL, '--out', join(out, 'o'), '--no-cache', '-q'], { stdio: ['ignore', 'ignore', 'inherit'] });
-      p.on('close', res);
-    });
-    // 3: completed, some documents skipped (the four error pages).
-    expect(code).toBe(3);
+    const run = (dir: string, ...args: string[]) =>
+      new Promise<number | null>((res) => {
+        const p = spawn(process.execPath, [CLI, 'run', NATIONAL, '--out', join(out, dir), '--cache-dir', join(out, 'cache'), '-q', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+        p.on('close', res);
+      });
+    // 3: completed, some documents skipped (the four error pages). The second run reuses the cache.
+    expect(await run('o')).toBe(3);
+    expect(await run('all', '--period', 'all')).toBe(3);
     documents = readCsv(join(out, 'o', 'documents.csv'));
     inspections = readCsv(join(out, 'o', 'inspections.csv'));
+    latestThemes = readCsv(join(out, 'o', 'council_themes.csv'));
+    sentences = readCsv(join(out, 'all', 'sentences.csv'));
+    pooled = readCsv(join(out, 'all', 'council_themes.csv'));
     report = JSON.parse(readFileSync(join(out, 'o', 'run_report.json'), 'utf8'));
+    pooledReport = JSON.parse(readFileSync(join(out, 'all', 'run_report.json'), 'utf8'));
     rmSync(out, { recursive: true, force: true });
   }, 900_000);
 
@@ -82,5 +93,36 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     // An ILACS short inspection is one week on site, a standard one two.
     for (const r of inspections.filter((x) => x.kind === 'ilacs_short')) expect(days(r.inspection_start!, r.inspection_end!)).toBeLessThanOrEqual(6);
     for (const r of inspections.filter((x) => x.kind === 'ilacs_standard')) expect(days(r.inspection_start!, r.inspection_end!)).toBeGreaterThan(6);
+  });
+
+  it('the default window compares exactly one full inspection per council (its latest), and says so', () => {
+    const inWindow = inspections.filter((r) => r.in_window === 'true');
+    const full = inWindow.filter((r) => ['sif_inspection', 'ilacs_standard', 'ilacs_short', 'earlier_inspection'].includes(r.kind!));
+    const councils = new Set(inspections.filter((r) => r.inspection!.endsWith('.pdf')).map((r) => r.council));
+    expect(councils.size).toBe(153);
+    expect(full.length).toBe(councils.size);
+    expect(new Set(full.map((r) => r.council)).size).toBe(councils.size);
+    for (const r of full) {
+      const later = inspections.filter((x) => x.council === r.council && x.inspection_start! > r.inspection_start!);
+      expect(later.filter((x) => x.kind !== r.kind && x.in_window !== 'true'), r.council).toEqual([]);
+      expect(inspections.filter((x) => x.council === r.council && x.inspection_start! > r.inspection_start! && x.kind === r.kind)).toEqual([]);
+    }
+    expect(report.window.period).toBe('latest');
+    expect(report.window.inspections).toBe(inWindow.length);
+    expect(new Set(latestThemes.map((r) => r.window))).toEqual(new Set(['latest']));
+  });
+
+  it('--period all pools every inspection: council x theme counts are the sums over all counted sentences', () => {
+    expect(pooledReport.window.period).toBe('all');
+    expect(pooledReport.window.inspections).toBe(inspections.length);
+    const expected = new Map<string, number>();
+    for (const f of sentences) {
+      if (f.label === 'neutral' || f.duplicate_of) continue;
+      for (const t of f.themes!.split(';').filter(Boolean)) expected.set(`${f.council}|${t}`, (expected.get(`${f.council}|${t}`) ?? 0) + 1);
+    }
+    for (const r of pooled) expect(Number(r.theme_evaluative), `${r.council} ${r.theme}`).toBe(expected.get(`${r.council}|${r.theme}`) ?? 0);
+    // The pooled window counts more findings than the latest one wherever a council has several inspections.
+    const sum = (rows: Record<string, string>[]) => rows.reduce((n, r) => n + Number(r.theme_evaluative), 0);
+    expect(sum(pooled)).toBeGreaterThan(sum(latestThemes));
   });
 });

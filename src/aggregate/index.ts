@@ -2,9 +2,11 @@ import type { AnalysedDocument, CouncilSummary, DocumentFinding } from '../types
 import type { Codebook } from '../theme/codebook.js';
 import { assignInspections, councilName, findDuplicates, type DuplicateFinding } from './dedupe.js';
 import { inspectionRecords, type InspectionRecord } from './inspections.js';
+import { ALL_INSPECTIONS, describeWindow, selectInspections, windowKey, type ComparisonWindow } from './window.js';
 
 export { assignInspections, findDuplicates, normaliseFinding, type DuplicateFinding } from './dedupe.js';
 export { daysOnSite, inspectionRecords, type InspectionRecord } from './inspections.js';
+export { ALL_INSPECTIONS, LATEST_INSPECTION, describeWindow, inspectionDate, parseFramework, parsePeriod, selectInspections, windowKey, type ComparisonWindow, type Period } from './window.js';
 export { benchmark, resolveCouncil, median, type Benchmark, type BenchmarkRow, type BenchmarkOptions } from './benchmark.js';
 export { loadPeers, parsePeers, type PeerTable, type PeerEntry } from './peers.js';
 
@@ -21,9 +23,20 @@ export interface CouncilInfo {
   duplicates: number;
 }
 
+/** The comparison window of a run, with what it holds. */
+export interface WindowInfo extends ComparisonWindow {
+  /** As the command line writes it (`latest`, `all`, `2018-01-01..2025-12-31`, `, framework ilacs`). */
+  key: string;
+  /** In words, as the charts and the report say it. */
+  label: string;
+  inspections: number;
+  documents: number;
+}
+
 export interface Aggregates {
+  /** The documents of the inspections in the comparison window. */
   documents: AnalysedDocument[];
-  /** Every sentence of every document, in document then sentence order (duplicates included). */
+  /** Every sentence of those documents, in document then sentence order (duplicates included). */
   findings: DocumentFinding[];
   /** Council display names, sorted. */
   councils: string[];
@@ -36,9 +49,15 @@ export interface Aggregates {
   councilOf: Record<string, string>;
   /** Document id -> inspection id (see dedupe.ts). */
   inspectionOf: Record<string, string>;
-  /** One record per inspection event (see inspections.ts). */
+  /** One record per inspection event of every document, in or out of the window (see inspections.ts). */
   inspections: InspectionRecord[];
-  /** Sentences not counted, each pointing at the copy that is counted. */
+  /** Document id -> whether its inspection is in the comparison window (every document). */
+  inWindow: Record<string, boolean>;
+  /** The comparison window: `documents`, `findings`, the councils and their counts cover it. */
+  window: WindowInfo;
+  /** Every document, sentence and duplicate, in or out of the window (for the complete CSVs). */
+  all: { documents: AnalysedDocument[]; findings: DocumentFinding[]; duplicates: DuplicateFinding[] };
+  /** Sentences of the window not counted, each pointing at the copy that is counted. */
   duplicates: DuplicateFinding[];
   /** Sentence id -> id of the counted copy, for duplicates only. */
   duplicateOf: Record<string, string>;
@@ -46,18 +65,35 @@ export interface Aggregates {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Stage 5: council x theme summaries, counting each finding once per council and inspection. */
-export function aggregate(documents: AnalysedDocument[], codebook: Codebook): Aggregates {
-  const docs = [...documents].sort((a, b) => cmp(a.id, b.id));
-  const findings = docs.flatMap((d) => [...d.findings].sort((a, b) => a.index - b.index));
+export interface AggregateOptions {
+  /** Which inspections are compared (default: all of them, pooled). */
+  window?: ComparisonWindow;
+}
+
+/**
+ * Stage 5: council x theme summaries, counting each finding once per council and inspection, over
+ * the inspections of the comparison window. Inspections, duplicates and the complete document and
+ * sentence lists are kept for every document (`all`), so the CSVs can list everything with its place
+ * in or out of the window.
+ */
+export function aggregate(documents: AnalysedDocument[], codebook: Codebook, opts: AggregateOptions = {}): Aggregates {
+  const allDocs = [...documents].sort((a, b) => cmp(a.id, b.id));
   const councilOf: Record<string, string> = {};
-  for (const d of docs) councilOf[d.id] = councilName(d);
-  const inspections = assignInspections(docs);
+  for (const d of allDocs) councilOf[d.id] = councilName(d);
+  const inspections = assignInspections(allDocs);
   const inspectionOf: Record<string, string> = {};
-  for (const d of docs) inspectionOf[d.id] = inspections.get(d.id) ?? d.id;
-  const duplicates = findDuplicates(docs, inspections);
+  for (const d of allDocs) inspectionOf[d.id] = inspections.get(d.id) ?? d.id;
+  const allDuplicates = findDuplicates(allDocs, inspections);
   const duplicateOf: Record<string, string> = {};
-  for (const dup of duplicates) duplicateOf[dup.sentenceId] = dup.duplicateOf;
+  for (const dup of allDuplicates) duplicateOf[dup.sentenceId] = dup.duplicateOf;
+  const records = inspectionRecords(allDocs, inspectionOf, councilOf, duplicateOf);
+  const window = opts.window ?? ALL_INSPECTIONS;
+  const selected = selectInspections(records, window);
+  const inWindow: Record<string, boolean> = {};
+  for (const d of allDocs) inWindow[d.id] = selected.has(inspectionOf[d.id]!);
+  const docs = allDocs.filter((d) => inWindow[d.id]);
+  const findings = docs.flatMap((d) => [...d.findings].sort((a, b) => a.index - b.index));
+  const duplicates = allDuplicates.filter((x) => inWindow[x.doc]);
 
   const councils = [...new Set(docs.map(councilName))].sort(cmp);
   const themes = codebook.themes.map((t) => t.id);
@@ -106,6 +142,11 @@ export function aggregate(documents: AnalysedDocument[], codebook: Codebook): Ag
       });
     }
   }
-  const inspectionList = inspectionRecords(docs, inspectionOf, councilOf, duplicateOf);
-  return { documents: docs, findings, councils, themes, councilThemes, councilInfo, councilOf, inspectionOf, inspections: inspectionList, duplicates, duplicateOf };
+  const all = {
+    documents: allDocs,
+    findings: allDocs.flatMap((d) => [...d.findings].sort((a, b) => a.index - b.index)),
+    duplicates: allDuplicates,
+  };
+  const window_: WindowInfo = { ...window, key: windowKey(window), label: describeWindow(window), inspections: selected.size, documents: docs.length };
+  return { documents: docs, findings, councils, themes, councilThemes, councilInfo, councilOf, inspectionOf, inspections: records, inWindow, window: window_, all, duplicates, duplicateOf };
 }

@@ -8,11 +8,11 @@ import { csvChunks, fixed, toCsv, type Cell } from './csv.js';
 
 export { safeCell, toCsv, csvChunks, fixed } from './csv.js';
 
-export const SENTENCE_COLUMNS = ['doc', 'council', 'ons_code', 'date', 'document_type', 'section', 'sentence_id', 'text', 'label', 'confidence', 'themes', 'evidence', 'theme_evidence', 'inspection', 'duplicate_of', 'is_focus'] as const;
-export const DOCUMENT_COLUMNS = ['doc', 'council', 'ons_code', 'region', 'date', 'document_type', 'format', 'pages', 'inspection', 'overall_grade', 'grades', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus', 'framework', 'published', 'inspection_start', 'inspection_end'] as const;
-export const INSPECTION_COLUMNS = ['inspection', 'council', 'ons_code', 'region', 'kind', 'framework', 'inspection_start', 'inspection_end', 'published', 'overall_grade', 'grades', 'documents', 'document_ids', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus'] as const;
-export const COUNCIL_THEME_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'strengths', 'improvements', 'mixed', 'theme_evaluative', 'council_evaluative', 'improvement_share', 'net_balance', 'strength_rate', 'improvement_rate', 'theme_rate', 'documents', 'document_ids', 'is_focus', 'is_peer'] as const;
-export const BENCHMARK_COLUMNS = ['theme', 'theme_name', 'council', 'ons_code', 'theme_evaluative', 'improvement_share', 'rank', 'councils_ranked', 'median_all', 'diff_from_median', 'peers_in_corpus', 'peers_with_data', 'peer_median', 'diff_from_peer_median', 'is_focus', 'is_peer'] as const;
+export const SENTENCE_COLUMNS = ['doc', 'council', 'ons_code', 'date', 'document_type', 'section', 'sentence_id', 'text', 'label', 'confidence', 'themes', 'evidence', 'theme_evidence', 'inspection', 'duplicate_of', 'is_focus', 'in_window'] as const;
+export const DOCUMENT_COLUMNS = ['doc', 'council', 'ons_code', 'region', 'date', 'document_type', 'format', 'pages', 'inspection', 'overall_grade', 'grades', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus', 'framework', 'published', 'inspection_start', 'inspection_end', 'in_window'] as const;
+export const INSPECTION_COLUMNS = ['inspection', 'council', 'ons_code', 'region', 'kind', 'framework', 'inspection_start', 'inspection_end', 'published', 'overall_grade', 'grades', 'documents', 'document_ids', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus', 'in_window'] as const;
+export const COUNCIL_THEME_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'strengths', 'improvements', 'mixed', 'theme_evaluative', 'council_evaluative', 'improvement_share', 'net_balance', 'strength_rate', 'improvement_rate', 'theme_rate', 'documents', 'document_ids', 'is_focus', 'is_peer', 'window'] as const;
+export const BENCHMARK_COLUMNS = ['theme', 'theme_name', 'council', 'ons_code', 'theme_evaluative', 'improvement_share', 'rank', 'councils_ranked', 'median_all', 'diff_from_median', 'peers_in_corpus', 'peers_with_data', 'peer_median', 'diff_from_peer_median', 'is_focus', 'is_peer', 'window'] as const;
 export const DUPLICATE_COLUMNS = ['council', 'inspection', 'sentence_id', 'doc', 'duplicate_of', 'duplicate_of_doc', 'label', 'text'] as const;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -50,16 +50,17 @@ function gradeList(areas: Readonly<Record<string, string>>): string {
 
 /** Every CSV export as columns and lazily produced rows, in the order the files are written. */
 export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark, emerging: EmergingTerm[] = []): Record<keyof CsvTables, CsvTable> {
-  const metaOf = new Map(agg.documents.map((d) => [d.id, d.meta]));
+  const metaOf = new Map(agg.all.documents.map((d) => [d.id, d.meta]));
+  const windowKey = agg.window.key;
   const themeName = new Map(codebook.themes.map((t) => [t.id, t.name]));
   const focus = bench.focus;
   const peers = new Set(bench.focusPeers);
   const dupCount = new Map<string, number>();
-  for (const d of agg.duplicates) dupCount.set(d.doc, (dupCount.get(d.doc) ?? 0) + 1);
+  for (const d of agg.all.duplicates) dupCount.set(d.doc, (dupCount.get(d.doc) ?? 0) + 1);
 
   const sentences: CsvTable = {
     columns: SENTENCE_COLUMNS,
-    rows: () => mapRows(agg.findings, (f) => {
+    rows: () => mapRows(agg.all.findings, (f) => {
       const m = metaOf.get(f.doc)!;
       const council = agg.councilOf[f.doc];
       return [
@@ -79,17 +80,18 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
         agg.inspectionOf[f.doc],
         agg.duplicateOf[f.id] ?? '',
         council === focus,
+        agg.inWindow[f.doc] ?? false,
       ] satisfies Cell[];
     }),
   };
 
   const documents: CsvTable = {
     columns: DOCUMENT_COLUMNS,
-    rows: () => agg.documents.map((d) => {
+    rows: () => agg.all.documents.map((d) => {
       const c = (code: string) => d.findings.filter((f) => f.code === code).length;
       const grades = gradeList(d.meta.grades?.areas ?? {});
       const m = d.meta;
-      return [d.id, agg.councilOf[d.id], m.onsCode, m.region, m.date, m.documentType, d.format, d.pageCount, agg.inspectionOf[d.id], m.grades?.overall ?? '', grades, d.findings.length, c('S'), c('I'), c('M'), c('N'), d.findings.length - c('N'), dupCount.get(d.id) ?? 0, agg.councilOf[d.id] === focus, m.framework, m.published, m.inspectionStart, m.inspectionEnd] satisfies Cell[];
+      return [d.id, agg.councilOf[d.id], m.onsCode, m.region, m.date, m.documentType, d.format, d.pageCount, agg.inspectionOf[d.id], m.grades?.overall ?? '', grades, d.findings.length, c('S'), c('I'), c('M'), c('N'), d.findings.length - c('N'), dupCount.get(d.id) ?? 0, agg.councilOf[d.id] === focus, m.framework, m.published, m.inspectionStart, m.inspectionEnd, agg.inWindow[d.id] ?? false] satisfies Cell[];
     }),
   };
 
@@ -117,6 +119,7 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
       r.strengths + r.improvements + r.mixed,
       r.duplicates,
       r.council === focus,
+      agg.inWindow[r.documents[0]!] ?? false,
     ] satisfies Cell[]),
   };
 
@@ -142,6 +145,7 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
       r.documents.join(';'),
       r.council === focus,
       peers.has(r.council),
+      windowKey,
     ] satisfies Cell[]),
   };
 
@@ -164,12 +168,13 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
       fixed(diff(r.improvementShare, r.peerMedian)),
       r.isFocus,
       r.isPeer,
+      windowKey,
     ] satisfies Cell[]),
   };
 
   const duplicates: CsvTable = {
     columns: DUPLICATE_COLUMNS,
-    rows: () => mapRows(agg.duplicates, (d) => [d.council, d.inspection, d.sentenceId, d.doc, d.duplicateOf, d.duplicateOfDoc, d.label, d.text] satisfies Cell[]),
+    rows: () => mapRows(agg.all.duplicates, (d) => [d.council, d.inspection, d.sentenceId, d.doc, d.duplicateOf, d.duplicateOfDoc, d.label, d.text] satisfies Cell[]),
   };
 
   // Rows and columns as the themes stage defines them (emergingTerms returns them sorted).

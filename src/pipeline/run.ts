@@ -7,7 +7,7 @@ import type { AnalysedDocument, DroppedCounts, Label, RunReport, SkippedDocument
 import { LABELS } from '../types.js';
 import { discoverCorpus } from '../ingest/discover.js';
 import type { Codebook } from '../theme/codebook.js';
-import { aggregate, type Aggregates } from '../aggregate/index.js';
+import { aggregate, LATEST_INSPECTION, type Aggregates, type ComparisonWindow } from '../aggregate/index.js';
 import { loadPeers } from '../aggregate/peers.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { PROJECT_CODEBOOK } from '../util/paths.js';
@@ -59,6 +59,8 @@ export interface PipelineOptions {
   peersFile?: string;
   /** Read files that symbolic links in the corpus folder lead to outside it (default: skipped, 'outside_corpus'). */
   followSymlinks?: boolean;
+  /** Which inspections are compared (default: each council's latest full inspection and what followed it). */
+  window?: ComparisonWindow;
 }
 
 /** Timings and cache figures of a run. Not written to run_report.json (outputs stay byte-identical). */
@@ -400,7 +402,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       for (const a of forced.unmatched.slice(0, MAX_PRINTED_UNMATCHED)) warn(`warning: ${overrides!.path}: line ${a.line} matches no sentence (${a.sentenceId ?? JSON.stringify(a.text!.slice(0, 60))})`);
       if (forced.unmatched.length > MAX_PRINTED_UNMATCHED) warn(`warning: ... and ${forced.unmatched.length - MAX_PRINTED_UNMATCHED} more override rows that match no sentence (all listed in run_report.json)`);
     }
-    const aggregates = await time('aggregate', () => aggregate(forced?.documents ?? documents, codebook));
+    const aggregates = await time('aggregate', () => aggregate(forced?.documents ?? documents, codebook, { window: opts.window ?? LATEST_INSPECTION }));
     const labelCounts = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;
     for (const f of aggregates.findings) labelCounts[f.label]++;
     const dups = (aggregates as { duplicates?: unknown }).duplicates;
@@ -418,6 +420,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       kept: staged ? await staged.foreign() : [],
       limits: { ...limits },
       limitsHit,
+      window: { period: aggregates.window.key, label: aggregates.window.label, inspections: aggregates.window.inspections, documents: aggregates.window.documents },
       ...(opts.modelDir ? { model: opts.modelDir } : {}),
       ...(forced ? { overrides: { file: overrides!.path, sha256: overrides!.sha256, rows: overrides!.rows.length, applied: forced.applied, unmatched: forced.unmatched.map((a) => ({ line: a.line, sentenceId: a.sentenceId, text: a.text })) } } : {}),
     };
@@ -427,7 +430,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
     if (staged) {
       const out = staged.tmp;
       // Writers take the output folder: they write into the temporary sibling, swapped in below.
-      const writerOptions = { focus: opts.focus, peers, overrides: overrides?.sha256 };
+      const writerOptions = { focus: opts.focus, peers, overrides: overrides?.sha256, window: aggregates.window.key };
       // Third cache layer: the same documents, codebook, code and writer options give the same files.
       const okey = cacheDir ? outputsKey(docKeys, analysisHash, fp, writerOptions) : '';
       const restored = okey ? await time('export', () => cache.restoreOutputs(okey, out)) : undefined;

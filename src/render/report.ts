@@ -48,6 +48,9 @@ const inlineScript = (code: string) =>
 
 export interface ReportData {
   title: string;
+  /** The comparison window in words, and as --period writes it. */
+  window: string;
+  windowKey: string;
   focus: string | null;
   peers: { source: string; focusPeers: string[]; focusPeersInTable: number; unmatched: string[] } | null;
   totals: { documents: number; councils: number; sentences: number; evaluative: number; duplicates: number };
@@ -69,6 +72,8 @@ export function reportData(agg: Aggregates, codebook: Codebook, bench: Benchmark
   const counted = agg.findings.filter((f) => f.code !== 'N' && f.themes.length > 0 && !(f.id in agg.duplicateOf));
   return {
     title: 'Inspection findings: cross-council comparison',
+    window: agg.window.label,
+    windowKey: agg.window.key,
     focus: bench.focus,
     peers: bench.peersSource ? { source: bench.peersSource.split(/[\\/]/).pop()!, focusPeers: bench.focusPeers, focusPeersInTable: bench.focusPeersInTable, unmatched: bench.unmatched } : null,
     totals: {
@@ -240,6 +245,7 @@ export function reportHtmlParts(data: ReportData): string[] {
 <header>
 <h1>${escapeHtml(data.title)}</h1>
 <p id="summary"></p>
+<p id="window" class="muted">Window: ${escapeHtml(data.window)} (<code>--period ${escapeHtml(data.windowKey)}</code>; every inspection is listed in <a href="inspections.csv">inspections.csv</a>).</p>
 <p id="focus" class="focus"></p>
 <p class="muted">Data: <a href="sentences.csv">sentences.csv</a>, <a href="documents.csv">documents.csv</a>, <a href="inspections.csv">inspections.csv</a>, <a href="council_themes.csv">council_themes.csv</a>, <a href="benchmark.csv">benchmark.csv</a>, <a href="duplicates.csv">duplicates.csv</a>, <a href="emerging_terms.csv">emerging_terms.csv</a>. Improvement share = (areas for improvement + mixed) / evaluative findings on the theme.</p>
 </header>

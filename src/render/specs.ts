@@ -367,5 +367,13 @@ export function profileSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
 
 /** Every chart, in report order. */
 export function chartDefs(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef[] {
-  return [heatmapSpec(agg, codebook, bench), balanceSpec(agg, codebook, bench), prevalenceSpec(agg, codebook, bench), profileSpec(agg, codebook, bench)];
+  const defs = [heatmapSpec(agg, codebook, bench), balanceSpec(agg, codebook, bench), prevalenceSpec(agg, codebook, bench), profileSpec(agg, codebook, bench)];
+  for (const d of defs) withWindow(d.spec as { title?: { subtitle?: string[] } }, agg.window.label);
+  return defs;
+}
+
+/** Every chart says which inspections it compares (its last subtitle line). */
+function withWindow(spec: { title?: { subtitle?: string[] } }, label: string): void {
+  if (!spec.title) return;
+  spec.title.subtitle = [...(spec.title.subtitle ?? []), `Window: ${label}.`];
 }
