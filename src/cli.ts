@@ -7,6 +7,7 @@ import { UserError } from './util/errors.js';
 import { VERSION } from './version.js';
 import { PROJECT_CODEBOOK } from './util/paths.js';
 import { parseFramework, parsePeriod, type Period } from './aggregate/window.js';
+import { DEFAULT_MIN_FINDINGS } from './aggregate/interval.js';
 import type { Framework } from './vocab/documents.js';
 
 interface RunCliOptions {
@@ -27,6 +28,7 @@ interface RunCliOptions {
   overrides?: string;
   period: Period;
   framework?: Framework;
+  minFindings: number;
 }
 
 /** Exit code of the `run` command (EXIT_SKIPPED when documents were skipped). */
@@ -94,6 +96,7 @@ program
   .option('--workers <n>', 'worker threads reading documents (0 = in-process; default: one per core)', nonNegativeInt)
   .option('--period <window>', "inspections to compare: latest (each council's latest full inspection and the visits since), all, or <from>..<to> (dates or years, e.g. 2018..2025)", asArg(parsePeriod), parsePeriod('latest'))
   .option('--framework <name>', 'compare only the inspections of one framework: earlier, sif or ilacs', asArg(parseFramework))
+  .option('--min-findings <n>', 'council x theme cells with fewer evaluative findings are marked and left out of ranks and medians', positiveInt, DEFAULT_MIN_FINDINGS)
   .action(async (corpusDir: string, opts: RunCliOptions) => {
     const log = opts.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
     const result = await runPipeline({
@@ -111,6 +114,7 @@ program
       progress: opts.quiet ? 'none' : 'auto',
       workers: opts.workers,
       window: { period: opts.period, ...(opts.framework ? { framework: opts.framework } : {}) },
+      minFindings: opts.minFindings,
     });
     const r = result.report;
     if (!opts.quiet) {

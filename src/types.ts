@@ -235,6 +235,9 @@ export interface CouncilSummary {
   themeEvaluative: number;
   /** (improvements + mixed) / themeEvaluative, or null when themeEvaluative = 0. */
   improvementShare: number | null;
+  /** 95% Wilson interval of the improvement share, or null when themeEvaluative = 0. */
+  improvementLow: number | null;
+  improvementHigh: number | null;
   /** (strengths - improvements) / themeEvaluative, or null. */
   netBalance: number | null;
   /** Documents contributing sentences. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { aggregate, assignInspections, findDuplicates, normaliseFinding, parseFramework, parsePeriod, selectInspections, windowKey, type ComparisonWindow, type InspectionRecord } from '../src/aggregate/index.js';
 import { benchmark, median, resolveCouncil } from '../src/aggregate/benchmark.js';
+import { compareWith, wilson } from '../src/aggregate/interval.js';
 import { loadPeers, normaliseCouncilName, parsePeers } from '../src/aggregate/peers.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 import type { AnalysedDocument, DocumentMeta, LabelCode } from '../src/types.js';
@@ -157,7 +158,7 @@ describe('benchmark', () => {
   ].join('\n');
 
   it('ranks councils by improvement share (1 = highest, ties share a rank) against the median', () => {
-    const b = benchmark(agg);
+    const b = benchmark(agg, { minFindings: 1 });
     const row = (c: string) => b.rows.find((r) => r.council === c && r.theme === 'care_leavers')!;
     expect(median([0.5, 0.25, 0.5, 1])).toBe(0.5);
     expect(median([])).toBeNull();
@@ -170,7 +171,7 @@ describe('benchmark', () => {
   });
 
   it("compares the focus council with its statistical neighbours' median", () => {
-    const b = benchmark(agg, { focus: 'Barnsley Metropolitan Borough Council', peers: parsePeers(peersCsv, 'peers.csv') });
+    const b = benchmark(agg, { focus: 'Barnsley Metropolitan Borough Council', peers: parsePeers(peersCsv, 'peers.csv'), minFindings: 1 });
     expect(b.focus).toBe('Barnsley');
     expect(b.focusPeers).toEqual(['Doncaster', 'Rotherham', 'Sheffield']);
     expect(b.focusPeersInTable).toBe(4);
@@ -206,7 +207,7 @@ describe('benchmark', () => {
     const hants = table.entries.find((e) => e.names.includes('hampshire'))!;
     expect(hants.onsCodes).toContain('E10000014');
     const a = aggregate([doc('h.txt', { council: 'Hampshire County Council' }, []), doc('s.txt', { council: 'Kent', onsCode: 'E10000016' }, [])], cb);
-    const b = benchmark(a, { focus: 'Hampshire', peers: table });
+    const b = benchmark(a, { focus: 'Hampshire', peers: table, minFindings: 1 });
     expect(b.unmatched).toEqual([]);
     expect(b.focusPeersInTable).toBe(10);
   });
@@ -257,5 +258,48 @@ describe('comparison window', () => {
     const pooled = aggregate([older, newer], codebook);
     expect(pooled.window.key).toBe('all');
     expect(pooled.councilThemes.find((r) => r.theme === 'iro_reviews')!.themeEvaluative).toBe(1);
+  });
+});
+
+describe('honest uncertainty', () => {
+  it('Wilson 95% intervals match hand-worked values', () => {
+    // 5 of 10: centre (0.5 + 1.9208/10) / 1.38415 = 0.5, half 1.96 * sqrt(0.025 + 0.009604) / 1.38415 = 0.2634.
+    const a = wilson(5, 10)!;
+    expect(a.low).toBeCloseTo(0.2366, 4);
+    expect(a.high).toBeCloseTo(0.7634, 4);
+    // 0 of 10: [0, z^2 / (n + z^2)] = [0, 3.8415 / 13.8415]; 1 of 1: [1 / (1 + z^2), 1].
+    expect(wilson(0, 10)!.low).toBe(0);
+    expect(wilson(0, 10)!.high).toBeCloseTo(0.2775, 4);
+    expect(wilson(1, 1)!.low).toBeCloseTo(0.2065, 4);
+    expect(wilson(1, 1)!.high).toBe(1);
+    // 81 of 263, a worked example of Newcombe (1998, Statistics in Medicine 17:857): score interval 0.2553 to 0.3662.
+    expect(wilson(81, 263)!.low).toBeCloseTo(0.2553, 3);
+    expect(wilson(81, 263)!.high).toBeCloseTo(0.3662, 3);
+    expect(wilson(0, 0)).toBeNull();
+    expect(compareWith(wilson(8, 10), 0.4)).toBe('higher');
+    expect(compareWith(wilson(5, 10), 0.4)).toBe('similar');
+    expect(compareWith(wilson(1, 20), 0.4)).toBe('lower');
+  });
+
+  it('cells under the minimum count are marked and left out of ranks and medians; flags only where the interval supports them', () => {
+    const mk = (council: string, s: number, i: number) =>
+      doc(`${council}.txt`, { council, documentType: 'ofsted_letter', date: '2023-01-01' }, [
+        ...Array.from({ length: s }, (_, k): S => [`Strength ${k} for care leavers who are well supported.`, 'S', ['care_leavers']]),
+        ...Array.from({ length: i }, (_, k): S => [`Area ${k} where care leavers wait too long for help.`, 'I', ['care_leavers']]),
+      ]);
+    // Shares: Barnsley 9/10, Doncaster 5/10, Rotherham 1/10, Sheffield 1/20, Leeds 1/2 (two findings only).
+    const agg = aggregate([mk('Barnsley', 1, 9), mk('Doncaster', 5, 5), mk('Rotherham', 9, 1), mk('Sheffield', 19, 1), mk('Leeds', 1, 1)], codebook);
+    const b = benchmark(agg);
+    expect(b.minFindings).toBe(5);
+    const row = (c: string) => b.rows.find((r) => r.council === c && r.theme === 'care_leavers')!;
+    expect(row('Leeds')).toMatchObject({ lowCount: true, rank: null, vsMedian: null, improvementShare: 0.5 });
+    expect(row('Leeds').improvementLow).toBeCloseTo(wilson(1, 2)!.low, 10);
+    expect(row('Barnsley')).toMatchObject({ rank: 1, councilsRanked: 4, lowCount: false });
+    // Median of the four ranked shares 0.9, 0.5, 0.1, 0.05 = 0.3 (Leeds' 0.5 would move it).
+    expect(row('Barnsley').medianAll).toBeCloseTo(0.3, 10);
+    expect(row('Barnsley').vsMedian).toBe('higher'); // 9/10: [0.596, 0.982]
+    expect(row('Doncaster').vsMedian).toBe('similar'); // 5/10 spans 0.3
+    expect(row('Rotherham').vsMedian).toBe('similar'); // 1/10: [0.018, 0.404] reaches 0.3
+    expect(row('Sheffield').vsMedian).toBe('lower'); // 1/20: [0.009, 0.236]
   });
 });

@@ -113,16 +113,24 @@ describe('CSV exports of a run', () => {
     }
     const bench = readCsv(join(outA, 'benchmark.csv'));
     expect(bench).toHaveLength(ct.length);
+    // Ranks and medians over the cells with at least 5 findings (the default --min-findings).
     for (const theme of new Set(bench.map((b) => b.theme))) {
-      const shares = ct.filter((r) => r.theme === theme && r.improvement_share !== '').map((r) => Number(r.improvement_share)).sort((x, y) => x - y);
+      const shares = ct.filter((r) => r.theme === theme && Number(r.theme_evaluative) >= 5).map((r) => Number(r.improvement_share)).sort((x, y) => x - y);
       const mid = shares.length % 2 ? shares[(shares.length - 1) / 2] : (shares[shares.length / 2 - 1] + shares[shares.length / 2]) / 2;
       for (const b of bench.filter((x) => x.theme === theme)) {
         if (shares.length) expect(Math.abs(Number(b.median_all) - mid)).toBeLessThanOrEqual(1e-4);
         else expect(b.median_all).toBe('');
         expect(Number(b.councils_ranked)).toBe(shares.length);
-        if (b.improvement_share !== '') expect(Number(b.rank)).toBe(1 + shares.filter((v) => v > Number(b.improvement_share)).length);
+        expect(b.low_count).toBe(Number(b.theme_evaluative) < 5 ? 'true' : 'false');
+        if (b.low_count === 'false') expect(Number(b.rank)).toBe(1 + shares.filter((v) => v > Number(b.improvement_share)).length);
+        else expect(b.rank).toBe('');
+        if (b.improvement_share !== '') {
+          expect(Number(b.improvement_share_low)).toBeLessThanOrEqual(Number(b.improvement_share));
+          expect(Number(b.improvement_share_high)).toBeGreaterThanOrEqual(Number(b.improvement_share));
+        }
       }
     }
+    expect(bench.some((b) => b.low_count === 'false')).toBe(true);
     const focusRows = bench.filter((b) => b.is_focus === 'true');
     expect(new Set(focusRows.map((b) => b.council))).toEqual(new Set(['Hampshire']));
     expect(focusRows.every((b) => b.peers_in_corpus !== '')).toBe(true);

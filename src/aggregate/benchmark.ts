@@ -5,12 +5,15 @@
  */
 import { UserError } from '../util/errors.js';
 import type { Aggregates } from './index.js';
+import { compareWith, DEFAULT_MIN_FINDINGS, type Comparison } from './interval.js';
 import { findPeerEntry, normaliseCouncilName, type PeerTable } from './peers.js';
 
 export interface BenchmarkOptions {
   /** Council name (any spelling the name matcher accepts) or ONS code. */
   focus?: string;
   peers?: PeerTable;
+  /** Cells with fewer evaluative findings are marked low-count and left out of ranks and medians (default DEFAULT_MIN_FINDINGS). */
+  minFindings?: number;
 }
 
 export interface BenchmarkRow {
@@ -20,15 +23,24 @@ export interface BenchmarkRow {
   /** Evaluative findings of the council on the theme. */
   themeEvaluative: number;
   improvementShare: number | null;
-  /** 1 = highest improvement share; ties share the best rank; null without findings. */
+  /** 95% Wilson interval of the share (null without findings). */
+  improvementLow: number | null;
+  improvementHigh: number | null;
+  /** Fewer than minFindings evaluative findings: not ranked, not in the medians, no flags. */
+  lowCount: boolean;
+  /** 1 = highest improvement share among councils with at least minFindings; ties share the best rank; null otherwise. */
   rank: number | null;
-  /** Councils with findings on the theme (the ranking's size). */
+  /** Councils with at least minFindings findings on the theme (the ranking's size). */
   councilsRanked: number;
-  /** Median improvement share across councils with findings on the theme. */
+  /** Median improvement share across the ranked councils. */
   medianAll: number | null;
-  /** Median improvement share of this council's statistical neighbours in the corpus with findings on the theme. */
+  /** Whether the share's interval lies above or below the median of all councils, or spans it (null: low count or no median). */
+  vsMedian: Comparison | null;
+  /** Median improvement share of this council's statistical neighbours in the corpus with at least minFindings findings on the theme. */
   peerMedian: number | null;
   peersWithData: number;
+  /** The same against the neighbours' median. */
+  vsPeers: Comparison | null;
   isFocus: boolean;
   /** A statistical neighbour of the focus council. */
   isPeer: boolean;
@@ -45,6 +57,8 @@ export interface Benchmark {
   /** Councils of the corpus that the peers table has no row for. */
   unmatched: string[];
   peersSource: string | null;
+  /** The minimum count a cell needs to be ranked. */
+  minFindings: number;
   rows: BenchmarkRow[];
 }
 
@@ -73,6 +87,7 @@ export function resolveCouncil(agg: Pick<Aggregates, 'councilInfo'>, given: stri
 
 export function benchmark(agg: Aggregates, opts: BenchmarkOptions = {}): Benchmark {
   const focus = opts.focus !== undefined ? resolveCouncil(agg, opts.focus) : null;
+  const minFindings = opts.minFindings ?? DEFAULT_MIN_FINDINGS;
   const neighbours: Record<string, string[]> = {};
   const unmatched: string[] = [];
   let focusPeersInTable = 0;
@@ -97,28 +112,37 @@ export function benchmark(agg: Aggregates, opts: BenchmarkOptions = {}): Benchma
   const rows: BenchmarkRow[] = [];
   for (const theme of agg.themes) {
     const mine = agg.councilThemes.filter((r) => r.theme === theme);
-    const shareOf = new Map(mine.map((r) => [r.council, r.improvementShare]));
-    const withData = mine.filter((r) => r.improvementShare !== null).map((r) => r.improvementShare!);
+    const ranked = (r: (typeof mine)[number]) => r.improvementShare !== null && r.themeEvaluative >= minFindings;
+    const shareOf = new Map(mine.filter(ranked).map((r) => [r.council, r.improvementShare!]));
+    const withData = [...shareOf.values()];
     const medianAll = median(withData);
     for (const r of mine) {
       const share = r.improvementShare;
-      const rank = share === null ? null : 1 + withData.filter((v) => v > share).length;
-      const peerShares = (neighbours[r.council] ?? []).map((n) => shareOf.get(n)).filter((v): v is number => v !== null && v !== undefined);
+      const isRanked = ranked(r);
+      const rank = isRanked ? 1 + withData.filter((v) => v > share!).length : null;
+      const peerShares = (neighbours[r.council] ?? []).map((n) => shareOf.get(n)).filter((v): v is number => v !== undefined);
+      const peerMedian = median(peerShares);
+      const interval = r.improvementLow === null || r.improvementHigh === null ? null : { low: r.improvementLow, high: r.improvementHigh };
       rows.push({
         theme,
         council: r.council,
         onsCode: r.onsCode,
         themeEvaluative: r.themeEvaluative,
         improvementShare: share,
+        improvementLow: r.improvementLow,
+        improvementHigh: r.improvementHigh,
+        lowCount: r.themeEvaluative < minFindings,
         rank,
         councilsRanked: withData.length,
         medianAll,
-        peerMedian: median(peerShares),
+        vsMedian: isRanked ? compareWith(interval, medianAll) : null,
+        peerMedian,
         peersWithData: peerShares.length,
+        vsPeers: isRanked ? compareWith(interval, peerMedian) : null,
         isFocus: r.council === focus,
         isPeer: peerSet.has(r.council),
       });
     }
   }
-  return { focus, focusPeers, focusPeersInTable, neighbours, unmatched: unmatched.sort(cmp), peersSource: opts.peers?.source ?? null, rows };
+  return { focus, focusPeers, focusPeersInTable, neighbours, unmatched: unmatched.sort(cmp), peersSource: opts.peers?.source ?? null, minFindings, rows };
 }

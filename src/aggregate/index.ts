@@ -2,10 +2,12 @@ import type { AnalysedDocument, CouncilSummary, DocumentFinding } from '../types
 import type { Codebook } from '../theme/codebook.js';
 import { assignInspections, councilName, findDuplicates, type DuplicateFinding } from './dedupe.js';
 import { inspectionRecords, type InspectionRecord } from './inspections.js';
+import { wilson } from './interval.js';
 import { ALL_INSPECTIONS, describeWindow, selectInspections, windowKey, type ComparisonWindow } from './window.js';
 
 export { assignInspections, findDuplicates, normaliseFinding, type DuplicateFinding } from './dedupe.js';
 export { daysOnSite, inspectionRecords, type InspectionRecord } from './inspections.js';
+export { compareWith, DEFAULT_MIN_FINDINGS, wilson, Z95, type Comparison, type Interval } from './interval.js';
 export { ALL_INSPECTIONS, LATEST_INSPECTION, describeWindow, inspectionDate, parseFramework, parsePeriod, selectInspections, windowKey, type ComparisonWindow, type Period } from './window.js';
 export { benchmark, resolveCouncil, median, type Benchmark, type BenchmarkRow, type BenchmarkOptions } from './benchmark.js';
 export { loadPeers, parsePeers, type PeerTable, type PeerEntry } from './peers.js';
@@ -126,6 +128,7 @@ export function aggregate(documents: AnalysedDocument[], codebook: Codebook, opt
       const i = hits.filter((f) => f.code === 'I').length;
       const m = hits.filter((f) => f.code === 'M').length;
       const n = s + i + m;
+      const interval = wilson(i + m, n);
       councilThemes.push({
         council,
         onsCode: info.onsCode,
@@ -136,6 +139,8 @@ export function aggregate(documents: AnalysedDocument[], codebook: Codebook, opt
         evaluative: info.evaluative,
         themeEvaluative: n,
         improvementShare: n ? (i + m) / n : null,
+        improvementLow: interval?.low ?? null,
+        improvementHigh: interval?.high ?? null,
         netBalance: n ? (s - i) / n : null,
         documents: [...new Set(hits.map((f) => f.doc))].sort(cmp),
         sentenceIds: hits.map((f) => f.id),

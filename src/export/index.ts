@@ -11,8 +11,8 @@ export { safeCell, toCsv, csvChunks, fixed } from './csv.js';
 export const SENTENCE_COLUMNS = ['doc', 'council', 'ons_code', 'date', 'document_type', 'section', 'sentence_id', 'text', 'label', 'confidence', 'themes', 'evidence', 'theme_evidence', 'inspection', 'duplicate_of', 'is_focus', 'in_window'] as const;
 export const DOCUMENT_COLUMNS = ['doc', 'council', 'ons_code', 'region', 'date', 'document_type', 'format', 'pages', 'inspection', 'overall_grade', 'grades', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus', 'framework', 'published', 'inspection_start', 'inspection_end', 'in_window'] as const;
 export const INSPECTION_COLUMNS = ['inspection', 'council', 'ons_code', 'region', 'kind', 'framework', 'inspection_start', 'inspection_end', 'published', 'overall_grade', 'grades', 'documents', 'document_ids', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus', 'in_window'] as const;
-export const COUNCIL_THEME_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'strengths', 'improvements', 'mixed', 'theme_evaluative', 'council_evaluative', 'improvement_share', 'net_balance', 'strength_rate', 'improvement_rate', 'theme_rate', 'documents', 'document_ids', 'is_focus', 'is_peer', 'window'] as const;
-export const BENCHMARK_COLUMNS = ['theme', 'theme_name', 'council', 'ons_code', 'theme_evaluative', 'improvement_share', 'rank', 'councils_ranked', 'median_all', 'diff_from_median', 'peers_in_corpus', 'peers_with_data', 'peer_median', 'diff_from_peer_median', 'is_focus', 'is_peer', 'window'] as const;
+export const COUNCIL_THEME_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'strengths', 'improvements', 'mixed', 'theme_evaluative', 'council_evaluative', 'improvement_share', 'net_balance', 'strength_rate', 'improvement_rate', 'theme_rate', 'documents', 'document_ids', 'is_focus', 'is_peer', 'window', 'improvement_share_low', 'improvement_share_high', 'low_count'] as const;
+export const BENCHMARK_COLUMNS = ['theme', 'theme_name', 'council', 'ons_code', 'theme_evaluative', 'improvement_share', 'rank', 'councils_ranked', 'median_all', 'diff_from_median', 'peers_in_corpus', 'peers_with_data', 'peer_median', 'diff_from_peer_median', 'is_focus', 'is_peer', 'window', 'improvement_share_low', 'improvement_share_high', 'low_count', 'vs_median', 'vs_peers'] as const;
 export const DUPLICATE_COLUMNS = ['council', 'inspection', 'sentence_id', 'doc', 'duplicate_of', 'duplicate_of_doc', 'label', 'text'] as const;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -146,6 +146,9 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
       r.council === focus,
       peers.has(r.council),
       windowKey,
+      fixed(r.improvementLow),
+      fixed(r.improvementHigh),
+      r.themeEvaluative < bench.minFindings,
     ] satisfies Cell[]),
   };
 
@@ -169,6 +172,11 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
       r.isFocus,
       r.isPeer,
       windowKey,
+      fixed(r.improvementLow),
+      fixed(r.improvementHigh),
+      r.lowCount,
+      r.vsMedian,
+      r.vsPeers,
     ] satisfies Cell[]),
   };
 

@@ -11,6 +11,8 @@ export interface OutputOptions {
   focus?: string;
   /** Statistical-neighbour table (see loadPeers). */
   peers?: PeerTable;
+  /** Cells with fewer evaluative findings are marked low-count and left out of ranks (default 5). */
+  minFindings?: number;
   /** When given, filled with wall-clock milliseconds per export step (benchmark). */
   timings?: Record<string, number>;
   /** Renders a chart's SVG and PNG elsewhere (the pipeline's worker pool); default: this thread. */

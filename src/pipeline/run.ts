@@ -7,7 +7,7 @@ import type { AnalysedDocument, DroppedCounts, Label, RunReport, SkippedDocument
 import { LABELS } from '../types.js';
 import { discoverCorpus } from '../ingest/discover.js';
 import type { Codebook } from '../theme/codebook.js';
-import { aggregate, LATEST_INSPECTION, type Aggregates, type ComparisonWindow } from '../aggregate/index.js';
+import { aggregate, DEFAULT_MIN_FINDINGS, LATEST_INSPECTION, type Aggregates, type ComparisonWindow } from '../aggregate/index.js';
 import { loadPeers } from '../aggregate/peers.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { PROJECT_CODEBOOK } from '../util/paths.js';
@@ -61,6 +61,8 @@ export interface PipelineOptions {
   followSymlinks?: boolean;
   /** Which inspections are compared (default: each council's latest full inspection and what followed it). */
   window?: ComparisonWindow;
+  /** Cells with fewer evaluative findings are marked low-count and left out of ranks and medians (default 5). */
+  minFindings?: number;
 }
 
 /** Timings and cache figures of a run. Not written to run_report.json (outputs stay byte-identical). */
@@ -430,7 +432,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
     if (staged) {
       const out = staged.tmp;
       // Writers take the output folder: they write into the temporary sibling, swapped in below.
-      const writerOptions = { focus: opts.focus, peers, overrides: overrides?.sha256, window: aggregates.window.key };
+      const writerOptions = { focus: opts.focus, peers, overrides: overrides?.sha256, window: aggregates.window.key, minFindings: opts.minFindings ?? DEFAULT_MIN_FINDINGS };
       // Third cache layer: the same documents, codebook, code and writer options give the same files.
       const okey = cacheDir ? outputsKey(docKeys, analysisHash, fp, writerOptions) : '';
       const restored = okey ? await time('export', () => cache.restoreOutputs(okey, out)) : undefined;

@@ -50,6 +50,8 @@ interface Ctx {
   /** Focus first, then the others alphabetically. */
   councilsFocusFirst: string[];
   focus: string | null;
+  /** Cells with fewer findings are faded and not ranked. */
+  minFindings: number;
 }
 
 /**
@@ -74,6 +76,7 @@ function context(agg: Aggregates, codebook: Codebook, bench: Benchmark): Ctx {
     councils: agg.councils,
     councilsFocusFirst: focus ? [focus, ...agg.councils.filter((c) => c !== focus)] : agg.councils,
     focus,
+    minFindings: bench.minFindings,
   };
 }
 
@@ -89,7 +92,11 @@ function cellBase(r: Aggregates['councilThemes'][number], ctx: ReturnType<typeof
     themeName: ctx.themeName.get(r.theme) ?? r.theme,
     themeFull: ctx.themeFull.get(r.theme) ?? r.theme,
     share: r.improvementShare,
+    low: r.improvementLow,
+    high: r.improvementHigh,
     n: r.themeEvaluative,
+    /** Fewer findings than the benchmark's minimum: faded, not ranked. */
+    few: r.themeEvaluative > 0 && r.themeEvaluative < ctx.minFindings,
     focus: r.council === ctx.focus,
   };
 }
@@ -104,7 +111,9 @@ export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
       strengths: r.strengths,
       improvements: r.improvements,
       mixed: r.mixed,
-      desc: r.themeEvaluative ? `${r.council}, ${theme}: ${r.themeEvaluative} findings, ${pct(r.improvementShare)} areas for improvement` : `${r.council}, ${theme}: no findings`,
+      desc: r.themeEvaluative
+        ? `${r.council}, ${theme}: ${r.themeEvaluative} findings, ${pct(r.improvementShare)} areas for improvement (95% interval ${pct(r.improvementLow)} to ${pct(r.improvementHigh)})${base.few ? `, fewer than ${ctx.minFindings}: not ranked` : ''}`
+        : `${r.council}, ${theme}: no findings`,
     };
   });
   const step = agg.councils.length > 25 ? 20 : 28;
@@ -116,6 +125,7 @@ export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
       subtitle: [
         'Colour: share of evaluative findings on the theme that are areas for improvement (mixed counted as improvement);',
         'number: evaluative findings, each counted once per council and inspection. Grey: no findings. Click a cell to list them.',
+        `Faded: fewer than ${ctx.minFindings} findings, too few to read (the share's 95% interval is in the tooltip and in council_themes.csv).`,
       ],
     },
     config: baseConfig,
@@ -140,11 +150,14 @@ export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
         encoding: {
           color: { field: 'share', type: 'quantitative', title: 'Improvement share', scale: { scheme: 'blueorange', domain: [0, 1], domainMid: 0.5 }, legend: { format: '.0%', orient: 'right', gradientLength: 160 } },
           strokeWidth: ctx.focus ? { condition: { test: 'datum.focus', value: 2 }, value: 0 } : { value: 0 },
+          opacity: { condition: { test: 'datum.few', value: 0.35 }, value: 1 },
           description: { field: 'desc' },
           tooltip: [
             { field: 'council', title: 'Council' },
             { field: 'themeFull', title: 'Theme' },
             { field: 'share', title: 'Improvement share', format: '.0%' },
+            { field: 'low', title: '95% interval from', format: '.0%' },
+            { field: 'high', title: '95% interval to', format: '.0%' },
             { field: 'n', title: 'Findings' },
             { field: 'strengths', title: 'Strengths' },
             { field: 'improvements', title: 'Areas for improvement' },
@@ -307,7 +320,8 @@ export function profileSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
       peerMedian: b.peerMedian,
       rank: b.rank,
       ranked: b.councilsRanked,
-      desc: `${r.council}, ${theme}: improvement share ${pct(r.improvementShare)} (median of all councils ${pct(b.medianAll)}${hasPeers ? `, of neighbours ${pct(b.peerMedian)}` : ''})`,
+      vsMedian: b.vsMedian ?? (b.lowCount ? `fewer than ${ctx.minFindings} findings` : ''),
+      desc: `${r.council}, ${theme}: improvement share ${pct(r.improvementShare)}, 95% interval ${pct(r.improvementLow)} to ${pct(r.improvementHigh)} (median of all councils ${pct(b.medianAll)}${hasPeers ? `, of neighbours ${pct(b.peerMedian)}` : ''})${b.vsMedian === 'higher' || b.vsMedian === 'lower' ? `: ${b.vsMedian} than the median` : ''}`,
     };
   });
   const domain = hasPeers ? [COUNCIL, MEDIAN, PEERS] : [COUNCIL, MEDIAN];
@@ -323,7 +337,8 @@ export function profileSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
     title: {
       text: title,
       subtitle: [
-        `Dot: the council's share of evaluative findings on the theme that are areas for improvement (size: number of findings); tick: median of all councils${hasPeers ? ' and of its statistical neighbours' : ''}.`,
+        `Dot: the council's share of evaluative findings on the theme that are areas for improvement (size: number of findings), line: its 95% interval; tick: median of all councils${hasPeers ? ' and of its statistical neighbours' : ''}.`,
+        `Faded: fewer than ${ctx.minFindings} findings (not ranked). A council differs from the median only where its interval does not reach it.`,
         'Click a dot to list its sentences.',
       ],
     },
@@ -338,21 +353,35 @@ export function profileSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
         y: { field: 'themeName', type: 'nominal', sort: ctx.themeNames, axis: { title: null, grid: true, gridColor: '#eeeeee' }, scale: { domain: ctx.themeNames } },
       },
       layer: [
+        {
+          transform: [{ filter: 'datum.share !== null' }],
+          mark: { type: 'rule', strokeWidth: 1.5 },
+          encoding: {
+            x: { field: 'low', type: 'quantitative' },
+            x2: { field: 'high' },
+            color: { datum: COUNCIL },
+            opacity: { condition: { test: 'datum.few', value: 0.2 }, value: 0.45 },
+          },
+        },
         ...refLayers,
         {
           transform: [{ filter: 'datum.share !== null' }],
-          mark: { type: 'circle', opacity: 0.9, cursor: 'pointer' },
+          mark: { type: 'circle', cursor: 'pointer' },
           encoding: {
             x: { field: 'share', type: 'quantitative', title: 'Improvement share', scale: { domain: [0, 1] }, axis: { format: '.0%', tickCount: 3 } },
             size: { field: 'n', type: 'quantitative', title: 'Findings', scale: { range: [20, 160] }, legend: { orient: 'top' } },
             color: { datum: COUNCIL, scale: { domain, range }, legend: { title: null, orient: 'top' } },
+            opacity: { condition: { test: 'datum.few', value: 0.35 }, value: 0.9 },
             description: { field: 'desc' },
             tooltip: [
               { field: 'council', title: 'Council' },
               { field: 'themeFull', title: 'Theme' },
               { field: 'share', title: 'Improvement share', format: '.0%' },
+              { field: 'low', title: '95% interval from', format: '.0%' },
+              { field: 'high', title: '95% interval to', format: '.0%' },
               { field: 'n', title: 'Findings' },
               { field: 'median', title: 'Median of all councils', format: '.0%' },
+              { field: 'vsMedian', title: 'Against the median' },
               ...(hasPeers ? [{ field: 'peerMedian', title: "Neighbours' median", format: '.0%' }] : []),
               { field: 'rank', title: 'Rank (1 = highest share)' },
               { field: 'ranked', title: 'Councils ranked' },
