@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { aggregate, assignInspections, findDuplicates, normaliseFinding, parseFramework, parsePeriod, selectInspections, windowKey, type ComparisonWindow, type InspectionRecord } from '../src/aggregate/index.js';
 import { benchmark, median, resolveCouncil } from '../src/aggregate/benchmark.js';
 import { compareWith, wilson } from '../src/aggregate/interval.js';
+import { differenceInterval } from '../src/aggregate/over-time.js';
 import { loadPeers, normaliseCouncilName, parsePeers } from '../src/aggregate/peers.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 import type { AnalysedDocument, DocumentMeta, LabelCode } from '../src/types.js';
@@ -301,5 +302,41 @@ describe('honest uncertainty', () => {
     expect(row('Doncaster').vsMedian).toBe('similar'); // 5/10 spans 0.3
     expect(row('Rotherham').vsMedian).toBe('similar'); // 1/10: [0.018, 0.404] reaches 0.3
     expect(row('Sheffield').vsMedian).toBe('lower'); // 1/20: [0.009, 0.236]
+  });
+});
+
+describe('change over time and national trends', () => {
+  it("Newcombe's interval for a difference of shares matches his worked examples", () => {
+    // Newcombe (1998, Statistics in Medicine 17:873), method 10: 56/70 - 48/80 -> 0.0524 to 0.3339; 5/56 - 0/29 -> -0.0381 to 0.1926.
+    const a = differenceInterval(56, 70, 48, 80)!;
+    expect(a.low).toBeCloseTo(0.0524, 4);
+    expect(a.high).toBeCloseTo(0.3339, 4);
+    const b = differenceInterval(5, 56, 0, 29)!;
+    expect(b.low).toBeCloseTo(-0.0381, 4);
+    expect(b.high).toBeCloseTo(0.1926, 4);
+    // 5/10 - 5/10: no change, half-width sqrt(2) x 0.2634 (the Wilson half-width of 5/10).
+    expect(differenceInterval(5, 10, 5, 10)!.high).toBeCloseTo(0.3725, 4);
+    expect(differenceInterval(1, 2, 0, 0)).toBeNull();
+  });
+
+  it('each inspection against the previous one per theme, with the sentences behind both; trends by year and framework', () => {
+    const sif = doc('p_sif.txt', { council: 'York', documentType: 'full_inspection', framework: 'sif', date: '2015-06-01', inspectionStart: '2015-03-02', grades: { overall: 'inadequate', areas: {} } }, [
+      ...Array.from({ length: 9 }, (_, k): S => [`Return home interview ${k} is not offered to children who go missing.`, 'I', ['return_home_interviews']]),
+      [`Return home interviews are offered promptly to some children.`, 'S', ['return_home_interviews']],
+    ]);
+    const ilacs = doc('q_ilacs.txt', { council: 'York', documentType: 'full_inspection', framework: 'ilacs', date: '2022-03-01', inspectionStart: '2022-01-10', inspectionEnd: '2022-01-21', grades: { overall: 'good', areas: {} } }, [
+      ...Array.from({ length: 9 }, (_, k): S => [`Return home interview ${k} now happens within 72 hours and informs plans.`, 'S', ['return_home_interviews']]),
+      [`A few return home interviews are late.`, 'I', ['return_home_interviews']],
+    ]);
+    const agg = aggregate([sif, ilacs], codebook);
+    expect(agg.changes).toHaveLength(1);
+    const c = agg.changes[0]!;
+    expect([c.previous, c.current, c.previousShare, c.currentShare, c.direction]).toEqual(['p_sif.txt', 'q_ilacs.txt', 0.9, 0.1, 'improved']);
+    expect(c.change).toBeCloseTo(-0.8, 10);
+    expect(c.previousSentences).toHaveLength(10);
+    expect(c.currentSentences[0]).toBe('q_ilacs.txt#0');
+    const byFramework = agg.trends.filter((t) => t.by === 'framework' && t.theme === 'return_home_interviews');
+    expect(byFramework.map((t) => [t.group, t.inspections, t.raising, t.findings, t.improvements])).toEqual([['ilacs', 1, 1, 10, 1], ['sif', 1, 1, 10, 9]]);
+    expect(agg.trends.filter((t) => t.by === 'year' && t.theme === 'return_home_interviews').map((t) => t.group)).toEqual(['2015', '2022']);
   });
 });

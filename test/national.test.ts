@@ -25,6 +25,8 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
   const manifest = existsSync(join(NATIONAL, 'manifest.csv')) ? new Map(readCsv(join(NATIONAL, 'manifest.csv')).map((r) => [r.file!, r])) : new Map();
 
   let pooled: Record<string, string>[];
+  let changes: Record<string, string>[];
+  let trends: Record<string, string>[];
   let latestThemes: Record<string, string>[];
   let sentences: Record<string, string>[];
   let pooledReport: { window: { period: string; inspections: number } };
@@ -42,6 +44,8 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     documents = readCsv(join(out, 'o', 'documents.csv'));
     inspections = readCsv(join(out, 'o', 'inspections.csv'));
     latestThemes = readCsv(join(out, 'o', 'council_themes.csv'));
+    changes = readCsv(join(out, 'o', 'changes.csv'));
+    trends = readCsv(join(out, 'o', 'trends.csv'));
     sentences = readCsv(join(out, 'all', 'sentences.csv'));
     pooled = readCsv(join(out, 'all', 'council_themes.csv'));
     report = JSON.parse(readFileSync(join(out, 'o', 'run_report.json'), 'utf8'));
@@ -124,5 +128,31 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     // The pooled window counts more findings than the latest one wherever a council has several inspections.
     const sum = (rows: Record<string, string>[]) => rows.reduce((n, r) => n + Number(r.theme_evaluative), 0);
     expect(sum(pooled)).toBeGreaterThan(sum(latestThemes));
+  });
+
+  it('changes.csv covers every council with two or more inspections, each against the one before, with the sentences behind both', () => {
+    const byCouncil = new Map<string, Record<string, string>[]>();
+    for (const r of inspections.filter((x) => x.inspection!.endsWith('.pdf'))) {
+      if (!byCouncil.has(r.council!)) byCouncil.set(r.council!, []);
+      byCouncil.get(r.council!)!.push(r);
+    }
+    const several = [...byCouncil].filter(([, l]) => l.length >= 2).map(([c]) => c).sort();
+    expect(several.length).toBeGreaterThan(100);
+    expect([...new Set(changes.map((r) => r.council))].sort()).toEqual(several);
+    const ids = new Set(sentences.map((s) => s.sentence_id));
+    for (const r of changes.slice(0, 500)) {
+      for (const id of [...r.previous_sentence_ids!.split(';'), ...r.sentence_ids!.split(';')].filter(Boolean)) expect(ids.has(id), id).toBe(true);
+      expect(r.previous_date! < r.date!).toBe(true);
+      if (r.direction === 'improved') expect(Number(r.change_high)).toBeLessThan(0);
+      if (r.direction === 'deteriorated') expect(Number(r.change_low)).toBeGreaterThan(0);
+    }
+    expect(changes.some((r) => r.direction === 'improved') && changes.some((r) => r.direction === 'deteriorated')).toBe(true);
+  });
+
+  it('trends.csv: per theme by year and by framework, over the full inspections', () => {
+    const years = trends.filter((t) => t.by === 'year' && t.theme === 'supervision_recording');
+    expect(years.map((t) => t.group)).toEqual([...new Set(years.map((t) => t.group))].sort());
+    expect(years.reduce((n, t) => n + Number(t.inspections), 0)).toBe(inspections.filter((r) => ['sif_inspection', 'ilacs_standard', 'ilacs_short', 'earlier_inspection'].includes(r.kind!)).length);
+    expect(trends.filter((t) => t.by === 'framework' && t.theme === 'supervision_recording').map((t) => t.group)).toEqual(['earlier', 'ilacs', 'sif']);
   });
 });

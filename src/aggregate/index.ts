@@ -3,11 +3,13 @@ import type { Codebook } from '../theme/codebook.js';
 import { assignInspections, councilName, findDuplicates, type DuplicateFinding } from './dedupe.js';
 import { inspectionRecords, type InspectionRecord } from './inspections.js';
 import { wilson } from './interval.js';
+import { changesOverTime, inspectionThemeCells, nationalTrends, type ChangeRow, type TrendRow } from './over-time.js';
 import { ALL_INSPECTIONS, describeWindow, selectInspections, windowKey, type ComparisonWindow } from './window.js';
 
 export { assignInspections, findDuplicates, normaliseFinding, type DuplicateFinding } from './dedupe.js';
 export { daysOnSite, inspectionRecords, type InspectionRecord } from './inspections.js';
 export { compareWith, DEFAULT_MIN_FINDINGS, wilson, Z95, type Comparison, type Interval } from './interval.js';
+export { changesOverTime, differenceInterval, inspectionThemeCells, nationalTrends, type ChangeRow, type Direction, type TrendRow } from './over-time.js';
 export { ALL_INSPECTIONS, LATEST_INSPECTION, describeWindow, inspectionDate, parseFramework, parsePeriod, selectInspections, windowKey, type ComparisonWindow, type Period } from './window.js';
 export { benchmark, resolveCouncil, median, type Benchmark, type BenchmarkRow, type BenchmarkOptions } from './benchmark.js';
 export { loadPeers, parsePeers, type PeerTable, type PeerEntry } from './peers.js';
@@ -57,6 +59,10 @@ export interface Aggregates {
   inWindow: Record<string, boolean>;
   /** The comparison window: `documents`, `findings`, the councils and their counts cover it. */
   window: WindowInfo;
+  /** Per council with two or more inspections, per theme: each inspection against the one before (every inspection, not only the window's). */
+  changes: ChangeRow[];
+  /** Per theme, by year and by framework of the full inspections (every inspection). */
+  trends: TrendRow[];
   /** Every document, sentence and duplicate, in or out of the window (for the complete CSVs). */
   all: { documents: AnalysedDocument[]; findings: DocumentFinding[]; duplicates: DuplicateFinding[] };
   /** Sentences of the window not counted, each pointing at the copy that is counted. */
@@ -152,6 +158,9 @@ export function aggregate(documents: AnalysedDocument[], codebook: Codebook, opt
     findings: allDocs.flatMap((d) => [...d.findings].sort((a, b) => a.index - b.index)),
     duplicates: allDuplicates,
   };
+  const cells = inspectionThemeCells(all.findings, inspectionOf, duplicateOf);
+  const changes = changesOverTime(records, cells, themes);
+  const trends = nationalTrends(records, cells, themes);
   const window_: WindowInfo = { ...window, key: windowKey(window), label: describeWindow(window), inspections: selected.size, documents: docs.length };
-  return { documents: docs, findings, councils, themes, councilThemes, councilInfo, councilOf, inspectionOf, inspections: records, inWindow, window: window_, all, duplicates, duplicateOf };
+  return { documents: docs, findings, councils, themes, councilThemes, councilInfo, councilOf, inspectionOf, inspections: records, inWindow, window: window_, changes, trends, all, duplicates, duplicateOf };
 }

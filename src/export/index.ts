@@ -13,6 +13,8 @@ export const DOCUMENT_COLUMNS = ['doc', 'council', 'ons_code', 'region', 'date',
 export const INSPECTION_COLUMNS = ['inspection', 'council', 'ons_code', 'region', 'kind', 'framework', 'inspection_start', 'inspection_end', 'published', 'overall_grade', 'grades', 'documents', 'document_ids', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus', 'in_window'] as const;
 export const COUNCIL_THEME_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'strengths', 'improvements', 'mixed', 'theme_evaluative', 'council_evaluative', 'improvement_share', 'net_balance', 'strength_rate', 'improvement_rate', 'theme_rate', 'documents', 'document_ids', 'is_focus', 'is_peer', 'window', 'improvement_share_low', 'improvement_share_high', 'low_count'] as const;
 export const BENCHMARK_COLUMNS = ['theme', 'theme_name', 'council', 'ons_code', 'theme_evaluative', 'improvement_share', 'rank', 'councils_ranked', 'median_all', 'diff_from_median', 'peers_in_corpus', 'peers_with_data', 'peer_median', 'diff_from_peer_median', 'is_focus', 'is_peer', 'window', 'improvement_share_low', 'improvement_share_high', 'low_count', 'vs_median', 'vs_peers'] as const;
+export const CHANGE_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'previous_inspection', 'previous_date', 'previous_kind', 'inspection', 'date', 'kind', 'previous_findings', 'previous_share', 'findings', 'share', 'change', 'change_low', 'change_high', 'direction', 'previous_sentence_ids', 'sentence_ids', 'is_focus'] as const;
+export const TREND_COLUMNS = ['by', 'group', 'theme', 'theme_name', 'inspections', 'inspections_raising', 'raised_share', 'findings', 'improvements', 'improvement_share', 'improvement_share_low', 'improvement_share_high'] as const;
 export const DUPLICATE_COLUMNS = ['council', 'inspection', 'sentence_id', 'doc', 'duplicate_of', 'duplicate_of_doc', 'label', 'text'] as const;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -23,6 +25,8 @@ export interface CsvTables {
   'documents.csv': string;
   'inspections.csv': string;
   'council_themes.csv': string;
+  'changes.csv': string;
+  'trends.csv': string;
   'benchmark.csv': string;
   'duplicates.csv': string;
   'emerging_terms.csv': string;
@@ -180,6 +184,51 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
     ] satisfies Cell[]),
   };
 
+  const changes: CsvTable = {
+    columns: CHANGE_COLUMNS,
+    rows: () => mapRows(agg.changes, (r) => [
+      r.council,
+      r.onsCode,
+      r.theme,
+      themeName.get(r.theme) ?? r.theme,
+      r.previous,
+      r.previousDate,
+      r.previousKind,
+      r.current,
+      r.currentDate,
+      r.currentKind,
+      r.previousFindings,
+      fixed(r.previousShare),
+      r.currentFindings,
+      fixed(r.currentShare),
+      fixed(r.change),
+      fixed(r.changeLow),
+      fixed(r.changeHigh),
+      r.direction,
+      r.previousSentences.join(';'),
+      r.currentSentences.join(';'),
+      r.council === focus,
+    ] satisfies Cell[]),
+  };
+
+  const trends: CsvTable = {
+    columns: TREND_COLUMNS,
+    rows: () => agg.trends.map((r) => [
+      r.by,
+      r.group,
+      r.theme,
+      themeName.get(r.theme) ?? r.theme,
+      r.inspections,
+      r.raising,
+      fixed(r.inspections ? r.raising / r.inspections : null),
+      r.findings,
+      r.improvements,
+      fixed(r.improvementShare),
+      fixed(r.improvementLow),
+      fixed(r.improvementHigh),
+    ] satisfies Cell[]),
+  };
+
   const duplicates: CsvTable = {
     columns: DUPLICATE_COLUMNS,
     rows: () => mapRows(agg.all.duplicates, (d) => [d.council, d.inspection, d.sentenceId, d.doc, d.duplicateOf, d.duplicateOfDoc, d.label, d.text] satisfies Cell[]),
@@ -193,6 +242,8 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
     'documents.csv': documents,
     'inspections.csv': inspections,
     'council_themes.csv': councilThemes,
+    'changes.csv': changes,
+    'trends.csv': trends,
     'benchmark.csv': benchmarkCsv,
     'duplicates.csv': duplicates,
     'emerging_terms.csv': emergingCsv,
