@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
+import { FULL_INSPECTION_KINDS } from '../src/vocab/documents.js';
 
 const NATIONAL = resolve(process.cwd(), '../shared/corpus-ofsted-national');
 const CLI = join(process.cwd(), 'dist/src/cli.js');
@@ -101,7 +102,7 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
 
   it('the default window compares exactly one full inspection per council (its latest), and says so', () => {
     const inWindow = inspections.filter((r) => r.in_window === 'true');
-    const full = inWindow.filter((r) => ['sif_inspection', 'ilacs_standard', 'ilacs_short', 'earlier_inspection'].includes(r.kind!));
+    const full = inWindow.filter((r) => (FULL_INSPECTION_KINDS as readonly string[]).includes(r.kind!));
     const councils = new Set(inspections.filter((r) => r.inspection!.endsWith('.pdf')).map((r) => r.council));
     expect(councils.size).toBe(153);
     expect(full.length).toBe(councils.size);
@@ -152,7 +153,7 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
   it('trends.csv: per theme by year and by framework, over the full inspections', () => {
     const years = trends.filter((t) => t.by === 'year' && t.theme === 'supervision_recording');
     expect(years.map((t) => t.group)).toEqual([...new Set(years.map((t) => t.group))].sort());
-    expect(years.reduce((n, t) => n + Number(t.inspections), 0)).toBe(inspections.filter((r) => ['sif_inspection', 'ilacs_standard', 'ilacs_short', 'earlier_inspection'].includes(r.kind!)).length);
+    expect(years.reduce((n, t) => n + Number(t.inspections), 0)).toBe(inspections.filter((r) => (FULL_INSPECTION_KINDS as readonly string[]).includes(r.kind!)).length);
     expect(trends.filter((t) => t.by === 'framework' && t.theme === 'supervision_recording').map((t) => t.group)).toEqual(['earlier', 'ilacs', 'sif']);
   });
 });

@@ -56,22 +56,10 @@ export function asFramework(v: string | undefined): Framework | undefined {
  * ILACS one is `standard`, two weeks on site, or `short`, one week, for councils judged good or
  * outstanding before), or the document type of the visit, review or report.
  */
-export const INSPECTION_KINDS = [
-  'earlier_inspection',
-  'sif_inspection',
-  'ilacs_standard',
-  'ilacs_short',
-  'ilacs_inspection',
-  'focused_visit',
-  'jtai',
-  'monitoring_visit',
-  'lscb_review',
-  'ofsted_letter',
-  'council_report',
-  'news',
-  'other',
-] as const;
-export type InspectionKind = (typeof INSPECTION_KINDS)[number];
+export const FULL_INSPECTION_KINDS = ['earlier_inspection', 'sif_inspection', 'ilacs_standard', 'ilacs_short', 'ilacs_inspection'] as const;
+export type FullInspectionKind = (typeof FULL_INSPECTION_KINDS)[number];
+export type InspectionKind = FullInspectionKind | Exclude<DocumentType, 'full_inspection'>;
+export const INSPECTION_KINDS: readonly InspectionKind[] = [...FULL_INSPECTION_KINDS, ...DOCUMENT_TYPES.filter((t): t is Exclude<DocumentType, 'full_inspection'> => t !== 'full_inspection')];
 
 /** Longest time on site of an ILACS short inspection (one week; a standard one takes two). */
 export const ILACS_SHORT_MAX_DAYS = 7;
@@ -85,6 +73,7 @@ export function inspectionKindOf(type: DocumentType, framework: Framework | unde
   return 'other';
 }
 
+const FULL_KINDS: ReadonlySet<string> = new Set(FULL_INSPECTION_KINDS);
+
 /** Is this kind a full (graded) inspection of the council's children's services? */
-export const isFullInspection = (k: InspectionKind): boolean =>
-  k === 'earlier_inspection' || k === 'sif_inspection' || k === 'ilacs_standard' || k === 'ilacs_short' || k === 'ilacs_inspection';
+export const isFullInspection = (k: InspectionKind): k is FullInspectionKind => FULL_KINDS.has(k);
