@@ -32,7 +32,7 @@ describe('charts for the default corpus', () => {
   });
 
   it('has the four charts, each a standalone Vega-Lite spec that compiles without warnings', () => {
-    expect(defs.map((d) => d.name)).toEqual(['heatmap', 'balance', 'prevalence', 'profile']);
+    expect(defs.map((d) => d.name)).toEqual(['heatmap', 'balance', 'prevalence', 'profile', 'trends', 'changes']);
     expect(agg.councils.length).toBeGreaterThanOrEqual(3);
     for (const d of defs) {
       const spec = JSON.parse(JSON.stringify(d.spec));

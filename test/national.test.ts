@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
@@ -26,6 +26,10 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
   const manifest = existsSync(join(NATIONAL, 'manifest.csv')) ? new Map(readCsv(join(NATIONAL, 'manifest.csv')).map((r) => [r.file!, r])) : new Map();
 
   let pooled: Record<string, string>[];
+  let charts: string[];
+  let html: string;
+  let trendSpec: { data: { values: { year: string; theme: string; n: number }[] } };
+  let changeSpec: { data: { values: { council: string; direction: string; low: number; high: number }[] } };
   let changes: Record<string, string>[];
   let trends: Record<string, string>[];
   let latestThemes: Record<string, string>[];
@@ -50,6 +54,10 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     sentences = readCsv(join(out, 'all', 'sentences.csv'));
     pooled = readCsv(join(out, 'all', 'council_themes.csv'));
     report = JSON.parse(readFileSync(join(out, 'o', 'run_report.json'), 'utf8'));
+    charts = readdirSync(join(out, 'o', 'charts')).sort();
+    html = readFileSync(join(out, 'o', 'report.html'), 'utf8');
+    trendSpec = JSON.parse(readFileSync(join(out, 'o', 'charts', 'trends.vl.json'), 'utf8'));
+    changeSpec = JSON.parse(readFileSync(join(out, 'o', 'charts', 'changes.vl.json'), 'utf8'));
     pooledReport = JSON.parse(readFileSync(join(out, 'all', 'run_report.json'), 'utf8'));
     rmSync(out, { recursive: true, force: true });
   }, 900_000);
@@ -155,5 +163,19 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     expect(years.map((t) => t.group)).toEqual([...new Set(years.map((t) => t.group))].sort());
     expect(years.reduce((n, t) => n + Number(t.inspections), 0)).toBe(inspections.filter((r) => (FULL_INSPECTION_KINDS as readonly string[]).includes(r.kind!)).length);
     expect(trends.filter((t) => t.by === 'framework' && t.theme === 'supervision_recording').map((t) => t.group)).toEqual(['earlier', 'ilacs', 'sif']);
+  });
+
+  it('the trend and change charts exist as .vl.json, SVG and PNG and in the report, drawn from trends.csv and changes.csv', () => {
+    for (const name of ['trends', 'changes']) for (const ext of ['vl.json', 'svg', 'png']) expect(charts).toContain(`${name}.${ext}`);
+    expect(html).toContain('id="chart-trends"');
+    expect(html).toContain('id="chart-changes"');
+    const years = trends.filter((t) => t.by === 'year');
+    expect(trendSpec.data.values.length).toBe(years.length);
+    for (const v of trendSpec.data.values.slice(0, 60)) expect(v.n).toBe(Number(years.find((t) => t.group === v.year && t.theme === v.theme)!.findings));
+    expect(changeSpec.data.values.length).toBe(30);
+    for (const v of changeSpec.data.values) {
+      expect(['improved', 'deteriorated']).toContain(v.direction);
+      expect(v.direction === 'improved' ? v.high < 0 : v.low > 0).toBe(true);
+    }
   });
 });

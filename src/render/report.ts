@@ -207,7 +207,7 @@ const CLIENT_JS = `
     return vegaEmbed('#chart-' + c.name, c.spec, { renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } })
       .then(function (res) {
         window.__views[c.name] = res.view;
-        res.view.addEventListener('click', function (event, item) { if (item && item.datum) select(c.drill, item.datum); });
+        if (c.drill !== 'none') res.view.addEventListener('click', function (event, item) { if (item && item.datum) select(c.drill, item.datum); });
       })
       .catch(function (err) { document.getElementById('chart-' + c.name).textContent = 'Chart failed to render: ' + err.message; });
   });

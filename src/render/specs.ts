@@ -16,7 +16,8 @@ export const MIXED_COLOUR = '#fdb863';
 const NEUTRAL_GREY = '#bdbdbd';
 
 /** How a click on a chart item selects the sentences behind it (read by report.html). */
-export type DrillKind = 'council_theme' | 'council_theme_label' | 'theme_improvement';
+/** What clicking a mark lists; 'none': the chart's sentences are in a CSV it names (they may lie outside the window). */
+export type DrillKind = 'council_theme' | 'council_theme_label' | 'theme_improvement' | 'none';
 
 export interface ChartDef {
   /** File stem: charts/<name>.vl.json|svg|png */
@@ -394,10 +395,143 @@ export function profileSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
   return { name: 'profile', title, drill: 'council_theme', spec };
 }
 
+/** National trends: improvement share by theme and year of inspection (full inspections, every year). */
+export function trendSpec(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef {
+  const ctx = context(agg, codebook, bench);
+  const rows = agg.trends.filter((t) => t.by === 'year');
+  const years = [...new Set(rows.map((t) => t.group))].sort();
+  const values = rows.map((t) => ({
+    theme: t.theme,
+    themeName: ctx.themeName.get(t.theme) ?? t.theme,
+    themeFull: ctx.themeFull.get(t.theme) ?? t.theme,
+    year: t.group,
+    share: t.improvementShare,
+    low: t.improvementLow,
+    high: t.improvementHigh,
+    n: t.findings,
+    raising: t.raising,
+    inspections: t.inspections,
+    few: t.findings > 0 && t.findings < ctx.minFindings,
+    desc: `${ctx.themeFull.get(t.theme) ?? t.theme}, ${t.group}: raised in ${t.raising} of ${t.inspections} full inspections, ${t.findings} findings, ${pct(t.improvementShare)} areas for improvement (95% interval ${pct(t.improvementLow)} to ${pct(t.improvementHigh)})`,
+  }));
+  const title = 'National trends: areas for improvement by theme and year of inspection';
+  const spec: TopLevelSpec = {
+    $schema: SCHEMA,
+    title: {
+      text: title,
+      subtitle: [
+        "Colour: improvement share of the year's full inspections' findings on the theme; number: findings. Faded: fewer than the minimum count.",
+        'All years, whatever the window; the sentences and the intervals are in trends.csv and sentences.csv.',
+      ],
+    },
+    config: baseConfig,
+    data: { values },
+    width: { step: 34 },
+    height: { step: 20 },
+    encoding: {
+      x: { field: 'year', type: 'ordinal', sort: years, axis: { title: 'Year of inspection (first day on site)', orient: 'top', labelAngle: 0 } },
+      y: { field: 'themeName', type: 'nominal', sort: ctx.themeNames, axis: { title: null } },
+    },
+    layer: [
+      { transform: [{ filter: 'datum.n === 0' }], mark: { type: 'rect', color: '#f0f0f0', stroke: 'white', strokeWidth: 1 }, encoding: { description: { field: 'desc' } } },
+      {
+        transform: [{ filter: 'datum.n > 0' }],
+        mark: { type: 'rect' },
+        encoding: {
+          color: { field: 'share', type: 'quantitative', title: 'Improvement share', scale: { scheme: 'blueorange', domain: [0, 1], domainMid: 0.5 }, legend: { format: '.0%', orient: 'right', gradientLength: 160 } },
+          opacity: { condition: { test: 'datum.few', value: 0.35 }, value: 1 },
+          description: { field: 'desc' },
+          tooltip: [
+            { field: 'themeFull', title: 'Theme' },
+            { field: 'year', title: 'Year' },
+            { field: 'share', title: 'Improvement share', format: '.0%' },
+            { field: 'low', title: '95% interval from', format: '.0%' },
+            { field: 'high', title: '95% interval to', format: '.0%' },
+            { field: 'n', title: 'Findings' },
+            { field: 'raising', title: 'Inspections raising it' },
+            { field: 'inspections', title: 'Full inspections that year' },
+          ],
+        },
+      },
+      {
+        transform: [{ filter: 'datum.n > 0' }],
+        mark: { type: 'text', fontSize: 10, aria: false },
+        encoding: { text: { field: 'n', type: 'quantitative' }, color: { condition: { test: 'datum.share < 0.2 || datum.share > 0.8', value: 'white' }, value: 'black' } },
+      },
+    ],
+  };
+  return { name: 'trends', title, drill: 'none', spec };
+}
+
+/** How many of the largest supported changes each side of the changes chart shows. */
+export const CHANGES_SHOWN = 15;
+
+/** The biggest improvements and deteriorations between a council's inspections (only changes whose interval excludes none). */
+export function changesSpec(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef {
+  const ctx = context(agg, codebook, bench);
+  // Ranked by the end of the interval nearest to no change: the largest changes the counts can vouch for.
+  type Change = (typeof agg.changes)[number];
+  const tie = (a: Change, b: Change) => (a.council < b.council ? -1 : a.council > b.council ? 1 : a.theme < b.theme ? -1 : a.theme > b.theme ? 1 : a.currentDate < b.currentDate ? -1 : 1);
+  const improved = agg.changes.filter((c) => c.direction === 'improved').sort((a, b) => a.changeHigh! - b.changeHigh! || tie(a, b)).slice(0, CHANGES_SHOWN);
+  const worse = agg.changes.filter((c) => c.direction === 'deteriorated').sort((a, b) => b.changeLow! - a.changeLow! || tie(a, b)).slice(0, CHANGES_SHOWN);
+  const values = [...worse, ...improved].map((c) => {
+    const theme = ctx.themeFull.get(c.theme) ?? c.theme;
+    return {
+      council: c.council,
+      theme: c.theme,
+      key: `${c.council}: ${ctx.themeName.get(c.theme) ?? c.theme} (${c.previousDate.slice(0, 4)} to ${c.currentDate.slice(0, 4)})`,
+      change: c.change,
+      low: c.changeLow,
+      high: c.changeHigh,
+      direction: c.direction,
+      focus: c.council === ctx.focus,
+      desc: `${c.council}, ${theme}: improvement share ${pct(c.previousShare)} (${c.previousFindings} findings, ${c.previousDate}) to ${pct(c.currentShare)} (${c.currentFindings}, ${c.currentDate}); change 95% interval ${Math.round(c.changeLow! * 100)} to ${Math.round(c.changeHigh! * 100)} points: ${c.direction}`,
+    };
+  });
+  const title = 'Biggest changes since the previous inspection';
+  const spec = {
+    $schema: SCHEMA,
+    title: {
+      text: title,
+      subtitle: [
+        `Change in improvement share from a council's previous inspection to the next, per theme (bar; line: 95% interval): the ${CHANGES_SHOWN} falls (improved) and rises`,
+        '(deteriorated) whose interval ends furthest from no change. Every pair of inspections, with the sentences behind both shares, is in changes.csv.',
+      ],
+    },
+    config: baseConfig,
+    data: { values },
+    width: 420,
+    height: { step: 16 },
+    encoding: {
+      y: { field: 'key', type: 'nominal', sort: values.map((v) => v.key), axis: { title: null, labelLimit: 520 } },
+    },
+    layer: [
+      {
+        mark: { type: 'bar', height: 9, opacity: 0.75 },
+        encoding: {
+          x: { field: 'change', type: 'quantitative', title: 'Change in improvement share (negative: fewer areas for improvement)', axis: { format: '+.0%' }, scale: { domain: [-1, 1] } },
+          color: { field: 'direction', type: 'nominal', title: null, scale: { domain: ['improved', 'deteriorated'], range: [STRENGTH_COLOUR, IMPROVEMENT_COLOUR] }, legend: { orient: 'top' } },
+          description: { field: 'desc' },
+          tooltip: [
+            { field: 'council', title: 'Council' },
+            { field: 'key', title: 'Theme and years' },
+            { field: 'change', title: 'Change', format: '+.0%' },
+            { field: 'low', title: '95% interval from', format: '+.0%' },
+            { field: 'high', title: '95% interval to', format: '+.0%' },
+          ],
+        },
+      },
+      { mark: { type: 'rule', strokeWidth: 1.5, color: '#222222' }, encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+    ],
+  } as unknown as TopLevelSpec;
+  return { name: 'changes', title, drill: 'none', spec };
+}
+
 /** Every chart, in report order. */
 export function chartDefs(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef[] {
-  const defs = [heatmapSpec(agg, codebook, bench), balanceSpec(agg, codebook, bench), prevalenceSpec(agg, codebook, bench), profileSpec(agg, codebook, bench)];
-  for (const d of defs) withWindow(d.spec as { title?: { subtitle?: string[] } }, agg.window.label);
+  const defs = [heatmapSpec(agg, codebook, bench), balanceSpec(agg, codebook, bench), prevalenceSpec(agg, codebook, bench), profileSpec(agg, codebook, bench), trendSpec(agg, codebook, bench), changesSpec(agg, codebook, bench)];
+  // The trends and changes look at every inspection; the others at the window's.
+  for (const d of defs) if (d.name !== 'trends' && d.name !== 'changes') withWindow(d.spec as { title?: { subtitle?: string[] } }, agg.window.label);
   return defs;
 }
 
