@@ -85,6 +85,25 @@ function context(agg: Aggregates, codebook: Codebook, bench: Benchmark): Ctx {
 const focusLabel = (focus: string | null) => (focus ? `datum.value === ${lit(focus)} ? datum.value + ' (focus)' : datum.value` : 'datum.value');
 const focusWeight = (focus: string | null) => (focus ? { condition: { test: `datum.value === ${lit(focus)}`, value: 'bold' as const }, value: 'normal' as const } : ('normal' as const));
 
+/** The improvement-share colour of the heatmaps (blue: strengths, orange: areas for improvement). */
+const SHARE_COLOUR = {
+  field: 'share',
+  type: 'quantitative' as const,
+  title: 'Improvement share',
+  scale: { scheme: 'blueorange', domain: [0, 1], domainMid: 0.5 },
+  legend: { format: '.0%', orient: 'right' as const, gradientLength: 160 },
+};
+/** Cells with fewer findings than the minimum count are drawn faded. */
+const FADED_WHEN_FEW = { condition: { test: 'datum.few', value: 0.35 }, value: 1 };
+/** The share and its 95% interval, for tooltips. */
+const SHARE_TOOLTIP = [
+  { field: 'share', title: 'Improvement share', format: '.0%' },
+  { field: 'low', title: '95% interval from', format: '.0%' },
+  { field: 'high', title: '95% interval to', format: '.0%' },
+];
+/** A heatmap cell without findings: grey, described for screen readers. */
+const emptyCellLayer = () => ({ transform: [{ filter: 'datum.n === 0' }], mark: { type: 'rect' as const, color: '#f0f0f0', stroke: 'white', strokeWidth: 1 }, encoding: { description: { field: 'desc' } } });
+
 /** The fields every council × theme datum starts with (names for display, share and count). */
 function cellBase(r: Aggregates['councilThemes'][number], ctx: ReturnType<typeof context>) {
   return {
@@ -143,22 +162,20 @@ export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
       y: { field: 'themeName', type: 'nominal', sort: ctx.themeNames, axis: { title: null } },
     },
     layer: [
-      { transform: [{ filter: 'datum.n === 0' }], mark: { type: 'rect', color: '#f0f0f0', stroke: 'white', strokeWidth: 1 }, encoding: { description: { field: 'desc' } } },
+      emptyCellLayer(),
       {
         transform: [{ filter: 'datum.n > 0' }],
         params: [{ name: 'cell', select: { type: 'point', fields: ['council', 'theme'] } }],
         mark: { type: 'rect', stroke: 'black', cursor: 'pointer' },
         encoding: {
-          color: { field: 'share', type: 'quantitative', title: 'Improvement share', scale: { scheme: 'blueorange', domain: [0, 1], domainMid: 0.5 }, legend: { format: '.0%', orient: 'right', gradientLength: 160 } },
+          color: SHARE_COLOUR,
           strokeWidth: ctx.focus ? { condition: { test: 'datum.focus', value: 2 }, value: 0 } : { value: 0 },
-          opacity: { condition: { test: 'datum.few', value: 0.35 }, value: 1 },
+          opacity: FADED_WHEN_FEW,
           description: { field: 'desc' },
           tooltip: [
             { field: 'council', title: 'Council' },
             { field: 'themeFull', title: 'Theme' },
-            { field: 'share', title: 'Improvement share', format: '.0%' },
-            { field: 'low', title: '95% interval from', format: '.0%' },
-            { field: 'high', title: '95% interval to', format: '.0%' },
+            ...SHARE_TOOLTIP,
             { field: 'n', title: 'Findings' },
             { field: 'strengths', title: 'Strengths' },
             { field: 'improvements', title: 'Areas for improvement' },
@@ -433,20 +450,18 @@ export function trendSpec(agg: Aggregates, codebook: Codebook, bench: Benchmark)
       y: { field: 'themeName', type: 'nominal', sort: ctx.themeNames, axis: { title: null } },
     },
     layer: [
-      { transform: [{ filter: 'datum.n === 0' }], mark: { type: 'rect', color: '#f0f0f0', stroke: 'white', strokeWidth: 1 }, encoding: { description: { field: 'desc' } } },
+      emptyCellLayer(),
       {
         transform: [{ filter: 'datum.n > 0' }],
         mark: { type: 'rect' },
         encoding: {
-          color: { field: 'share', type: 'quantitative', title: 'Improvement share', scale: { scheme: 'blueorange', domain: [0, 1], domainMid: 0.5 }, legend: { format: '.0%', orient: 'right', gradientLength: 160 } },
-          opacity: { condition: { test: 'datum.few', value: 0.35 }, value: 1 },
+          color: SHARE_COLOUR,
+          opacity: FADED_WHEN_FEW,
           description: { field: 'desc' },
           tooltip: [
             { field: 'themeFull', title: 'Theme' },
             { field: 'year', title: 'Year' },
-            { field: 'share', title: 'Improvement share', format: '.0%' },
-            { field: 'low', title: '95% interval from', format: '.0%' },
-            { field: 'high', title: '95% interval to', format: '.0%' },
+            ...SHARE_TOOLTIP,
             { field: 'n', title: 'Findings' },
             { field: 'raising', title: 'Inspections raising it' },
             { field: 'inspections', title: 'Full inspections that year' },
