@@ -340,3 +340,21 @@ describe('change over time and national trends', () => {
     expect(agg.trends.filter((t) => t.by === 'year' && t.theme === 'return_home_interviews').map((t) => t.group)).toEqual(['2015', '2022']);
   });
 });
+
+describe('groups: region and overall grade', () => {
+  it("pools the window's inspections by region and by grade, and contrasts weaker with stronger grades", () => {
+    const mk = (id: string, council: string, region: string, grade: 'good' | 'inadequate', s: number, i: number) =>
+      doc(id, { council, region, documentType: 'full_inspection', framework: 'ilacs', date: '2023-01-01', inspectionStart: '2022-11-01', grades: { overall: grade, areas: {} } }, [
+        ...Array.from({ length: s }, (_, k): S => [`Strength ${k} of ${council}: plans for care leavers are reviewed well.`, 'S', ['care_leavers']]),
+        ...Array.from({ length: i }, (_, k): S => [`Area ${k} of ${council}: care leavers wait too long for their pathway plans.`, 'I', ['care_leavers']]),
+      ]);
+    const agg = aggregate([mk('a.txt', 'York', 'Yorkshire and The Humber', 'good', 8, 2), mk('b.txt', 'Leeds', 'Yorkshire and The Humber', 'inadequate', 2, 8), mk('c.txt', 'Kent', 'South East', 'good', 9, 1)], codebook, { window: { period: { kind: 'latest' } } });
+    const rows = agg.groups.filter((g) => g.theme === 'care_leavers');
+    expect(rows.filter((r) => r.by === 'region').map((r) => [r.group, r.inspections, r.findings, r.improvements])).toEqual([['South East', 1, 10, 1], ['Yorkshire and The Humber', 2, 20, 10]]);
+    expect(rows.filter((r) => r.by === 'grade').map((r) => [r.group, r.findings, r.improvements])).toEqual([['good', 20, 3], ['inadequate', 10, 8]]);
+    const contrast = rows.find((r) => r.by === 'grade_contrast')!;
+    expect(contrast.share).toBeCloseTo(0.8 - 0.15, 10);
+    expect(contrast.low!).toBeGreaterThan(0); // 8/10 against 3/20: the interval excludes no difference
+    expect(contrast.low).toBeCloseTo(differenceInterval(8, 10, 3, 20)!.low, 10);
+  });
+});

@@ -31,6 +31,7 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
   let trendSpec: { data: { values: { year: string; theme: string; n: number }[] } };
   let changeSpec: { data: { values: { council: string; direction: string; low: number; high: number }[] } };
   let changes: Record<string, string>[];
+  let groups: Record<string, string>[];
   let trends: Record<string, string>[];
   let latestThemes: Record<string, string>[];
   let sentences: Record<string, string>[];
@@ -50,6 +51,7 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     inspections = readCsv(join(out, 'o', 'inspections.csv'));
     latestThemes = readCsv(join(out, 'o', 'council_themes.csv'));
     changes = readCsv(join(out, 'o', 'changes.csv'));
+    groups = readCsv(join(out, 'o', 'groups.csv'));
     trends = readCsv(join(out, 'o', 'trends.csv'));
     sentences = readCsv(join(out, 'all', 'sentences.csv'));
     pooled = readCsv(join(out, 'all', 'council_themes.csv'));
@@ -177,5 +179,16 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
       expect(['improved', 'deteriorated']).toContain(v.direction);
       expect(v.direction === 'improved' ? v.high < 0 : v.low > 0).toBe(true);
     }
+  });
+
+  it('groups.csv: the default window by the nine regions and by overall grade, with the weaker-minus-stronger contrast per theme', () => {
+    const regions = new Set(groups.filter((g) => g.by === 'region').map((g) => g.group));
+    expect(regions.size).toBe(9);
+    expect(new Set(groups.filter((g) => g.by === 'grade').map((g) => g.group))).toEqual(new Set(['outstanding', 'good', 'requires_improvement', 'inadequate']));
+    const contrast = groups.filter((g) => g.by === 'grade_contrast');
+    expect(contrast.length).toBe(new Set(groups.map((g) => g.theme)).size);
+    // In the window every council is counted once, so the grade groups' inspections sum to the full inspections.
+    const byGrade = groups.filter((g) => g.by === 'grade' && g.theme === 'care_leavers').reduce((n, g) => n + Number(g.inspections), 0);
+    expect(byGrade).toBe(153);
   });
 });

@@ -4,12 +4,14 @@ import { assignInspections, councilName, findDuplicates, type DuplicateFinding }
 import { inspectionRecords, type InspectionRecord } from './inspections.js';
 import { wilson } from './interval.js';
 import { changesOverTime, inspectionThemeCells, nationalTrends, type ChangeRow, type TrendRow } from './over-time.js';
+import { groupComparisons, type GroupRow } from './groups.js';
 import { ALL_INSPECTIONS, describeWindow, selectInspections, windowKey, type ComparisonWindow } from './window.js';
 
 export { assignInspections, findDuplicates, normaliseFinding, type DuplicateFinding } from './dedupe.js';
 export { daysOnSite, inspectionRecords, type InspectionRecord } from './inspections.js';
 export { compareWith, DEFAULT_MIN_FINDINGS, wilson, Z95, type Comparison, type Interval } from './interval.js';
 export { changesOverTime, differenceInterval, inspectionThemeCells, nationalTrends, type ChangeRow, type Direction, type TrendRow } from './over-time.js';
+export { GRADE_CONTRAST, groupComparisons, type GroupRow } from './groups.js';
 export { ALL_INSPECTIONS, LATEST_INSPECTION, describeWindow, inspectionDate, parseFramework, parsePeriod, selectInspections, windowKey, type ComparisonWindow, type Period } from './window.js';
 export { benchmark, resolveCouncil, median, type Benchmark, type BenchmarkRow, type BenchmarkOptions } from './benchmark.js';
 export { loadPeers, parsePeers, type PeerTable, type PeerEntry } from './peers.js';
@@ -63,6 +65,8 @@ export interface Aggregates {
   changes: ChangeRow[];
   /** Per theme, by year and by framework of the full inspections (every inspection). */
   trends: TrendRow[];
+  /** Per theme, the window's inspections by region and by overall grade, and the weaker-minus-stronger grade contrast. */
+  groups: GroupRow[];
   /** Every document, sentence and duplicate, in or out of the window (for the complete CSVs). */
   all: { documents: AnalysedDocument[]; findings: DocumentFinding[]; duplicates: DuplicateFinding[] };
   /** Sentences of the window not counted, each pointing at the copy that is counted. */
@@ -161,6 +165,7 @@ export function aggregate(documents: AnalysedDocument[], codebook: Codebook, opt
   const cells = inspectionThemeCells(all.findings, inspectionOf, duplicateOf);
   const changes = changesOverTime(records, cells, themes);
   const trends = nationalTrends(records, cells, themes);
+  const groups = groupComparisons(records.filter((r) => selected.has(r.id)), cells, themes);
   const window_: WindowInfo = { ...window, key: windowKey(window), label: describeWindow(window), inspections: selected.size, documents: docs.length };
-  return { documents: docs, findings, councils, themes, councilThemes, councilInfo, councilOf, inspectionOf, inspections: records, inWindow, window: window_, changes, trends, all, duplicates, duplicateOf };
+  return { documents: docs, findings, councils, themes, councilThemes, councilInfo, councilOf, inspectionOf, inspections: records, inWindow, window: window_, changes, trends, groups, all, duplicates, duplicateOf };
 }

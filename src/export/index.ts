@@ -15,6 +15,7 @@ export const COUNCIL_THEME_COLUMNS = ['council', 'ons_code', 'theme', 'theme_nam
 export const BENCHMARK_COLUMNS = ['theme', 'theme_name', 'council', 'ons_code', 'theme_evaluative', 'improvement_share', 'rank', 'councils_ranked', 'median_all', 'diff_from_median', 'peers_in_corpus', 'peers_with_data', 'peer_median', 'diff_from_peer_median', 'is_focus', 'is_peer', 'window', 'improvement_share_low', 'improvement_share_high', 'low_count', 'vs_median', 'vs_peers'] as const;
 export const CHANGE_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'previous_inspection', 'previous_date', 'previous_kind', 'inspection', 'date', 'kind', 'previous_findings', 'previous_share', 'findings', 'share', 'change', 'change_low', 'change_high', 'direction', 'previous_sentence_ids', 'sentence_ids', 'is_focus'] as const;
 export const TREND_COLUMNS = ['by', 'group', 'theme', 'theme_name', 'inspections', 'inspections_raising', 'raised_share', 'findings', 'improvements', 'improvement_share', 'improvement_share_low', 'improvement_share_high'] as const;
+export const GROUP_COLUMNS = ['by', 'group', 'theme', 'theme_name', 'inspections', 'findings', 'improvements', 'improvement_share', 'improvement_share_low', 'improvement_share_high', 'window'] as const;
 export const DUPLICATE_COLUMNS = ['council', 'inspection', 'sentence_id', 'doc', 'duplicate_of', 'duplicate_of_doc', 'label', 'text'] as const;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -27,6 +28,7 @@ export interface CsvTables {
   'council_themes.csv': string;
   'changes.csv': string;
   'trends.csv': string;
+  'groups.csv': string;
   'benchmark.csv': string;
   'duplicates.csv': string;
   'emerging_terms.csv': string;
@@ -229,6 +231,11 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
     ] satisfies Cell[]),
   };
 
+  const groups: CsvTable = {
+    columns: GROUP_COLUMNS,
+    rows: () => agg.groups.map((r) => [r.by, r.group, r.theme, themeName.get(r.theme) ?? r.theme, r.inspections, r.findings, r.improvements, fixed(r.share), fixed(r.low), fixed(r.high), windowKey] satisfies Cell[]),
+  };
+
   const duplicates: CsvTable = {
     columns: DUPLICATE_COLUMNS,
     rows: () => mapRows(agg.all.duplicates, (d) => [d.council, d.inspection, d.sentenceId, d.doc, d.duplicateOf, d.duplicateOfDoc, d.label, d.text] satisfies Cell[]),
@@ -244,6 +251,7 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
     'council_themes.csv': councilThemes,
     'changes.csv': changes,
     'trends.csv': trends,
+    'groups.csv': groups,
     'benchmark.csv': benchmarkCsv,
     'duplicates.csv': duplicates,
     'emerging_terms.csv': emergingCsv,

@@ -21,7 +21,7 @@ export interface OutputOptions {
 
 /**
  * Write every comparison output into outDir: sentences.csv, documents.csv, council_themes.csv,
- * inspections.csv, changes.csv, trends.csv, benchmark.csv, duplicates.csv, emerging_terms.csv, charts/*.vl.json|svg|png and report.html.
+ * inspections.csv, changes.csv, trends.csv, groups.csv, benchmark.csv, duplicates.csv, emerging_terms.csv, charts/*.vl.json|svg|png and report.html.
  * Returns the files written (relative to outDir), in a fixed order.
  */
 export async function writeOutputs(agg: Aggregates, codebook: Codebook, outDir: string, opts: OutputOptions = {}): Promise<string[]> {
