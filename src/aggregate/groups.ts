@@ -7,7 +7,7 @@
 import type { Grade } from '../types.js';
 import type { InspectionRecord } from './inspections.js';
 import { wilson } from './interval.js';
-import { differenceInterval, type InspectionThemeCells } from './over-time.js';
+import { differenceInterval, groupRecords, poolTheme, type InspectionThemeCells } from './over-time.js';
 
 export interface GroupRow {
   /** 'region', 'grade', or 'grade_contrast' (weaker minus stronger grades). */
@@ -28,49 +28,24 @@ const WEAKER: ReadonlySet<Grade> = new Set(['inadequate', 'requires_improvement'
 const STRONGER: ReadonlySet<Grade> = new Set(['good', 'outstanding']);
 export const GRADE_CONTRAST = 'inadequate or requires improvement minus good or outstanding';
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function pool(members: readonly InspectionRecord[], cells: InspectionThemeCells, theme: string): { n: number; k: number } {
-  let n = 0;
-  let k = 0;
-  for (const r of members) {
-    const c = cells.get(r.id)?.get(theme);
-    if (c) {
-      n += c.n;
-      k += c.k;
-    }
-  }
-  return { n, k };
-}
-
 /** Per theme, the window's inspections by region and by overall grade, and the grade contrast (sorted by theme, then group). */
 export function groupComparisons(inWindow: readonly InspectionRecord[], cells: InspectionThemeCells, themes: readonly string[]): GroupRow[] {
   const rows: GroupRow[] = [];
-  const groupsBy = (key: (r: InspectionRecord) => string) => {
-    const m = new Map<string, InspectionRecord[]>();
-    for (const r of inWindow) {
-      const g = key(r);
-      if (!g) continue;
-      if (!m.has(g)) m.set(g, []);
-      m.get(g)!.push(r);
-    }
-    return [...m].sort(([a], [b]) => cmp(a, b));
-  };
-  const regions = groupsBy((r) => r.region);
-  const grades = groupsBy((r) => r.overallGrade);
+  const regions = groupRecords(inWindow, (r) => r.region);
+  const grades = groupRecords(inWindow, (r) => r.overallGrade);
   const weaker = inWindow.filter((r) => r.overallGrade && WEAKER.has(r.overallGrade));
   const stronger = inWindow.filter((r) => r.overallGrade && STRONGER.has(r.overallGrade));
   for (const theme of themes) {
     for (const [by, groups] of [['region', regions], ['grade', grades]] as const) {
       for (const [group, members] of groups) {
-        const { n, k } = pool(members, cells, theme);
+        const { n, k } = poolTheme(members, cells, theme);
         const ci = wilson(k, n);
         rows.push({ by, group, theme, inspections: members.length, findings: n, improvements: k, share: n ? k / n : null, low: ci?.low ?? null, high: ci?.high ?? null });
       }
     }
     if (weaker.length && stronger.length) {
-      const a = pool(weaker, cells, theme);
-      const b = pool(stronger, cells, theme);
+      const a = poolTheme(weaker, cells, theme);
+      const b = poolTheme(stronger, cells, theme);
       const ci = differenceInterval(a.k, a.n, b.k, b.n);
       rows.push({
         by: 'grade_contrast',

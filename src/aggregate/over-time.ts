@@ -147,35 +147,44 @@ export interface TrendRow {
   improvementHigh: number | null;
 }
 
+/** Records grouped by a key (empty keys left out), groups sorted by key. */
+export function groupRecords(records: readonly InspectionRecord[], key: (r: InspectionRecord) => string): [string, InspectionRecord[]][] {
+  const m = new Map<string, InspectionRecord[]>();
+  for (const r of records) {
+    const g = key(r);
+    if (!g) continue;
+    if (!m.has(g)) m.set(g, []);
+    m.get(g)!.push(r);
+  }
+  return [...m].sort(([a], [b]) => cmp(a, b));
+}
+
+/** A theme's findings pooled over some inspections: how many raise it, findings, improvements (+ mixed). */
+export function poolTheme(members: readonly InspectionRecord[], cells: InspectionThemeCells, theme: string): { raising: number; n: number; k: number } {
+  let raising = 0;
+  let n = 0;
+  let k = 0;
+  for (const r of members) {
+    const c = cells.get(r.id)?.get(theme);
+    if (!c || c.n === 0) continue;
+    raising++;
+    n += c.n;
+    k += c.k;
+  }
+  return { raising, n, k };
+}
+
 /** Per theme, by year and by framework, over the full inspections (visits and papers are not comparable across years). */
 export function nationalTrends(records: readonly InspectionRecord[], cells: InspectionThemeCells, themes: readonly string[]): TrendRow[] {
   const full = records.filter((r) => isFullInspection(r.kind) && inspectionDate(r) !== '');
-  const groups: { by: TrendRow['by']; group: string; members: InspectionRecord[] }[] = [];
-  const add = (by: TrendRow['by'], key: (r: InspectionRecord) => string) => {
-    const m = new Map<string, InspectionRecord[]>();
-    for (const r of full) {
-      const g = key(r);
-      if (!g) continue;
-      if (!m.has(g)) m.set(g, []);
-      m.get(g)!.push(r);
-    }
-    for (const [group, members] of [...m].sort(([a], [b]) => cmp(a, b))) groups.push({ by, group, members });
-  };
-  add('year', (r) => inspectionDate(r).slice(0, 4));
-  add('framework', (r) => r.framework);
+  const groups = [
+    ...groupRecords(full, (r) => inspectionDate(r).slice(0, 4)).map(([group, members]) => ({ by: 'year' as const, group, members })),
+    ...groupRecords(full, (r) => r.framework).map(([group, members]) => ({ by: 'framework' as const, group, members })),
+  ];
   const rows: TrendRow[] = [];
   for (const g of groups) {
     for (const theme of themes) {
-      let raising = 0;
-      let n = 0;
-      let k = 0;
-      for (const r of g.members) {
-        const c = cells.get(r.id)?.get(theme);
-        if (!c || c.n === 0) continue;
-        raising++;
-        n += c.n;
-        k += c.k;
-      }
+      const { raising, n, k } = poolTheme(g.members, cells, theme);
       const ci = wilson(k, n);
       rows.push({ by: g.by, group: g.group, theme, inspections: g.members.length, raising, findings: n, improvements: k, improvementShare: n ? k / n : null, improvementLow: ci?.low ?? null, improvementHigh: ci?.high ?? null });
     }

@@ -58,13 +58,8 @@ export interface DateGuess {
 /** Infer a document date from its opening blocks. */
 export function inferDate(blocks: TextBlock[], rawHead: string): DateGuess {
   const head = blocks.slice(0, 60);
-  for (const b of head) {
-    const pm = PUBLISHED.exec(b.text);
-    if (pm) {
-      const d = parseDate(b.text.slice(pm.index + pm[0].length));
-      if (d) return { date: d, source: 'text:published' };
-    }
-  }
+  const published = inferPublished(blocks);
+  if (published) return { date: published, source: 'text:published' };
   for (const b of head) {
     const t = b.text.replace(/^[^|]*\|\s*/, (m) => (DATED_LABEL.test(m) ? m.replace(/\|\s*$/, ' ') : m));
     if (DATED_LABEL.test(t)) {
