@@ -36,6 +36,7 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
   let latestThemes: Record<string, string>[];
   let sentences: Record<string, string>[];
   let pooledReport: { window: { period: string; inspections: number } };
+  let emerging: Record<string, string>[];
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'it-national-'));
@@ -61,6 +62,7 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     trendSpec = JSON.parse(readFileSync(join(out, 'o', 'charts', 'trends.vl.json'), 'utf8'));
     changeSpec = JSON.parse(readFileSync(join(out, 'o', 'charts', 'changes.vl.json'), 'utf8'));
     pooledReport = JSON.parse(readFileSync(join(out, 'all', 'run_report.json'), 'utf8'));
+    emerging = readCsv(join(out, 'o', 'emerging_terms.csv'));
     rmSync(out, { recursive: true, force: true });
   }, 900_000);
 
@@ -190,5 +192,32 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     // In the window every council is counted once, so the grade groups' inspections sum to the full inspections.
     const byGrade = groups.filter((g) => g.by === 'grade' && g.theme === 'care_leavers').reduce((n, g) => n + Number(g.inspections), 0);
     expect(byGrade).toBe(153);
+  });
+
+  it('emerging_terms.csv: rising phrases are multi-word topics, more common in recent inspections than earlier ones, significantly', () => {
+    const rising = emerging.filter((r) => r.scope === 'rising');
+    expect(rising.length).toBeGreaterThanOrEqual(20);
+    const top = rising.slice(0, 20);
+    // The acceptance list: no single word, in particular no generic one ("looked", "access", "seen").
+    for (const r of top) expect(r.term!.split(' ').length, r.term).toBeGreaterThanOrEqual(2);
+    for (const r of top) {
+      expect(Number(r.recent_share), r.term).toBeGreaterThan(2 * Number(r.earlier_share) - 1e-9);
+      expect(Number(r.score), r.term).toBeGreaterThanOrEqual(10.83);
+      expect(Number(r.change_low), r.term).toBeGreaterThan(0);
+      expect(Number(r.councils), r.term).toBeGreaterThanOrEqual(3);
+      expect(r.window).toBe('all');
+      // Its examples are real sentences of the corpus that hold the phrase.
+      const ex = r.examples!.split(';')[0]!;
+      const text = sentences.find((s) => s.sentence_id === ex)!.text!;
+      expect(text.toLowerCase().replace(/[’']/g, '').replace(/[^a-z]+/g, ' ')).toContain(r.term);
+    }
+    // Genre vocabulary used in most inspections of both periods is never rising.
+    const ranked = new Set(rising.map((r) => r.term));
+    expect(ranked.has('social workers')).toBe(false);
+    expect(ranked.has('small number of children')).toBe(false);
+    // Per-council phrases exist for the window, each over-represented in its council.
+    const council = emerging.filter((r) => r.scope === 'council');
+    expect(new Set(council.map((r) => r.council)).size).toBeGreaterThan(100);
+    for (const r of council) expect(Number(r.log_ratio)).toBeGreaterThanOrEqual(1);
   });
 });

@@ -3,17 +3,19 @@ import type { Codebook } from '../theme/codebook.js';
 import { assignInspections, councilName, findDuplicates, type DuplicateFinding } from './dedupe.js';
 import { inspectionRecords, type InspectionRecord } from './inspections.js';
 import { wilson } from './interval.js';
-import { changesOverTime, inspectionThemeCells, nationalTrends, type ChangeRow, type TrendRow } from './over-time.js';
+import { changesOverTime, inspectionThemeCells, nationalTrends, type ChangeRow, type InspectionThemeCells, type TrendRow } from './over-time.js';
 import { groupComparisons, type GroupRow } from './groups.js';
 import { ALL_INSPECTIONS, describeWindow, selectInspections, windowKey, type ComparisonWindow } from './window.js';
 
 export { assignInspections, findDuplicates, normaliseFinding, type DuplicateFinding } from './dedupe.js';
 export { daysOnSite, inspectionRecords, type InspectionRecord } from './inspections.js';
 export { compareWith, DEFAULT_MIN_FINDINGS, wilson, Z95, type Comparison, type Interval } from './interval.js';
-export { changesOverTime, differenceInterval, inspectionThemeCells, nationalTrends, type ChangeRow, type Direction, type TrendRow } from './over-time.js';
+export { changesOverTime, differenceInterval, inspectionsByCouncil, inspectionThemeCells, nationalTrends, type ChangeRow, type Direction, type InspectionThemeCells, type TrendRow } from './over-time.js';
 export { GRADE_CONTRAST, groupComparisons, type GroupRow } from './groups.js';
 export { ALL_INSPECTIONS, LATEST_INSPECTION, describeWindow, inspectionDate, parseFramework, parsePeriod, selectInspections, windowKey, type ComparisonWindow, type Period } from './window.js';
 export { benchmark, resolveCouncil, median, type Benchmark, type BenchmarkRow, type BenchmarkOptions } from './benchmark.js';
+export { emergingTerms, type EmergingTerm, type EmergingOptions, type EmergingInput, type EmergingScope } from './emerging.js';
+export { logLikelihood, logRatio, CRITICAL_G2 } from './keyness.js';
 export { loadPeers, parsePeers, type PeerTable, type PeerEntry } from './peers.js';
 
 export interface CouncilInfo {
@@ -61,6 +63,8 @@ export interface Aggregates {
   inWindow: Record<string, boolean>;
   /** The comparison window: `documents`, `findings`, the councils and their counts cover it. */
   window: WindowInfo;
+  /** Inspection id -> theme -> evaluative findings, areas for improvement + mixed, and their sentence ids (every inspection). */
+  inspectionCells: InspectionThemeCells;
   /** Per council with two or more inspections, per theme: each inspection against the one before (every inspection, not only the window's). */
   changes: ChangeRow[];
   /** Per theme, by year and by framework of the full inspections (every inspection). */
@@ -167,5 +171,5 @@ export function aggregate(documents: AnalysedDocument[], codebook: Codebook, opt
   const trends = nationalTrends(records, cells, themes);
   const groups = groupComparisons(records.filter((r) => selected.has(r.id)), cells, themes);
   const window_: WindowInfo = { ...window, key: windowKey(window), label: describeWindow(window), inspections: selected.size, documents: docs.length };
-  return { documents: docs, findings, councils, themes, councilThemes, councilInfo, councilOf, inspectionOf, inspections: records, inWindow, window: window_, changes, trends, groups, all, duplicates, duplicateOf };
+  return { documents: docs, findings, councils, themes, councilThemes, councilInfo, councilOf, inspectionOf, inspections: records, inWindow, window: window_, inspectionCells: cells, changes, trends, groups, all, duplicates, duplicateOf };
 }

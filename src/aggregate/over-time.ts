@@ -78,8 +78,8 @@ export interface ChangeRow {
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Ofsted inspections (not council papers or news on their own) with a date, per council, in date order. */
-function inspectionsByCouncil(records: readonly InspectionRecord[]): Map<string, InspectionRecord[]> {
+/** Ofsted inspections (not council papers or news on their own) with a date, per council, in date order: a council's timeline. */
+export function inspectionsByCouncil(records: readonly InspectionRecord[]): Map<string, InspectionRecord[]> {
   const out = new Map<string, InspectionRecord[]>();
   for (const r of records) {
     if (r.kind === 'council_report' || r.kind === 'news' || r.kind === 'other' || inspectionDate(r) === '') continue;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Aggregates } from '../aggregate/index.js';
 import { benchmark as computeBenchmark, type Benchmark } from '../aggregate/benchmark.js';
 import type { Codebook } from '../theme/codebook.js';
-import { EMERGING_COLUMNS, emergingRows, type EmergingTerm } from '../theme/emerging.js';
+import type { EmergingTerm } from '../aggregate/emerging.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { csvChunks, fixed, toCsv, type Cell } from './csv.js';
 
@@ -16,6 +16,7 @@ export const BENCHMARK_COLUMNS = ['theme', 'theme_name', 'council', 'ons_code', 
 export const CHANGE_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'previous_inspection', 'previous_date', 'previous_kind', 'inspection', 'date', 'kind', 'previous_findings', 'previous_share', 'findings', 'share', 'change', 'change_low', 'change_high', 'direction', 'previous_sentence_ids', 'sentence_ids', 'is_focus'] as const;
 export const TREND_COLUMNS = ['by', 'group', 'theme', 'theme_name', 'inspections', 'inspections_raising', 'raised_share', 'findings', 'improvements', 'improvement_share', 'improvement_share_low', 'improvement_share_high'] as const;
 export const GROUP_COLUMNS = ['by', 'group', 'theme', 'theme_name', 'inspections', 'findings', 'improvements', 'improvement_share', 'improvement_share_low', 'improvement_share_high', 'window'] as const;
+export const EMERGING_COLUMNS = ['scope', 'window', 'council', 'term', 'words', 'score', 'log_ratio', 'sentences', 'councils', 'recent_inspections', 'recent_total', 'recent_share', 'earlier_inspections', 'earlier_total', 'earlier_share', 'change_low', 'change_high', 'recent_from', 'first_year', 'example_text', 'examples'] as const;
 export const DUPLICATE_COLUMNS = ['council', 'inspection', 'sentence_id', 'doc', 'duplicate_of', 'duplicate_of_doc', 'label', 'text'] as const;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -241,8 +242,8 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
     rows: () => mapRows(agg.all.duplicates, (d) => [d.council, d.inspection, d.sentenceId, d.doc, d.duplicateOf, d.duplicateOfDoc, d.label, d.text] satisfies Cell[]),
   };
 
-  // Rows and columns as the themes stage defines them (emergingTerms returns them sorted).
-  const emergingCsv: CsvTable = { columns: EMERGING_COLUMNS, rows: () => emergingRows(emerging) };
+  // Rising phrases look at every inspection; a council's phrases at the window (emergingTerms returns them sorted).
+  const emergingCsv: CsvTable = { columns: EMERGING_COLUMNS, rows: () => emergingRows(emerging, windowKey) };
 
   return {
     'sentences.csv': sentences,
@@ -256,6 +257,34 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
     'duplicates.csv': duplicates,
     'emerging_terms.csv': emergingCsv,
   };
+}
+
+/** Rows of emerging_terms.csv matching EMERGING_COLUMNS: rising phrases (window `all`), then each council's (the run's window). */
+export function emergingRows(terms: readonly EmergingTerm[], windowKey: string): Cell[][] {
+  const share = (x?: { inspections: number; of: number }) => (x ? fixed(x.inspections / x.of) : null);
+  return terms.map((t) => [
+    t.scope,
+    t.scope === 'rising' ? 'all' : windowKey,
+    t.council,
+    t.term,
+    t.term.split(' ').length,
+    t.score.toFixed(2),
+    t.logRatio.toFixed(2),
+    t.sentences,
+    t.councils,
+    t.recent?.inspections ?? null,
+    t.recent?.of ?? null,
+    share(t.recent),
+    t.earlier?.inspections ?? null,
+    t.earlier?.of ?? null,
+    share(t.earlier),
+    fixed(t.change?.low ?? null),
+    fixed(t.change?.high ?? null),
+    t.recent?.from ?? null,
+    t.firstYear ?? null,
+    t.exampleText,
+    t.examples.join(';'),
+  ]);
 }
 
 /** Rows made one at a time from a list (the list of a large table is not copied whole). */

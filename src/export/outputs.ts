@@ -2,7 +2,7 @@ import type { Aggregates } from '../aggregate/index.js';
 import { benchmark, type Benchmark } from '../aggregate/benchmark.js';
 import type { PeerTable } from '../aggregate/peers.js';
 import type { Codebook } from '../theme/codebook.js';
-import { emergingTerms } from '../theme/emerging.js';
+import { emergingTerms } from '../aggregate/emerging.js';
 import { startCharts, type ChartRenderer } from '../render/start.js';
 import { writeCsvs } from './index.js';
 
@@ -36,10 +36,10 @@ export async function writeOutputs(agg: Aggregates, codebook: Codebook, outDir: 
   // Charts first: their PNGs rasterise on resvg's threads while the CSVs are built here.
   const finishCharts = await startCharts(agg, codebook, outDir, bench, opts.chartRenderer);
   lap(opts.chartRenderer ? 'charts (handed to workers)' : 'charts (SVG)');
-  const emerging = emergingTerms(agg.documents, codebook);
+  const emerging = emergingTerms(agg, codebook);
   lap('emerging terms');
   const written = await writeCsvs(agg, codebook, outDir, bench, emerging);
   lap('CSVs');
-  written.push(...(await finishCharts(lap)));
+  written.push(...(await finishCharts(lap, emerging)));
   return written;
 }

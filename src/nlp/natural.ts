@@ -15,7 +15,7 @@ import type * as Natural from 'natural';
 const require = createRequire(import.meta.url);
 const lib = (path: string) => require(`natural/lib/natural/${path}`);
 
-type Used = Pick<typeof Natural, 'WordTokenizer' | 'PorterStemmer' | 'BayesClassifier' | 'TfIdf' | 'stopwords' | 'SentimentAnalyzer'>;
+type Used = Pick<typeof Natural, 'WordTokenizer' | 'PorterStemmer' | 'BayesClassifier' | 'TfIdf' | 'stopwords' | 'SentimentAnalyzer' | 'BrillPOSTagger' | 'Lexicon' | 'RuleSet'>;
 
 const natural = {
   WordTokenizer: lib('tokenizers/regexp_tokenizer.js').WordTokenizer,
@@ -25,6 +25,16 @@ const natural = {
   stopwords: lib('util/stopwords.js').words,
   get SentimentAnalyzer() {
     return lib('sentiment/SentimentAnalyzer.js');
+  },
+  // The part-of-speech tagger (emerging noun phrases): its English lexicon is 4 MB of JSON, loaded on first use.
+  get BrillPOSTagger() {
+    return lib('brill_pos_tagger/lib/Brill_POS_Tagger.js');
+  },
+  get Lexicon() {
+    return lib('brill_pos_tagger/lib/Lexicon.js');
+  },
+  get RuleSet() {
+    return lib('brill_pos_tagger/lib/RuleSet.js');
   },
 } as Used;
 

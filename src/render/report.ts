@@ -11,6 +11,10 @@ import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Aggregates } from '../aggregate/index.js';
 import type { Benchmark } from '../aggregate/benchmark.js';
+import type { EmergingTerm } from '../aggregate/emerging.js';
+import { inspectionsByCouncil } from '../aggregate/over-time.js';
+import { inspectionDate, selectInspections } from '../aggregate/window.js';
+import { FRAMEWORKS, INSPECTION_KIND_NAMES } from '../vocab/documents.js';
 import type { Codebook } from '../theme/codebook.js';
 import type { ChartDef } from './specs.js';
 import { IMPROVEMENT_COLOUR, MIXED_COLOUR, STRENGTH_COLOUR } from './specs.js';
@@ -56,20 +60,74 @@ export interface ReportData {
   totals: { documents: number; councils: number; sentences: number; evaluative: number; duplicates: number };
   themes: { id: string; name: string }[];
   councils: { council: string; onsCode: string; documents: number; evaluative: number; duplicates: number; isPeer: boolean }[];
-  docs: Record<string, { council: string; date: string; type: string }>;
-  /** Counted (de-duplicated) evaluative findings with at least one theme, in document order. */
-  sentences: { id: string; doc: string; council: string; label: string; section: string; text: string; evidence: string; themes: string[]; alsoIn: string[] }[];
+  docs: Record<string, { council: string; date: string; type: string; inspection: string }>;
+  /**
+   * Counted (de-duplicated) evaluative findings with at least one theme, in document order: those
+   * of the window (`w`: true; the charts list only these), and, for the timeline, those of the
+   * other inspections of the focus council, or of every council when the corpus is small
+   * (REPORT_ALL_SENTENCES_MAX).
+   */
+  sentences: { id: string; doc: string; council: string; label: string; section: string; text: string; evidence: string; themes: string[]; alsoIn: string[]; w: boolean }[];
   charts: { name: string; title: string; drill: string; spec: unknown }[];
+  /** Cells with fewer evaluative findings are faded (and unranked in the CSVs). */
+  minFindings: number;
+  kindNames: Record<string, string>;
+  /**
+   * Every inspection (for the timeline and the window controls): `latest` lists the frameworks
+   * ('' = any) in whose latest-inspection window it is, as selectInspections decides.
+   */
+  inspections: { id: string; council: string; kind: string; framework: string; date: string; grade: string; latest: string[]; timeline: boolean }[];
+  /** Inspection id -> theme id -> [evaluative findings, areas for improvement + mixed]. */
+  cells: Record<string, Record<string, [number, number]>>;
+  /** changes.csv's supported directions, by `${current inspection} ${theme}`. */
+  changes: Record<string, { previous: string; change: number | null; low: number | null; high: number | null; direction: string | null }>;
+  emerging: {
+    rising: { term: string; score: number; recent: [number, number]; earlier: [number, number]; recentFrom: string; low: number; high: number; examples: ReportExample[] }[];
+    councils: Record<string, { term: string; score: number; sentences: number; examples: ReportExample[] }[]>;
+  };
 }
 
-export function reportData(agg: Aggregates, codebook: Codebook, bench: Benchmark, charts: ChartDef[]): ReportData {
+/** An example sentence of an emerging phrase. */
+export interface ReportExample {
+  id: string;
+  doc: string;
+  text: string;
+}
+
+/** Below this many themed findings in the whole corpus, the report embeds them all (so every council's timeline lists its sentences). */
+export const REPORT_ALL_SENTENCES_MAX = 20_000;
+
+export function reportData(agg: Aggregates, codebook: Codebook, bench: Benchmark, charts: ChartDef[], emerging: readonly EmergingTerm[] = []): ReportData {
   const alsoIn = new Map<string, Set<string>>();
-  for (const d of agg.duplicates) {
+  for (const d of agg.all.duplicates) {
     if (!alsoIn.has(d.duplicateOf)) alsoIn.set(d.duplicateOf, new Set());
     alsoIn.get(d.duplicateOf)!.add(d.doc);
   }
   const peers = new Set(bench.focusPeers);
-  const counted = agg.findings.filter((f) => f.code !== 'N' && f.themes.length > 0 && !(f.id in agg.duplicateOf));
+  const themed = (f: { code: string; themes: unknown[]; id: string }) => f.code !== 'N' && f.themes.length > 0 && !(f.id in agg.duplicateOf);
+  const everyCouncil = agg.all.findings.filter(themed).length <= REPORT_ALL_SENTENCES_MAX;
+  const counted = agg.all.findings.filter((f) => themed(f) && (agg.inWindow[f.doc] || everyCouncil || agg.councilOf[f.doc] === bench.focus));
+  const latest = new Map<string, string[]>();
+  for (const framework of ['', ...FRAMEWORKS] as const) {
+    for (const id of selectInspections(agg.inspections, { period: { kind: 'latest' }, ...(framework ? { framework } : {}) })) {
+      if (!latest.has(id)) latest.set(id, []);
+      latest.get(id)!.push(framework);
+    }
+  }
+  const onTimeline = new Set([...inspectionsByCouncil(agg.inspections).values()].flat().map((r) => r.id));
+  const cells: ReportData['cells'] = {};
+  for (const [id, byTheme] of [...agg.inspectionCells].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    cells[id] = Object.fromEntries(agg.themes.filter((t) => byTheme.has(t)).map((t) => [t, [byTheme.get(t)!.n, byTheme.get(t)!.k]]));
+  }
+  const textOf = new Map<string, { doc: string; text: string }>();
+  const wanted = new Set(emerging.flatMap((t) => t.examples));
+  for (const f of agg.all.findings) if (wanted.has(f.id)) textOf.set(f.id, { doc: f.doc, text: f.text });
+  const examples = (t: EmergingTerm): ReportExample[] => t.examples.filter((id) => textOf.has(id)).map((id) => ({ id, ...textOf.get(id)! }));
+  const councilTerms: ReportData['emerging']['councils'] = {};
+  for (const t of emerging) {
+    if (t.scope !== 'council') continue;
+    (councilTerms[t.council] ??= []).push({ term: t.term, score: t.score, sentences: t.sentences, examples: examples(t) });
+  }
   return {
     title: 'Inspection findings: cross-council comparison',
     window: agg.window.label,
@@ -85,7 +143,7 @@ export function reportData(agg: Aggregates, codebook: Codebook, bench: Benchmark
     },
     themes: codebook.themes.map((t) => ({ id: t.id, name: t.name })),
     councils: agg.councilInfo.map((c) => ({ council: c.council, onsCode: c.onsCode, documents: c.documents.length, evaluative: c.evaluative, duplicates: c.duplicates, isPeer: peers.has(c.council) })),
-    docs: Object.fromEntries(agg.documents.map((d) => [d.id, { council: agg.councilOf[d.id], date: d.meta.date, type: d.meta.documentType }])),
+    docs: Object.fromEntries(agg.all.documents.map((d) => [d.id, { council: agg.councilOf[d.id]!, date: d.meta.date, type: d.meta.documentType, inspection: agg.inspectionOf[d.id]! }])),
     sentences: counted.map((f) => ({
       id: f.id,
       doc: f.doc,
@@ -96,8 +154,29 @@ export function reportData(agg: Aggregates, codebook: Codebook, bench: Benchmark
       evidence: [...f.evidence.map((e) => `${e.kind}: ${e.value}`), ...f.themes.map((t) => `theme ${t.theme}: ${t.terms.join(', ')}`)].join('; '),
       themes: f.themes.map((t) => t.theme),
       alsoIn: [...(alsoIn.get(f.id) ?? [])].sort(),
+      w: agg.inWindow[f.doc]!,
     })),
     charts: charts.map((c) => ({ name: c.name, title: c.title, drill: c.drill, spec: c.spec })),
+    minFindings: bench.minFindings,
+    kindNames: INSPECTION_KIND_NAMES,
+    inspections: agg.inspections.map((r) => ({
+      id: r.id,
+      council: r.council,
+      kind: r.kind,
+      framework: r.framework,
+      date: inspectionDate(r),
+      grade: r.overallGrade,
+      latest: latest.get(r.id) ?? [],
+      timeline: onTimeline.has(r.id),
+    })),
+    cells,
+    changes: Object.fromEntries(agg.changes.map((c) => [`${c.current} ${c.theme}`, { previous: c.previous, change: c.change, low: c.changeLow, high: c.changeHigh, direction: c.direction }])),
+    emerging: {
+      rising: emerging
+        .filter((t) => t.scope === 'rising')
+        .map((t) => ({ term: t.term, score: t.score, recent: [t.recent!.inspections, t.recent!.of], earlier: [t.earlier!.inspections, t.earlier!.of], recentFrom: t.recent!.from, low: t.change!.low, high: t.change!.high, examples: examples(t) })),
+      councils: councilTerms,
+    },
   };
 }
 
@@ -125,6 +204,13 @@ th { background: #f0f0f0; }
 .evidence { font-size: 11px; }
 .muted { color: #555; font-size: 12px; }
 .focus { font-weight: bold; }
+table.grid td.share { cursor: pointer; white-space: nowrap; }
+table.grid td.low { opacity: 0.45; }
+table.grid th { font-size: 12px; }
+.wide { overflow-x: auto; }
+.change { font-size: 11px; font-weight: bold; }
+#rising tbody tr { cursor: pointer; }
+button.linkish { background: none; border: none; color: #0645ad; cursor: pointer; padding: 0; font: inherit; text-decoration: underline; }
 form.browse { display: flex; flex-wrap: wrap; gap: 6px; align-items: end; margin-bottom: 8px; font-size: 13px; }
 `;
 
@@ -156,9 +242,10 @@ const CLIENT_JS = `
     tbody.appendChild(tr);
   });
 
-  function show(title, rows) {
+  function docOf(s) { return data.docs[s.doc] || { council: '', date: '', type: '', inspection: '' }; }
+  function show(title, rows, note) {
     setText('drill-title', title);
-    setText('drill-summary', rows.length ? rows.length + ' sentence' + (rows.length === 1 ? '' : 's') + ' (each finding counted once per council and inspection)' : 'No evaluative sentences here.');
+    setText('drill-summary', (rows.length ? rows.length + ' sentence' + (rows.length === 1 ? '' : 's') + ' (each finding counted once per council and inspection)' : 'No evaluative sentences here.') + (note ? ' ' + note : ''));
     var list = document.getElementById('drill-list');
     list.textContent = '';
     rows.forEach(function (s) {
@@ -172,7 +259,7 @@ const CLIENT_JS = `
       li.appendChild(meta);
       if (s.section) li.appendChild(el('div', s.section, 'section muted'));
       li.appendChild(el('p', s.text, 'text'));
-      li.appendChild(el('div', 'Evidence: ' + s.evidence + (s.alsoIn.length ? '. Also quoted in ' + s.alsoIn.join(', ') : ''), 'evidence muted'));
+      if (s.evidence) li.appendChild(el('div', 'Evidence: ' + s.evidence + (s.alsoIn && s.alsoIn.length ? '. Also quoted in ' + s.alsoIn.join(', ') : ''), 'evidence muted'));
       list.appendChild(li);
     });
     document.getElementById('drilldown').setAttribute('data-selection', title);
@@ -183,17 +270,181 @@ const CLIENT_JS = `
     if (!d || typeof d.theme !== 'string') return;
     var rows, title;
     if (drill === 'theme_improvement') {
-      rows = data.sentences.filter(function (s) { return s.themes.indexOf(d.theme) >= 0 && (s.label === 'improvement' || s.label === 'mixed'); });
+      rows = data.sentences.filter(function (s) { return s.w && s.themes.indexOf(d.theme) >= 0 && (s.label === 'improvement' || s.label === 'mixed'); });
       title = (themeName[d.theme] || d.theme) + ': areas for improvement, all councils';
+    } else if (drill === 'change') {
+      if (typeof d.council !== 'string' || typeof d.inspection !== 'string') return;
+      showTimeline(d.council);
+      rows = data.sentences.filter(function (s) { var i = docOf(s).inspection; return (i === d.previous || i === d.inspection) && s.themes.indexOf(d.theme) >= 0; });
+      title = d.council + ' / ' + (themeName[d.theme] || d.theme) + ': ' + inspectionName(d.previous) + ' and ' + inspectionName(d.inspection);
     } else {
       if (typeof d.council !== 'string') return;
-      rows = data.sentences.filter(function (s) { return s.council === d.council && s.themes.indexOf(d.theme) >= 0 && (drill !== 'council_theme_label' || s.label === d.label); });
+      rows = data.sentences.filter(function (s) { return s.w && s.council === d.council && s.themes.indexOf(d.theme) >= 0 && (drill !== 'council_theme_label' || s.label === d.label); });
       title = d.council + ' / ' + (themeName[d.theme] || d.theme) + (drill === 'council_theme_label' ? ' / ' + (labelName[d.label] || d.label) : '');
     }
     show(title, rows);
     if (typeof syncBrowse === 'function') syncBrowse(d);
   }
   window.__reportSelect = select;
+
+  // ---- Inspections: the council timeline and the window controls ----
+  var inspectionById = {};
+  data.inspections.forEach(function (r) { inspectionById[r.id] = r; });
+  var kindName = data.kindNames;
+  function inspectionName(id) { var r = inspectionById[id]; return r ? (r.date || 'undated') + ' ' + (kindName[r.kind] || r.kind.replace(/_/g, ' ')) : id; }
+  function cellOf(id, theme) { var c = data.cells[id] && data.cells[id][theme]; return c ? { n: c[0], k: c[1] } : { n: 0, k: 0 }; }
+  function wilson(k, n) {
+    if (!n) return null;
+    var z = 1.959963984540054, p = k / n, d = 1 + z * z / n, c = (p + z * z / (2 * n)) / d, h = (z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / d;
+    return [Math.max(0, c - h), Math.min(1, c + h)];
+  }
+  function pct(x) { return Math.round(x * 100) + '%'; }
+  /** A share cell: the improvement share and its count, coloured from strength to improvement, faded below the minimum count. */
+  function shareCell(k, n) {
+    var td = el('td');
+    td.setAttribute('data-n', n);
+    td.setAttribute('data-k', k);
+    if (!n) { td.className = 'empty'; return td; }
+    var ci = wilson(k, n);
+    td.textContent = pct(k / n) + ' (' + n + ')';
+    td.title = k + ' of ' + n + ' findings are areas for improvement or mixed; 95% interval ' + pct(ci[0]) + ' to ' + pct(ci[1]) + (n < data.minFindings ? '; fewer than ' + data.minFindings + ' findings' : '');
+    td.style.background = 'color-mix(in srgb, color-mix(in srgb, var(--i) ' + Math.round((100 * k) / n) + '%, var(--s)) 45%, white)';
+    td.className = 'share' + (n < data.minFindings ? ' low' : '');
+    return td;
+  }
+
+  var tlSel = document.getElementById('timeline-council');
+  var timelineCouncils = [];
+  data.inspections.forEach(function (r) { if (r.timeline && timelineCouncils.indexOf(r.council) < 0) timelineCouncils.push(r.council); });
+  timelineCouncils.sort();
+  timelineCouncils.forEach(function (c) { var o = el('option', c); o.value = c; tlSel.appendChild(o); });
+  function listInspectionTheme(council, id, theme) {
+    var rows = data.sentences.filter(function (s) { return docOf(s).inspection === id && s.themes.indexOf(theme) >= 0; });
+    var n = cellOf(id, theme).n;
+    show(council + ' / ' + (themeName[theme] || theme) + ' / ' + inspectionName(id), rows, rows.length < n ? (n - rows.length) + ' of its ' + n + ' findings are outside the window and not embedded here: see sentences.csv and changes.csv.' : '');
+  }
+  function showTimeline(council) {
+    if (timelineCouncils.indexOf(council) < 0) return;
+    tlSel.value = council;
+    var cols = data.inspections.filter(function (r) { return r.timeline && r.council === council; });
+    var table = document.getElementById('timeline');
+    table.textContent = '';
+    table.setAttribute('data-council', council);
+    var head = el('tr');
+    head.appendChild(el('th', 'Theme'));
+    cols.forEach(function (r) {
+      var th = el('th', inspectionName(r.id) + (r.grade ? ' (' + r.grade.replace(/_/g, ' ') + ')' : ''));
+      th.setAttribute('data-inspection', r.id);
+      head.appendChild(th);
+    });
+    var thead = el('thead'); thead.appendChild(head); table.appendChild(thead);
+    var tbody = el('tbody');
+    data.themes.forEach(function (t) {
+      if (!cols.some(function (r) { return cellOf(r.id, t.id).n > 0; })) return;
+      var tr = el('tr');
+      tr.setAttribute('data-theme', t.id);
+      tr.appendChild(el('th', t.name));
+      cols.forEach(function (r) {
+        var c = cellOf(r.id, t.id);
+        var td = shareCell(c.k, c.n);
+        td.setAttribute('data-inspection', r.id);
+        var ch = data.changes[r.id + ' ' + t.id];
+        if (ch && ch.direction && ch.direction !== 'no clear change') {
+          td.appendChild(el('span', ch.direction === 'improved' ? ' \u25bc improved' : ' \u25b2 deteriorated', 'change change-' + ch.direction));
+          td.setAttribute('data-direction', ch.direction);
+          td.title += '; since the previous inspection: ' + (ch.change > 0 ? '+' : '') + Math.round(ch.change * 100) + ' points (95% interval ' + Math.round(ch.low * 100) + ' to ' + Math.round(ch.high * 100) + ')';
+        }
+        if (c.n) td.addEventListener('click', function () { listInspectionTheme(council, r.id, t.id); });
+        tr.appendChild(td);
+      });
+      tbody.appendChild(tr);
+    });
+    table.appendChild(tbody);
+    showCouncilTerms(council);
+  }
+  tlSel.addEventListener('change', function () { showTimeline(tlSel.value); });
+  window.__showTimeline = showTimeline;
+
+  function selectWindow(period, from, to, framework) {
+    return data.inspections.filter(function (r) {
+      if (framework && r.framework !== framework) return false;
+      if (period === 'latest') return r.latest.indexOf(framework || '') >= 0;
+      if (period === 'all') return true;
+      return r.date !== '' && (!from || r.date >= from + '-01-01') && (!to || r.date <= to + '-12-31');
+    });
+  }
+  function showWindow() {
+    var period = document.getElementById('window-period').value;
+    var from = document.getElementById('window-from').value, to = document.getElementById('window-to').value;
+    var framework = document.getElementById('window-framework').value;
+    var chosen = selectWindow(period, from, to, framework);
+    var byCouncil = {};
+    chosen.forEach(function (r) { (byCouncil[r.council] = byCouncil[r.council] || []).push(r.id); });
+    var councils = Object.keys(byCouncil).sort();
+    var table = document.getElementById('window-table');
+    table.textContent = '';
+    var head = el('tr');
+    head.appendChild(el('th', 'Council'));
+    data.themes.forEach(function (t) { var th = el('th', t.name); th.setAttribute('data-theme', t.id); head.appendChild(th); });
+    var thead = el('thead'); thead.appendChild(head); table.appendChild(thead);
+    var tbody = el('tbody');
+    councils.forEach(function (c) {
+      var tr = el('tr');
+      tr.setAttribute('data-council', c);
+      if (c === data.focus) tr.className = 'focus';
+      tr.appendChild(el('th', c));
+      data.themes.forEach(function (t) {
+        var n = 0, k = 0;
+        byCouncil[c].forEach(function (id) { var x = cellOf(id, t.id); n += x.n; k += x.k; });
+        var td = shareCell(k, n);
+        td.setAttribute('data-theme', t.id);
+        tr.appendChild(td);
+      });
+      tbody.appendChild(tr);
+    });
+    table.appendChild(tbody);
+    var words = period === 'latest' ? "each council's latest full inspection, with the visits since" : period === 'all' ? 'all inspections pooled' : 'inspections from ' + (from || 'the start') + ' to ' + (to || 'the end');
+    setText('window-summary', chosen.length + ' inspection' + (chosen.length === 1 ? '' : 's') + ' of ' + councils.length + ' council' + (councils.length === 1 ? '' : 's') + ': ' + words + (framework ? ', ' + framework + ' framework only' : '') + '. Cell: improvement share (findings); faded: fewer than ' + data.minFindings + ' findings; hover for the 95% interval.');
+    table.setAttribute('data-inspections', chosen.length);
+  }
+  document.getElementById('window-form').addEventListener('submit', function (e) { e.preventDefault(); showWindow(); });
+
+  // ---- Emerging phrases ----
+  function exampleRows(examples) {
+    return examples.map(function (x) { var d = data.docs[x.doc] || {}; return { id: x.id, doc: x.doc, council: d.council || '', label: '', section: '', text: x.text, evidence: '', alsoIn: [] }; });
+  }
+  var rising = document.querySelector('#rising tbody');
+  data.emerging.rising.forEach(function (t) {
+    var tr = el('tr');
+    tr.setAttribute('data-term', t.term);
+    tr.appendChild(el('td', t.term, 'term'));
+    tr.appendChild(el('td', pct(t.recent[0] / t.recent[1]) + ' (' + t.recent[0] + ' of ' + t.recent[1] + ')'));
+    tr.appendChild(el('td', pct(t.earlier[0] / t.earlier[1]) + ' (' + t.earlier[0] + ' of ' + t.earlier[1] + ')'));
+    tr.appendChild(el('td', '+' + Math.round(t.low * 100) + ' to +' + Math.round(t.high * 100) + ' points'));
+    tr.appendChild(el('td', t.score.toFixed(1)));
+    tr.addEventListener('click', function () { show('Emerging phrase: ' + t.term, exampleRows(t.examples), 'Examples from the latest inspections; every use is in emerging_terms.csv.'); });
+    rising.appendChild(tr);
+  });
+  if (!data.emerging.rising.length) setText('rising-note', 'No rising phrases: the corpus needs at least three dated inspections in the recent years and three before them, and a phrase must pass the tests above.');
+  else setText('rising-note', 'Recent: inspections from ' + data.emerging.rising[0].recentFrom.slice(0, 4) + ' on, against all earlier ones. Click a phrase for example sentences.');
+  function showCouncilTerms(council) {
+    var list = document.getElementById('council-terms');
+    list.textContent = '';
+    setText('council-terms-title', 'Phrases ' + council + "'s findings use more than other councils' (window of the run)");
+    (data.emerging.councils[council] || []).forEach(function (t) {
+      var li = el('li');
+      var a = el('button', t.term + ' (' + t.sentences + ')', 'linkish');
+      a.type = 'button';
+      a.addEventListener('click', function () { show(council + ': ' + t.term, exampleRows(t.examples)); });
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    if (!list.childNodes.length) list.appendChild(el('li', 'None that passes the tests.', 'muted'));
+  }
+
+  if (timelineCouncils.length) showTimeline(data.focus && timelineCouncils.indexOf(data.focus) >= 0 ? data.focus : timelineCouncils[0]);
+  else setText('timeline-note', 'No council has an inspection with a date: nothing to place on a timeline.');
+  showWindow();
 
   var cSel = document.getElementById('browse-council'), tSel = document.getElementById('browse-theme');
   data.councils.forEach(function (c) { var o = el('option', c.council); o.value = c.council; cSel.appendChild(o); });
@@ -252,6 +503,24 @@ export function reportHtmlParts(data: ReportData): string[] {
 <div class="layout">
 <main>
 ${chartBlocks}
+<section id="timeline-section"><h2>Council timeline</h2>
+<form class="browse"><label>Council <select id="timeline-council"></select></label></form>
+<p id="timeline-note" class="muted">Each of the council's inspections (columns, oldest first) by theme: improvement share (findings), coloured from strengths to areas for improvement, faded below the minimum count. A change from the previous inspection is marked only where its 95% interval excludes no change (changes.csv). Click a cell for its sentences.</p>
+<div class="wide"><table id="timeline" class="grid"></table></div>
+<h3 id="council-terms-title">Phrases of this council</h3>
+<ul id="council-terms"></ul>
+</section>
+<section id="window-section"><h2>Compare in another window</h2>
+<p class="muted">The charts show the run's window. Choose another to see every council's improvement share by theme in it (the same counts as <code>--period</code> and <code>--framework</code> give).</p>
+<form id="window-form" class="browse"><label>Period <select id="window-period"><option value="latest">latest full inspection</option><option value="all">all inspections</option><option value="range">years from … to …</option></select></label><label>From <input id="window-from" type="number" min="2000" max="2100" placeholder="year"></label><label>To <input id="window-to" type="number" min="2000" max="2100" placeholder="year"></label><label>Framework <select id="window-framework"><option value="">any</option><option value="earlier">before November 2013</option><option value="sif">SIF (2013–2017)</option><option value="ilacs">ILACS (2018 on)</option></select></label><button type="submit">Show</button></form>
+<p id="window-summary" class="muted"></p>
+<div class="wide"><table id="window-table" class="grid"></table></div>
+</section>
+<section id="emerging-section"><h2>Emerging phrases</h2>
+<p class="muted">Noun phrases of evaluative findings that no codebook theme covers, raised in a larger share of recent inspections than of earlier ones (G² keyness, p &lt; 0.001; at least doubled; three or more councils). The interval is Newcombe's 95% interval for the difference in share.</p>
+<p id="rising-note" class="muted"></p>
+<table id="rising"><thead><tr><th>Phrase</th><th>Recent inspections</th><th>Earlier inspections</th><th>Change</th><th>G²</th></tr></thead><tbody></tbody></table>
+</section>
 <section><h2>Councils</h2>
 <table id="councils"><thead><tr><th>Council</th><th>ONS code</th><th>Documents</th><th>Evaluative findings</th><th>Repeated quotations</th></tr></thead><tbody></tbody></table>
 </section>

@@ -17,7 +17,8 @@ const NEUTRAL_GREY = '#bdbdbd';
 
 /** How a click on a chart item selects the sentences behind it (read by report.html). */
 /** What clicking a mark lists; 'none': the chart's sentences are in a CSV it names (they may lie outside the window). */
-export type DrillKind = 'council_theme' | 'council_theme_label' | 'theme_improvement' | 'none';
+/** 'change': the council's timeline, with the sentences of both inspections on the theme. */
+export type DrillKind = 'council_theme' | 'council_theme_label' | 'theme_improvement' | 'change' | 'none';
 
 export interface ChartDef {
   /** File stem: charts/<name>.vl.json|svg|png */
@@ -494,6 +495,8 @@ export function changesSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
     return {
       council: c.council,
       theme: c.theme,
+      previous: c.previous,
+      inspection: c.current,
       key: `${c.council}: ${ctx.themeName.get(c.theme) ?? c.theme} (${c.previousDate.slice(0, 4)} to ${c.currentDate.slice(0, 4)})`,
       change: c.change,
       low: c.changeLow,
@@ -539,7 +542,7 @@ export function changesSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
       { mark: { type: 'rule', strokeWidth: 1.5, color: '#222222' }, encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
     ],
   } as unknown as TopLevelSpec;
-  return { name: 'changes', title, drill: 'none', spec };
+  return { name: 'changes', title, drill: 'change', spec };
 }
 
 /** Every chart, in report order. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Aggregates } from '../aggregate/index.js';
 import { benchmark as computeBenchmark, type Benchmark } from '../aggregate/benchmark.js';
 import type { Codebook } from '../theme/codebook.js';
+import type { EmergingTerm } from '../aggregate/emerging.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { chartDefs, type ChartDef } from './specs.js';
 import { reportData, reportHtmlParts } from './report.js';
@@ -39,8 +40,8 @@ const dataRows = (d: ChartDef) => {
 
 /**
  * First half of writeCharts: start rendering every chart (SVG and PNG). The returned function
- * writes report.html and the chart files, waiting for the charts as it goes, so callers can do
- * other work (the CSVs) meanwhile.
+ * writes report.html (with the emerging phrases, when given) and the chart files, waiting for the
+ * charts as it goes, so callers can do other work (the CSVs) meanwhile.
  *
  * Without a renderer the SVGs render here and each PNG starts on a libuv thread as soon as its SVG
  * exists. With one (the pipeline passes a worker thread), every chart is handed over at once, the
@@ -52,7 +53,7 @@ export async function startCharts(
   outDir: string,
   bench: Benchmark = computeBenchmark(agg),
   renderer?: ChartRenderer,
-): Promise<(lap?: (step: string) => void) => Promise<string[]>> {
+): Promise<(lap?: (step: string) => void, emerging?: readonly EmergingTerm[]) => Promise<string[]>> {
   const defs = chartDefs(agg, codebook, bench);
   const svgs: Promise<string>[] = [];
   const pngs: Promise<Uint8Array>[] = [];
@@ -76,9 +77,9 @@ export async function startCharts(
   }
   // Awaited below; this only stops an early failure elsewhere from being an unhandled rejection.
   for (const p of [...svgs, ...pngs]) p.catch(() => undefined);
-  return async (lap = () => {}) => {
+  return async (lap = () => {}, emerging = []) => {
     const written: string[] = [];
-    await writeFileAtomic(join(outDir, 'report.html'), reportHtmlParts(reportData(agg, codebook, bench, defs)));
+    await writeFileAtomic(join(outDir, 'report.html'), reportHtmlParts(reportData(agg, codebook, bench, defs, emerging)));
     lap('report.html');
     for (const [i, def] of defs.entries()) {
       await writeFileAtomic(join(outDir, 'charts', `${def.name}.vl.json`), JSON.stringify(def.spec, null, 2) + '\n');

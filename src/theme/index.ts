@@ -9,8 +9,8 @@ export { compileCodebook, continuationCue, findMatches, matchThemeSequence, matc
 export { decideThemes, defaultThemeModel, parseThemeModel, serializeThemeModel, themeFeatures } from './model.js';
 export type { ThemeModel, ThemeFeatureInput } from './model.js';
 export type { ThemeInput } from './matcher.js';
-export { emergingTerms, EMERGING_COLUMNS, emergingRows } from './emerging.js';
-export type { EmergingTerm, EmergingOptions } from './emerging.js';
+export { documentTerms } from './emerging.js';
+export { nounPhrases, PHRASE_MAX_WORDS, PHRASE_MIN_WORDS, type PhraseSpan } from './noun-phrases.js';
 
 /** Stage 4: assign themes to one evaluative finding on its own (codebook matches, decided by the theme model), with the evidence. */
 export function themeFinding(f: Finding, codebook: Codebook, model: ThemeModel | null = defaultThemeModel()): ThemedFinding {

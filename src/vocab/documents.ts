@@ -35,6 +35,12 @@ export function asDocumentType(v: string | undefined): DocumentType | undefined 
 export const FRAMEWORKS = ['earlier', 'sif', 'ilacs'] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 
+/**
+ * The names of the inspectorate and of its frameworks and inspection types, as words of text: a
+ * phrase holding one ("the last ILACS inspection") is about the inspection, not about practice.
+ */
+export const INSPECTION_NAME_WORDS: ReadonlySet<string> = new Set(['ofsted', 'ilacs', 'sif', 'jtai', 'jtais']);
+
 /** First inspection day of each framework (ISO dates). */
 export const FRAMEWORK_START: Record<Framework, string> = { earlier: '0000-01-01', sif: '2013-11-01', ilacs: '2018-01-01' };
 
@@ -60,6 +66,23 @@ export const FULL_INSPECTION_KINDS = ['earlier_inspection', 'sif_inspection', 'i
 export type FullInspectionKind = (typeof FULL_INSPECTION_KINDS)[number];
 export type InspectionKind = FullInspectionKind | Exclude<DocumentType, 'full_inspection'>;
 export const INSPECTION_KINDS: readonly InspectionKind[] = [...FULL_INSPECTION_KINDS, ...DOCUMENT_TYPES.filter((t): t is Exclude<DocumentType, 'full_inspection'> => t !== 'full_inspection')];
+
+/** Each inspection kind in words, as the report and its timeline name them. */
+export const INSPECTION_KIND_NAMES: Record<InspectionKind, string> = {
+  earlier_inspection: 'inspection (before the SIF)',
+  sif_inspection: 'SIF inspection',
+  ilacs_standard: 'ILACS standard inspection',
+  ilacs_short: 'ILACS short inspection',
+  ilacs_inspection: 'ILACS inspection',
+  focused_visit: 'focused visit',
+  jtai: 'joint targeted area inspection',
+  monitoring_visit: 'monitoring visit',
+  lscb_review: 'LSCB review',
+  ofsted_letter: 'Ofsted letter',
+  council_report: 'council report',
+  news: 'news item',
+  other: 'other document',
+};
 
 /** Longest time on site of an ILACS short inspection (one week; a standard one takes two). */
 export const ILACS_SHORT_MAX_DAYS = 7;
