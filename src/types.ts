@@ -53,6 +53,8 @@ export interface SourceFile {
   format: SourceFormat;
   /** Manifest row (all columns as given, trimmed), if the folder has a manifest naming this file. */
   manifest?: Record<string, string>;
+  /** What the folder and file names say (the scrape tool's layout, ingest/layout.ts), in manifest column names. */
+  layout?: Record<string, string>;
 }
 
 export interface DocumentMeta {
@@ -254,6 +256,7 @@ export const SKIP_CODES = [
   'empty',
   'binary',
   'corrupt',
+  'wrong_format',
   'encrypted',
   'no_text',
   'too_large',

@@ -90,7 +90,7 @@ export interface HostileCase {
 
 export const HOSTILE_CASES: HostileCase[] = [
   { file: 'truncated.pdf', skip: 'corrupt', what: 'a truncated PDF (first 30% of a real report)' },
-  { file: 'wrong-header.pdf', skip: 'corrupt', what: 'a PDF with a wrong header (an HTML error page saved as .pdf)' },
+  { file: 'wrong-header.pdf', skip: 'wrong_format', what: 'a PDF with a wrong header (an HTML error page saved as .pdf)' },
   { file: 'zero-bytes.txt', skip: 'empty', what: 'a zero-byte file' },
   { file: 'utf16-bom.txt', skip: null, what: 'UTF-16LE text with a byte-order mark' },
   { file: 'windows-1252.txt', skip: null, what: 'Windows-1252 text' },

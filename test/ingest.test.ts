@@ -249,8 +249,9 @@ describe('per-document failures', () => {
     const png = Buffer.alloc(2048, 7);
     Buffer.from('\x89PNG\r\n\x1a\n', 'latin1').copy(png);
     expect(await codeOf(ingestBytes('image.txt', png, 'txt'))).toBe('binary');
-    expect(await codeOf(ingestBytes('copy.txt', realPdf(), 'txt'))).toBe('binary');
-    expect(await codeOf(ingestBytes('page.pdf', '<html><body>404 Not Found</body></html>', 'pdf'))).toBe('corrupt');
+    expect(await codeOf(ingestBytes('copy.txt', realPdf(), 'txt'))).toBe('wrong_format');
+    expect(await codeOf(ingestBytes('page.pdf', '<html><body>404 Not Found</body></html>', 'pdf'))).toBe('wrong_format');
+    expect(await codeOf(ingestBytes('garbage.pdf', 'GIF89a not a document at all', 'pdf'))).toBe('corrupt');
     expect(await codeOf(ingestBytes('half.pdf', realPdf().subarray(0, 20_000), 'pdf'))).toBe('corrupt');
     expect(await codeOf(ingestBytes('big.txt', LETTER.repeat(100), 'txt', { maxFileBytes: 1000 }))).toBe('too_large');
     expect(await codeOf(ingestBytes('long.pdf', realPdf(), 'pdf', { maxPages: 3 }))).toBe('too_many_pages');

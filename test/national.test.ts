@@ -22,7 +22,7 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
   let out: string;
   let documents: Record<string, string>[];
   let inspections: Record<string, string>[];
-  let report: { skipped: { file: string; code: string }[]; window: { period: string; inspections: number } };
+  let report: { skipped: { file: string; code: string; reason: string }[]; window: { period: string; inspections: number } };
   const manifest = existsSync(join(NATIONAL, 'manifest.csv')) ? new Map(readCsv(join(NATIONAL, 'manifest.csv')).map((r) => [r.file!, r])) : new Map();
 
   let pooled: Record<string, string>[];
@@ -66,10 +66,11 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     rmSync(out, { recursive: true, force: true });
   }, 900_000);
 
-  it('reads every report but the four HTML error pages, which are reported as not PDFs', () => {
+  it('reads every report but the four HTML error pages, which are reported as HTML saved as .pdf', () => {
     const pdfs = [...manifest.keys()];
     expect(pdfs.length).toBe(430);
-    expect(report.skipped.map((s) => s.code)).toEqual(['corrupt', 'corrupt', 'corrupt', 'corrupt']);
+    expect(report.skipped.map((s) => s.code)).toEqual(['wrong_format', 'wrong_format', 'wrong_format', 'wrong_format']);
+    for (const s of report.skipped as { reason: string }[]) expect(s.reason).toMatch(/^an HTML page saved as \.pdf/);
     const read = new Set(documents.map((d) => d.doc));
     for (const f of pdfs) expect(read.has(f) || report.skipped.some((s) => s.file === f), f).toBe(true);
   });

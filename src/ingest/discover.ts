@@ -7,6 +7,7 @@ import { DOCUMENT_TYPES } from '../vocab/documents.js';
 import { UserError } from '../util/errors.js';
 import { isInside } from '../util/fs.js';
 import { editDistance } from '../util/distance.js';
+import { layoutMetadata } from './layout.js';
 
 export const SUPPORTED_EXTENSIONS: Readonly<Record<string, SourceFormat>> = {
   '.pdf': 'pdf',
@@ -66,6 +67,8 @@ export interface RefusedEntry {
 export interface DiscoverOptions {
   /** Read files that symbolic links lead to outside the corpus folder (default: refused, like `../` in the manifest). */
   followSymlinks?: boolean;
+  /** Folders not to look into, wherever they are (the run's output and cache folders). */
+  exclude?: string[];
 }
 
 function entryKind(d: Dirent): string {
@@ -96,7 +99,7 @@ async function checkLink(path: string, realDir: string, followOutside: boolean):
   return 'read';
 }
 
-/** List the supported documents of a corpus folder and attach their manifest rows. */
+/** List the supported documents of a corpus folder (and its subfolders) and attach their manifest rows. */
 export async function discoverCorpus(dirArg: string, opts: DiscoverOptions = {}): Promise<CorpusListing> {
   const dir = resolve(dirArg);
   let st;
@@ -109,20 +112,33 @@ export async function discoverCorpus(dirArg: string, opts: DiscoverOptions = {})
   const names: string[] = [];
   const refused: RefusedEntry[] = [];
   const realDir = await realpath(dir);
-  for (const d of await readdir(dir, { withFileTypes: true })) {
-    if (d.name.startsWith('.')) continue;
-    if (d.isFile()) names.push(d.name);
-    else if (d.isSymbolicLink()) {
-      const what = await checkLink(join(dir, d.name), realDir, opts.followSymlinks === true);
-      if (what === 'read') names.push(d.name);
-      else if (what !== 'folder') refused.push({ file: d.name, ...what });
-    } else if (!d.isDirectory()) {
-      refused.push({ file: d.name, code: 'unreadable', reason: `not a regular file (${entryKind(d)}); only files are read` });
+  const excluded = new Set(await Promise.all((opts.exclude ?? []).map((p) => realpath(resolve(p)).catch(() => resolve(p)))));
+  // Depth first, each folder's entries in name order: ids are relative POSIX paths, sorted below.
+  const walk = async (rel: string): Promise<void> => {
+    const abs = rel ? join(dir, rel) : dir;
+    const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const d of entries) {
+      // Hidden files and folders (.git, .DS_Store, the cache's own dot-folders) are not documents.
+      if (d.name.startsWith('.')) continue;
+      const name = rel ? `${rel}/${d.name}` : d.name;
+      if (d.isFile()) names.push(name);
+      else if (d.isDirectory()) {
+        if (!excluded.has(await realpath(join(abs, d.name)).catch(() => join(abs, d.name)))) await walk(name);
+      } else if (d.isSymbolicLink()) {
+        const what = await checkLink(join(abs, d.name), realDir, opts.followSymlinks === true);
+        if (what === 'read') names.push(name);
+        else if (what === 'folder') refused.push({ file: name, code: 'unreadable', reason: 'a symbolic link to a folder; linked folders are not followed (copy or move the folder in)' });
+        else refused.push({ file: name, ...what });
+      } else {
+        refused.push({ file: name, code: 'unreadable', reason: `not a regular file (${entryKind(d)}); only files are read` });
+      }
     }
-  }
-  names.sort();
+  };
+  await walk('');
+  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   refused.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   if (names.length === 0 && refused.length === 0) throw new UserError(`corpus folder is empty: ${dirArg}`);
+  // The manifest is the corpus folder's own (a subfolder's manifest.csv is just a file, not read).
   const manifestName = names.find((n) => n.toLowerCase() === 'manifest.csv');
   const manifest = manifestName ? await readManifest(join(dir, manifestName), manifestName) : { rows: new Map<string, ManifestRow>(), warnings: [] };
   const files: SourceFile[] = [];
@@ -134,7 +150,8 @@ export async function discoverCorpus(dirArg: string, opts: DiscoverOptions = {})
       unsupported.push(name);
       continue;
     }
-    files.push({ file: name, path: join(dir, name), format, manifest: manifest.rows.get(name)?.values });
+    const layout = layoutMetadata(name);
+    files.push({ file: name, path: join(dir, ...name.split('/')), format, manifest: manifest.rows.get(name)?.values, ...(layout ? { layout } : {}) });
   }
   if (files.length === 0 && refused.length === 0) {
     throw new UserError(

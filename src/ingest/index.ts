@@ -79,7 +79,7 @@ export async function ingest(src: SourceFile, opts: IngestOptions = {}): Promise
     encoding = 'pdf';
   } else {
     if (startsWithPdfHeader(bytes) && src.format !== 'html') {
-      throw new DocumentError('binary', 'file has a text extension but is a PDF');
+      throw new DocumentError('wrong_format', `a PDF saved as .${src.file.split('.').pop()}: rename it to .pdf`);
     }
     const decoded = decodeText(bytes);
     encoding = decoded.encoding;
@@ -107,7 +107,7 @@ export async function ingest(src: SourceFile, opts: IngestOptions = {}): Promise
     if (l.page !== 1 || title.length > TITLE_CHARS) break;
     title += l.text.replace(/\t/g, ' ').trim() + '\n';
   }
-  const meta = buildMeta({ manifest: src.manifest, blocks, head, title, file: src.file, warnings });
+  const meta = buildMeta({ manifest: src.manifest, layout: src.layout, blocks, head, title, file: src.file, warnings });
   const sortedDropped: Dropped = {};
   for (const k of Object.keys(dropped).sort()) sortedDropped[k] = dropped[k]!;
   return {

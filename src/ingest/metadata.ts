@@ -396,6 +396,8 @@ export function extractGrades(blocks: TextBlock[], type: DocumentType = 'full_in
 
 export interface MetaInput {
   manifest?: Record<string, string>;
+  /** What the folder layout says (ingest/layout.ts), in the manifest's column names; the manifest wins. */
+  layout?: Record<string, string>;
   blocks: TextBlock[];
   head: string;
   /** The first lines of the first page before cleaning (a report's title is also its running header). */
@@ -405,10 +407,17 @@ export interface MetaInput {
   warnings: string[];
 }
 
-/** Build the metadata record. Manifest values win; every field records its provenance. */
+/** Build the metadata record. Manifest values win, then the folder layout's; every field records its provenance. */
 export function buildMeta(input: MetaInput): DocumentMeta {
   const gaz = Gazetteer.load();
-  const m = input.manifest ?? {};
+  const given = input.manifest ?? {};
+  const m: Record<string, string> = { ...(input.layout ?? {}) };
+  for (const [k, v] of Object.entries(given)) if (v !== '' || !(k in m)) m[k] = v;
+  // A manifest's `council` column beats the layout's local_authority too.
+  if ((given.council ?? '') !== '' && (given.local_authority ?? '') === '') m.local_authority = given.council!;
+  /** Where a value read from `m` came from: the manifest, or the folder and file names ('path'). */
+  const from = (...keys: string[]): 'manifest' | 'path' => (keys.some((k) => (given[k] ?? '') !== '') ? 'manifest' : 'path');
+  const said = (...keys: string[]) => (from(...keys) === 'manifest' ? 'the manifest' : 'the folder layout');
   const provenance: Record<string, string> = {};
   const known = new Set(['file', 'local_authority', 'council', 'document_type', 'date', 'published', 'ons_code', 'framework']);
   const extra: Record<string, string> = {};
@@ -428,11 +437,11 @@ export function buildMeta(input: MetaInput): DocumentMeta {
       region = la.region;
     } else {
       council = manifestCouncil;
-      input.warnings.push(`council "${manifestCouncil}" from the manifest is not in the gazetteer`);
+      input.warnings.push(`council "${manifestCouncil}" from ${said('local_authority', 'council')} is not in the gazetteer`);
     }
-    provenance.council = 'manifest';
+    provenance.council = from('local_authority', 'council');
     if (inferred.la && la && inferred.la !== la) {
-      input.warnings.push(`manifest council "${manifestCouncil}" differs from the text, which names ${inferred.la.name}`);
+      input.warnings.push(`${from('local_authority', 'council') === 'manifest' ? 'manifest' : 'folder'} council "${manifestCouncil}" differs from the text, which names ${inferred.la.name}`);
     }
   } else if (inferred.la) {
     council = inferred.la.name;
@@ -448,8 +457,8 @@ export function buildMeta(input: MetaInput): DocumentMeta {
   const manifestDate = m.date || m.published || '';
   if (manifestDate) {
     date = parseDate(manifestDate);
-    if (date) provenance.date = 'manifest';
-    else input.warnings.push(`manifest date "${manifestDate}" is not a date`);
+    if (date) provenance.date = from('date', 'published');
+    else input.warnings.push(`date "${manifestDate}" from ${said('date', 'published')} is not a date`);
   }
   if (!date) {
     const g = inferDate(input.blocks, input.head);
@@ -459,7 +468,7 @@ export function buildMeta(input: MetaInput): DocumentMeta {
 
   // Publication and inspection dates, named as such.
   let published = m.published ? parseDate(m.published) : '';
-  provenance.published = published ? 'manifest' : 'none';
+  provenance.published = published ? from('published') : 'none';
   if (!published) {
     published = inferPublished(input.blocks);
     if (published) provenance.published = 'text';
@@ -469,9 +478,9 @@ export function buildMeta(input: MetaInput): DocumentMeta {
 
   // Document type
   let documentType = asDocumentType(m.document_type);
-  if (documentType) provenance.documentType = 'manifest';
+  if (documentType) provenance.documentType = from('document_type');
   else {
-    if (m.document_type) input.warnings.push(`manifest document_type "${m.document_type}" is not a known type`);
+    if (m.document_type) input.warnings.push(`document_type "${m.document_type}" from ${said('document_type')} is not a known type`);
     documentType = inferDocumentType(input.head, input.title);
     provenance.documentType = 'text';
   }

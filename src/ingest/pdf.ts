@@ -106,7 +106,14 @@ export async function pdfjsWorkerInfo(): Promise<PdfjsWorkerInfo> {
 /** Read a PDF into lines per page. Throws DocumentError for unreadable, encrypted or over-long files. */
 export async function extractPdf(bytes: Uint8Array, limits: PdfLimits = {}): Promise<PdfExtraction> {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 1024)));
-  if (!head.includes('%PDF-')) throw new DocumentError('corrupt', 'not a PDF (no %PDF- header)');
+  if (!head.includes('%PDF-')) {
+    // An HTML page saved under a .pdf name (a download that returned an error or a cookie page).
+    if (/^\s*(?:<!doctype html|<html|<head|<body|<\?xml[^>]*>\s*<html)/i.test(head.replace(/^\uFEFF|^\u00EF\u00BB\u00BF/, ''))) {
+      const title = /<title[^>]*>([^<]{1,120})/i.exec(new TextDecoder('utf-8').decode(bytes.subarray(0, Math.min(bytes.length, 65536))))?.[1]?.trim().replace(/\s+/g, ' ');
+      throw new DocumentError('wrong_format', `an HTML page saved as .pdf, not a PDF${title ? ` (its title: "${title}")` : ''}; download the report again`);
+    }
+    throw new DocumentError('corrupt', 'not a PDF (no %PDF- header)');
+  }
   // pdfjs takes ownership of (and detaches) the buffer it is given: pass a copy.
   const data = new Uint8Array(bytes.byteLength);
   data.set(bytes);

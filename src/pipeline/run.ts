@@ -156,7 +156,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   const overrides = opts.overridesFile ? readAnnotations(opts.overridesFile, codebook.themes.map((t) => t.id)) : undefined;
   // The analysed layer depends on the codebook and on the models.
   const analysisHash = models.hash ? sha256(`${codebook.hash}|${models.hash}`) : codebook.hash;
-  const listing = await time('discover', () => discoverCorpus(opts.corpusDir, { followSymlinks: opts.followSymlinks }));
+  // The run's own output and cache folders may sit inside the corpus folder's tree: never read as documents.
+  const exclude = [...(opts.outDir !== undefined ? [opts.outDir] : []), ...(opts.cacheDir === null ? [] : [opts.cacheDir ?? DEFAULT_CACHE_DIR])];
+  const listing = await time('discover', () => discoverCorpus(opts.corpusDir, { followSymlinks: opts.followSymlinks, exclude }));
   // The output folder is checked and locked before any document is read.
   const staged = opts.outDir !== undefined ? await stageOutput(opts.outDir, { corpusDir: opts.corpusDir }) : undefined;
   try {
