@@ -7,21 +7,24 @@
  *    files (x4), each cold (empty cache folder) and warm (same cache folder again).
  * 3. Prints per-stage time, documents/s and sentences/s, peak memory, the ratio to pdftotext
  *    and the acceptance checks.
+ * 4. When ../shared/corpus-ofsted-national is there: pdftotext over its PDFs, the pipeline cold
+ *    and warm once, peak memory and the size of report.html, with their targets.
  *
- * Options: --corpus <dir> (default ../shared/corpus-ofsted-sample), --no-x4, --workers <n> (pool
+ * Options: --corpus <dir> (default ../shared/corpus-ofsted-sample), --no-x4, --no-national, --workers <n> (pool
  * size, as the CLI option; default the pipeline's), --repeat <n>
  * (default 3; each repetition runs pdftotext and the pipeline back to back, and the repetition
  * with the median pipeline/pdftotext ratio is reported, so that drifting machine load affects
  * both sides of a ratio alike).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, existsSync(join(here, '..', 'package.json')) ? '..' : '../..');
+const NATIONAL = join(repoRoot, '..', 'shared', 'corpus-ofsted-national');
 
 interface ChildResult {
   wallMs: number;
@@ -259,9 +262,37 @@ async function main(argv: string[]): Promise<void> {
     console.log('== acceptance');
     for (const [name, ok, detail] of checks) console.log(`   ${ok ? 'PASS' : 'FAIL'}  ${name.padEnd(42)} ${detail}`);
     console.log(`\n   pipeline / pdftotext CPU: x1 cold ${(r1.cold.r.cpuMs / r1.ptt.cpu).toFixed(2)}x (the pipeline's CPU time spread over ${availableParallelism()} cores would be ${(r1.cold.r.cpuMs / availableParallelism() / r1.ptt.cpu).toFixed(2)}x)`);
+    if (existsSync(join(NATIONAL, 'manifest.csv')) && !argv.includes('--no-national')) await national(work, workers);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The national corpus (../shared/corpus-ofsted-national, 430 reports), once: pdftotext over its
+ * PDFs, then the pipeline cold and warm; time, ratio to pdftotext, peak memory and report size.
+ */
+async function national(work: string, workers?: number): Promise<void> {
+  const pdfs = readdirSync(NATIONAL).filter((n) => n.toLowerCase().endsWith('.pdf')).sort().map((n) => join(NATIONAL, n));
+  console.log(`\n== national corpus: ${pdfs.length} PDFs in ${NATIONAL} (one repetition)`);
+  const ptt = pdftotext(pdfs);
+  const cacheDir = join(work, 'cache-national');
+  const out = join(work, 'out-national');
+  const cold = await runChild(NATIONAL, out, cacheDir, workers);
+  const report = statSync(join(out, 'report.html')).size;
+  const warm = await runChild(NATIONAL, out, cacheDir, workers);
+  rmSync(cacheDir, { recursive: true, force: true });
+  const peak = Math.max(cold.r.maxRssBytes, warm.r.maxRssBytes);
+  console.log(`   pdftotext ${f1(ptt.wall / 1000)} s wall (${f1(ptt.cpu / 1000)} s CPU); pipeline cold ${f1(cold.processMs / 1000)} s (${cold.r.documents} documents, ${f0(cold.r.sentences)} sentences, ${cold.r.skipped} skipped), warm ${f1(warm.processMs / 1000)} s`);
+  const steps = Object.entries(cold.r.exportMs);
+  if (steps.length) console.log(`   cold export steps (wall ms): ${steps.map(([k, v]) => `${k} ${f0(v)}`).join(', ')}`);
+  const checks: [string, boolean, string][] = [
+    ['national cold <= 0.5 x pdftotext', cold.processMs <= 0.5 * ptt.wall, `${f1(cold.processMs / 1000)} s vs ${f1(ptt.wall / 1000)} s = ${(cold.processMs / ptt.wall).toFixed(2)}x`],
+    ['national warm re-run <= 5 s', warm.processMs <= 5000, `${f1(warm.processMs / 1000)} s`],
+    ['national peak memory <= 1 GB', peak <= 1024 ** 3, `${mb(peak)} (cold ${mb(cold.r.maxRssBytes)}, warm ${mb(warm.r.maxRssBytes)})`],
+    ['national report.html <= 25 MB', report <= 25 * 1e6, `${f1(report / 1e6)} MB`],
+  ];
+  for (const [name, ok, detail] of checks) console.log(`   ${ok ? 'PASS' : 'FAIL'}  ${name.padEnd(42)} ${detail}`);
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3]);

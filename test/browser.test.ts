@@ -129,8 +129,10 @@ describe.skipIf(!existsSync(CHROMIUM))('report.html in chromium', () => {
     const cellHtml = await row.locator('.text').innerHTML();
     expect(cellHtml).toContain('&lt;script&gt;');
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
-    // Only the report's own scripts exist: data block, three libraries, the report code.
-    expect(await page.$$eval('script', (s) => s.length)).toBe(5);
+    // Only the report's own scripts exist: data block, one sentence block per council, three libraries, the report code.
+    const councils = new Set(sentences.filter((r) => r.label !== 'neutral' && r.themes !== '' && r.duplicate_of === '').map((r) => r.council)).size;
+    expect(await page.$$eval('script', (s) => s.length)).toBe(5 + councils);
+    expect(await page.$$eval('script:not([type="application/octet-stream"])', (s) => s.length)).toBe(4);
   });
 
   it('clicking a bar lists the sentences of that council, theme and label', async () => {

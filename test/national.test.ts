@@ -6,7 +6,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
@@ -16,6 +18,50 @@ const NATIONAL = resolve(process.cwd(), '../shared/corpus-ofsted-national');
 const CLI = join(process.cwd(), 'dist/src/cli.js');
 const readCsv = (path: string) => Papa.parse<Record<string, string>>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true }).data;
 const DAY_MS = 86_400_000;
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Open the national report.html in Debian's chromium: the time until it is interactive (every chart
+ * drawn), then a heatmap cell clicked (the sentences listed, and those sentences.csv says are behind
+ * it), then a search for a phrase.
+ */
+async function openReport(dir: string, sentences: Record<string, string>[]) {
+  const b = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  try {
+    const page = await b.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const t0 = performance.now();
+    await page.goto(pathToFileURL(join(dir, 'report.html')).href);
+    // Interactive: the data read and the first chart (the heatmap) drawn; the others follow one by one.
+    await page.waitForSelector('body[data-interactive="true"]', { timeout: 120_000 });
+    const seenMs = performance.now() - t0;
+    // When the page itself says it became interactive (since navigation began: the data read, the
+    // heatmap drawn); the other charts are drawn after it, one task each.
+    const loadMs = Number(await page.getAttribute('body', 'data-interactive-ms'));
+    const spec = JSON.parse(readFileSync(join(dir, 'charts', 'heatmap.vl.json'), 'utf8')) as { data: { values: { council: string; theme: string; themeFull: string; n: number }[] } };
+    const cell = spec.data.values.filter((v) => v.n >= 3).sort((x, y) => (x.council + x.theme < y.council + y.theme ? -1 : 1))[0]!;
+    const expected = sentences
+      .filter((r) => r.council === cell.council && r.in_window === 'true' && r.label !== 'neutral' && r.duplicate_of === '' && r.themes!.split(';').includes(cell.theme))
+      .map((r) => r.sentence_id);
+    const t1 = performance.now();
+    await page.locator(`#chart-heatmap path[aria-label^=${JSON.stringify(`${cell.council}, ${cell.themeFull}:`)}]`).click({ position: { x: 4, y: 4 } });
+    await page.waitForSelector('#drill-list li');
+    const clickMs = performance.now() - t1;
+    const listed = await page.$$eval('#drill-list li', (lis) => lis.map((li) => li.getAttribute('data-sentence-id')));
+    await page.fill('#search-words', 'cost of living');
+    await page.click('#search button');
+    await page.waitForSelector('#drilldown[data-hits]');
+    const hits = Number(await page.getAttribute('#drilldown', 'data-hits'));
+    const found = await page.$$eval('#drill-list li .text', (els) => els.map((e) => e.textContent ?? ''));
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
+    const readyMs = Number(await page.getAttribute('body', 'data-ready-ms'));
+    return { loadMs, seenMs, readyMs, clickMs, bytes: statSync(join(dir, 'report.html')).size, cell, listed, expected, hits, found, errors };
+  } finally {
+    await b.close();
+  }
+}
+
 const days = (a: string, b: string) => (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS;
 
 describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)('the national corpus (430 reports)', () => {
@@ -37,6 +83,8 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
   let sentences: Record<string, string>[];
   let pooledReport: { window: { period: string; inspections: number } };
   let emerging: Record<string, string>[];
+  /** What Chromium saw of the national report.html (see openReport). */
+  let browser: Awaited<ReturnType<typeof openReport>> | undefined;
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'it-national-'));
@@ -63,6 +111,7 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     changeSpec = JSON.parse(readFileSync(join(out, 'o', 'charts', 'changes.vl.json'), 'utf8'));
     pooledReport = JSON.parse(readFileSync(join(out, 'all', 'run_report.json'), 'utf8'));
     emerging = readCsv(join(out, 'o', 'emerging_terms.csv'));
+    if (existsSync(CHROMIUM)) browser = await openReport(join(out, 'o'), readCsv(join(out, 'o', 'sentences.csv')));
     rmSync(out, { recursive: true, force: true });
   }, 900_000);
 
@@ -220,5 +269,17 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     const council = emerging.filter((r) => r.scope === 'council');
     expect(new Set(council.map((r) => r.council)).size).toBeGreaterThan(100);
     for (const r of council) expect(Number(r.log_ratio)).toBeGreaterThanOrEqual(1);
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))('report.html opens in chromium, lists the sentences of a heatmap cell and finds sentences by words', () => {
+    const r = browser!;
+    // For the closing note: how long the national report takes to become interactive, and its size.
+    console.log(`national report.html: ${(r.bytes / 1e6).toFixed(1)} MB, interactive after ${(r.loadMs / 1000).toFixed(1)} s (seen by the test after ${(r.seenMs / 1000).toFixed(1)} s), every chart drawn after ${(r.readyMs / 1000).toFixed(1)} s, heatmap cell listed in ${Math.round(r.clickMs)} ms`);
+    expect(r.bytes).toBeLessThanOrEqual(25e6);
+    expect(r.errors).toEqual([]);
+    expect(r.expected.length).toBeGreaterThanOrEqual(3);
+    expect(r.listed).toEqual(r.expected);
+    expect(r.hits).toBeGreaterThan(0);
+    for (const t of r.found) for (const w of ['cost', 'of', 'living']) expect(t.toLowerCase()).toContain(w);
   });
 });

@@ -8,7 +8,8 @@ import { aggregate } from '../src/aggregate/index.js';
 import { benchmark } from '../src/aggregate/benchmark.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 import { chartDefs } from '../src/render/specs.js';
-import { reportData, reportHtml, scriptJson } from '../src/render/report.js';
+import { gunzipSync } from 'node:zlib';
+import { packJson, reportData, reportHtml } from '../src/render/report.js';
 import type { AnalysedDocument } from '../src/types.js';
 import { analysedDoc, themed } from './helpers.js';
 
@@ -32,22 +33,30 @@ describe('report.html', () => {
   const bench = benchmark(agg, { focus: EVIL_COUNCIL });
   const html = reportHtml(reportData(agg, codebook, bench, chartDefs(agg, codebook, bench)));
 
-  it('keeps document text inside the JSON data block, escaped, and round-trips it', () => {
-    expect(scriptJson({ t: '</script><!--&\u2028' })).toBe('{"t":"\\u003c/script\\u003e\\u003c!--\\u0026\\u2028"}');
-    // The only closing script tags are those of the report's own five script elements.
-    expect(html.match(/<\/script/gi)).toHaveLength(5);
-    expect(html.match(/<script\b/gi)).toHaveLength(5);
-    // (the words survive as JSON string content; the markup does not)
-    expect(html.includes('<script>window.pwned=1')).toBe(false);
+  /** A data block of the page, unpacked as the page does (base64, then gzip, then JSON). */
+  const block = (re: RegExp) => {
+    const m = html.match(re);
+    expect(m).not.toBeNull();
+    return JSON.parse(gunzipSync(Buffer.from(m![1]!, 'base64')).toString('utf8'));
+  };
+
+  it('keeps document text inside compressed data blocks, where no markup survives, and round-trips it', () => {
+    expect(JSON.parse(gunzipSync(Buffer.from(packJson({ t: '</script><!--&\u2028' }), 'base64')).toString('utf8'))).toEqual({ t: '</script><!--&\u2028' });
+    expect(packJson({ t: '</script>' })).toMatch(/^[A-Za-z0-9+/=]+$/);
+    // The only script elements are the report's own: the data, one sentence block per council, three libraries, the code.
+    expect(html.match(/<\/script/gi)).toHaveLength(6);
+    expect(html.match(/<script\b/gi)).toHaveLength(6);
+    // (the words survive only inside the compressed blocks; the markup does not)
+    expect(html.includes('window.pwned=1')).toBe(false);
     expect(html.includes('<img src=x')).toBe(false);
     expect(html.includes('<b onmouseover')).toBe(false);
     expect(html.includes('<!-- and')).toBe(false);
-    const m = html.match(/<script type="application\/json" id="report-data">([^<]*)<\/script>/);
-    expect(m).not.toBeNull();
-    const data = JSON.parse(m![1]);
-    expect(data.sentences.map((s: { text: string }) => s.text)).toEqual([EVIL_TEXT, 'Supervision is regular and reflective, and managers record their decisions.']);
+    const data = block(/<script type="application\/octet-stream" id="report-data" data-encoding="gzip\+base64">([^<]*)<\/script>/);
     expect(data.focus).toBe(EVIL_COUNCIL);
-    expect(data.sentences[0]).toMatchObject({ doc: 'r.txt', label: 'improvement', section: 'Findings </script>', themes: ['supervision'] });
+    expect(data.sentences).toBeUndefined();
+    const sentences = block(/<script type="application\/octet-stream" class="sentences" data-council="[^"]*" data-count="2">([^<]*)<\/script>/);
+    expect(sentences.map((s: { text: string }) => s.text)).toEqual([EVIL_TEXT, 'Supervision is regular and reflective, and managers record their decisions.']);
+    expect(sentences[0]).toMatchObject({ doc: 'r.txt', label: 'improvement', section: 'Findings </script>', themes: ['supervision'] });
   });
 
   it('needs no network: no external scripts, styles, images or fonts, and a policy that forbids them', () => {
@@ -63,7 +72,7 @@ describe('report.html', () => {
     expect(csp).toContain("connect-src 'none'");
     const nonce = csp.match(/'nonce-([^']+)'/)![1];
     const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((x) => x[1]);
-    for (const attrs of scripts) expect(attrs.includes(`nonce="${nonce}"`) || attrs.includes('type="application/json"')).toBe(true);
+    for (const attrs of scripts) expect(attrs.includes(`nonce="${nonce}"`) || attrs.includes('type="application/octet-stream"')).toBe(true);
     for (const lib of ['vega', 'vega-lite', 'vega-embed']) expect(html).toContain(`data-lib="${lib}"`);
   });
 

@@ -8,7 +8,7 @@ import { startCharts } from './start.js';
 export { renderSvg, svgToPng, svgToPngAsync, compileSpec } from './charts.js';
 export { startCharts, renderChartAsync, type ChartRenderer } from './start.js';
 export { chartDefs, heatmapSpec, balanceSpec, prevalenceSpec, profileSpec, type ChartDef } from './specs.js';
-export { reportData, reportHtml, scriptJson, escapeHtml } from './report.js';
+export { reportData, reportHtml, packJson, escapeHtml } from './report.js';
 
 export interface RenderedChart {
   def: ChartDef;

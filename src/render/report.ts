@@ -1,14 +1,16 @@
 /**
  * outputs/report.html: one self-contained file (vega, vega-lite and vega-embed inlined; data as
- * JSON) that opens from disk with no network. Clicking a chart item lists the sentences behind
- * it. Document text only ever reaches the page as JSON data (with <, >, & escaped) and is put
- * into the DOM with textContent; a Content-Security-Policy with a script nonce and no network
- * sources is the second line of defence.
+ * gzip-compressed JSON in base64, each council's sentences a block of their own, read when first
+ * needed) that opens from disk with no network. Clicking a chart item lists the sentences behind
+ * it. Document text only ever reaches the page inside base64 data blocks (no markup can survive)
+ * and is put into the DOM with textContent; a Content-Security-Policy with a script nonce and no
+ * network sources is the second line of defence.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { Aggregates } from '../aggregate/index.js';
 import type { Benchmark } from '../aggregate/benchmark.js';
 import type { EmergingTerm } from '../aggregate/emerging.js';
@@ -35,14 +37,6 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** JSON safe to place inside a <script> element: no '<', '>', '&' or line separators survive literally. */
-const SCRIPT_UNSAFE = /[<>&\u2028\u2029]/g;
-const SCRIPT_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
-export function scriptJson(value: unknown): string {
-  // One pass (the report's data is ~10 MB of JSON per 40 reports: no chain of full copies).
-  return JSON.stringify(value).replace(SCRIPT_UNSAFE, (c) => SCRIPT_ESCAPES[c]!);
-}
-
 /** Make third-party code safe to inline in a <script> element. */
 const inlineScript = (code: string) =>
   code
@@ -67,7 +61,7 @@ export interface ReportData {
    * other inspections of the focus council, or of every council when the corpus is small
    * (REPORT_ALL_SENTENCES_MAX).
    */
-  sentences: { id: string; doc: string; council: string; label: string; section: string; text: string; evidence: string; themes: string[]; alsoIn: string[]; w: boolean }[];
+  sentences: { o: number; id: string; doc: string; council: string; label: string; section: string; text: string; evidence: string; themes: string[]; alsoIn: string[]; w: boolean }[];
   charts: { name: string; title: string; drill: string; spec: unknown }[];
   /** Cells with fewer evaluative findings are faded (and unranked in the CSVs). */
   minFindings: number;
@@ -144,7 +138,8 @@ export function reportData(agg: Aggregates, codebook: Codebook, bench: Benchmark
     themes: codebook.themes.map((t) => ({ id: t.id, name: t.name })),
     councils: agg.councilInfo.map((c) => ({ council: c.council, onsCode: c.onsCode, documents: c.documents.length, evaluative: c.evaluative, duplicates: c.duplicates, isPeer: peers.has(c.council) })),
     docs: Object.fromEntries(agg.all.documents.map((d) => [d.id, { council: agg.councilOf[d.id]!, date: d.meta.date, type: d.meta.documentType, inspection: agg.inspectionOf[d.id]! }])),
-    sentences: counted.map((f) => ({
+    sentences: counted.map((f, o) => ({
+      o,
       id: f.id,
       doc: f.doc,
       council: agg.councilOf[f.doc],
@@ -217,7 +212,30 @@ form.browse { display: flex; flex-wrap: wrap; gap: 6px; align-items: end; margin
 const CLIENT_JS = `
 (function () {
   'use strict';
-  var data = JSON.parse(document.getElementById('report-data').textContent);
+  /** A gzip+base64 data block as its JSON value (the browser's DecompressionStream: no network). */
+  function unpack(el) {
+    var bin = atob(el.textContent.trim());
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text().then(JSON.parse);
+  }
+  unpack(document.getElementById('report-data')).then(start, function (err) {
+    document.getElementById('summary').textContent = 'This browser could not read the report data (' + err.message + '); it needs DecompressionStream (Chromium 80, Firefox 113, Safari 16.4 or later).';
+  });
+
+  function start(data) {
+  // Each council's sentences are their own compressed block, read when first asked for.
+  var blocks = {}, loaded = {};
+  document.querySelectorAll('script.sentences').forEach(function (b) { blocks[b.getAttribute('data-council')] = b; });
+  function sentencesOf(council) {
+    if (!loaded[council]) loaded[council] = blocks[council] ? unpack(blocks[council]) : Promise.resolve([]);
+    return loaded[council];
+  }
+  function allSentences() {
+    return Promise.all(Object.keys(blocks).sort().map(sentencesOf)).then(function (lists) {
+      return [].concat.apply([], lists).sort(function (a, b) { return a.o - b.o; });
+    });
+  }
   var themeName = {};
   data.themes.forEach(function (t) { themeName[t.id] = t.name; });
   var labelName = { strength: 'Strength', improvement: 'Area for improvement', mixed: 'Mixed', neutral: 'Neutral' };
@@ -267,23 +285,25 @@ const CLIENT_JS = `
     if (box.top > window.innerHeight || box.bottom < 0) document.getElementById('drilldown').scrollIntoView({ block: 'start' });
   }
   function select(drill, d) {
-    if (!d || typeof d.theme !== 'string') return;
+    if (!d || typeof d.theme !== 'string') return Promise.resolve();
     var rows, title;
     if (drill === 'theme_improvement') {
-      rows = data.sentences.filter(function (s) { return s.w && s.themes.indexOf(d.theme) >= 0 && (s.label === 'improvement' || s.label === 'mixed'); });
+      rows = allSentences().then(function (all) { return all.filter(function (s) { return s.w && s.themes.indexOf(d.theme) >= 0 && (s.label === 'improvement' || s.label === 'mixed'); }); });
       title = (themeName[d.theme] || d.theme) + ': areas for improvement, all councils';
     } else if (drill === 'change') {
-      if (typeof d.council !== 'string' || typeof d.inspection !== 'string') return;
+      if (typeof d.council !== 'string' || typeof d.inspection !== 'string') return Promise.resolve();
       showTimeline(d.council);
-      rows = data.sentences.filter(function (s) { var i = docOf(s).inspection; return (i === d.previous || i === d.inspection) && s.themes.indexOf(d.theme) >= 0; });
+      rows = sentencesOf(d.council).then(function (all) { return all.filter(function (s) { var i = docOf(s).inspection; return (i === d.previous || i === d.inspection) && s.themes.indexOf(d.theme) >= 0; }); });
       title = d.council + ' / ' + (themeName[d.theme] || d.theme) + ': ' + inspectionName(d.previous) + ' and ' + inspectionName(d.inspection);
     } else {
-      if (typeof d.council !== 'string') return;
-      rows = data.sentences.filter(function (s) { return s.w && s.council === d.council && s.themes.indexOf(d.theme) >= 0 && (drill !== 'council_theme_label' || s.label === d.label); });
+      if (typeof d.council !== 'string') return Promise.resolve();
+      rows = sentencesOf(d.council).then(function (all) { return all.filter(function (s) { return s.w && s.themes.indexOf(d.theme) >= 0 && (drill !== 'council_theme_label' || s.label === d.label); }); });
       title = d.council + ' / ' + (themeName[d.theme] || d.theme) + (drill === 'council_theme_label' ? ' / ' + (labelName[d.label] || d.label) : '');
     }
-    show(title, rows);
-    if (typeof syncBrowse === 'function') syncBrowse(d);
+    return rows.then(function (list) {
+      show(title, list);
+      if (typeof syncBrowse === 'function') syncBrowse(d);
+    });
   }
   window.__reportSelect = select;
 
@@ -319,9 +339,11 @@ const CLIENT_JS = `
   timelineCouncils.sort();
   timelineCouncils.forEach(function (c) { var o = el('option', c); o.value = c; tlSel.appendChild(o); });
   function listInspectionTheme(council, id, theme) {
-    var rows = data.sentences.filter(function (s) { return docOf(s).inspection === id && s.themes.indexOf(theme) >= 0; });
-    var n = cellOf(id, theme).n;
-    show(council + ' / ' + (themeName[theme] || theme) + ' / ' + inspectionName(id), rows, rows.length < n ? (n - rows.length) + ' of its ' + n + ' findings are outside the window and not embedded here: see sentences.csv and changes.csv.' : '');
+    return sentencesOf(council).then(function (all) {
+      var rows = all.filter(function (s) { return docOf(s).inspection === id && s.themes.indexOf(theme) >= 0; });
+      var n = cellOf(id, theme).n;
+      show(council + ' / ' + (themeName[theme] || theme) + ' / ' + inspectionName(id), rows, rows.length < n ? (n - rows.length) + ' of its ' + n + ' findings are outside the window and not embedded here: see sentences.csv and changes.csv.' : '');
+    });
   }
   function showTimeline(council) {
     if (timelineCouncils.indexOf(council) < 0) return;
@@ -453,16 +475,48 @@ const CLIENT_JS = `
   function syncBrowse(d) { if (typeof d.council === 'string') cSel.value = d.council; if (typeof d.theme === 'string') tSel.value = d.theme; }
   document.getElementById('browse').addEventListener('submit', function (e) { e.preventDefault(); select('council_theme', { council: cSel.value, theme: tSel.value }); });
 
+  // Search: every word (case and accents aside) must occur in the sentence; all councils' sentences are read on the first search.
+  var SEARCH_SHOWN = 500;
+  function fold(t) { return t.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[\u2018\u2019]/g, "'"); }
+  document.getElementById('search').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var q = document.getElementById('search-words').value;
+    var words = fold(q).split(/\s+/).filter(Boolean);
+    if (!words.length) return;
+    setText('drill-summary', 'Searching…');
+    allSentences().then(function (all) {
+      var hits = all.filter(function (s) { var t = fold(s.text); return words.every(function (w) { return t.indexOf(w) >= 0; }); });
+      show('Search: ' + q, hits.slice(0, SEARCH_SHOWN), hits.length > SEARCH_SHOWN ? 'The first ' + SEARCH_SHOWN + ' of ' + hits.length + ' are shown; add words to narrow the search.' : 'Searched the ' + all.length + ' themed findings embedded in the report.');
+      document.getElementById('drilldown').setAttribute('data-hits', hits.length);
+    });
+  });
+
   window.__views = {};
-  var pending = data.charts.map(function (c) {
+  function embed(c) {
     return vegaEmbed('#chart-' + c.name, c.spec, { renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } })
       .then(function (res) {
         window.__views[c.name] = res.view;
         if (c.drill !== 'none') res.view.addEventListener('click', function (event, item) { if (item && item.datum) select(c.drill, item.datum); });
       })
       .catch(function (err) { document.getElementById('chart-' + c.name).textContent = 'Chart failed to render: ' + err.message; });
-  });
-  Promise.all(pending).then(function () { document.body.setAttribute('data-ready', 'true'); });
+  }
+  // One chart after another, the first (the heatmap) first, each in a task of its own so the page
+  // is drawn and answers clicks in between: interactive once the heatmap is drawn
+  // (data-interactive), every chart drawn at data-ready.
+  function nextTask() { return new Promise(function (resolve) { setTimeout(resolve, 0); }); }
+  /** Marks the page interactive, with when (ms since navigation began), for tests and benchmarks. */
+  function interactive() {
+    if (document.body.hasAttribute('data-interactive')) return;
+    document.body.setAttribute('data-interactive-ms', String(Math.round(performance.now())));
+    document.body.setAttribute('data-interactive', 'true');
+  }
+  var pending = data.charts.reduce(function (prev, c, i) {
+    return prev.then(nextTask).then(function () {
+      return embed(c).then(function () { if (i === 0) interactive(); });
+    });
+  }, Promise.resolve());
+  pending.then(function () { interactive(); document.body.setAttribute('data-ready-ms', String(Math.round(performance.now()))); document.body.setAttribute('data-ready', 'true'); });
+  }
 })();
 `;
 
@@ -472,13 +526,34 @@ export function reportHtml(data: ReportData): string {
 }
 
 /**
- * report.html as [before the data, the data JSON, after the data] (joined, exactly reportHtml):
- * written part by part, the ~10 MB-per-40-reports JSON is never copied into one more full string.
+ * A value as gzip-compressed JSON in base64 (script-safe: no '<' or '&'), which the page reads
+ * with DecompressionStream. The gzip header's OS byte is fixed, so the bytes do not depend on the
+ * platform zlib was built for.
+ */
+export function packJson(value: unknown): string {
+  const gz = gzipSync(Buffer.from(JSON.stringify(value), 'utf8'), { level: 9 });
+  gz[9] = 255;
+  return gz.toString('base64');
+}
+
+/**
+ * report.html as parts (joined, exactly reportHtml): the page, the compressed data without the
+ * sentences, then one compressed block of sentences per council (read by the page when first
+ * needed), then the scripts.
  */
 export function reportHtmlParts(data: ReportData): string[] {
-  const json = scriptJson(data);
+  const { sentences, ...core } = data;
+  const packed = packJson(core);
+  const byCouncil = new Map<string, ReportData['sentences']>();
+  for (const s of sentences) {
+    if (!byCouncil.has(s.council)) byCouncil.set(s.council, []);
+    byCouncil.get(s.council)!.push(s);
+  }
+  const sentenceBlocks = [...byCouncil.keys()]
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((c) => `<script type="application/octet-stream" class="sentences" data-council="${escapeHtml(c)}" data-count="${byCouncil.get(c)!.length}">${packJson(byCouncil.get(c))}</script>`);
   const bundles = browserBundles();
-  const nonce = createHash('sha256').update(json).update(CLIENT_JS).digest('base64').slice(0, 24);
+  const nonce = createHash('sha256').update(packed).update(sentenceBlocks.join('')).update(CLIENT_JS).digest('base64').slice(0, 24);
   const csp = `default-src 'none'; script-src 'nonce-${nonce}' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'`;
   const chartBlocks = data.charts
     .map((c) => `<section class="chart-block"><h2>${escapeHtml(c.title)}</h2><p class="muted">Files: <a href="charts/${escapeHtml(c.name)}.vl.json">${escapeHtml(c.name)}.vl.json</a> (open in the Vega editor), <a href="charts/${escapeHtml(c.name)}.svg">SVG</a>, <a href="charts/${escapeHtml(c.name)}.png">PNG</a></p><div class="chart"><div id="chart-${escapeHtml(c.name)}" data-drill="${escapeHtml(c.drill)}"></div></div></section>`)
@@ -528,17 +603,19 @@ ${chartBlocks}
 <aside id="drilldown" aria-live="polite">
 <h2 id="drill-title">Sentences</h2>
 <form id="browse" class="browse"><label>Council <select id="browse-council"></select></label><label>Theme <select id="browse-theme"></select></label><button type="submit">List sentences</button></form>
+<form id="search" class="browse" role="search"><label>Search sentences <input id="search-words" type="search" placeholder="words, e.g. return home interview"></label><button type="submit">Search</button></form>
 <p id="drill-summary" class="muted">Click a heatmap cell, bar or dot, or choose a council and theme, to list the sentences behind it.</p>
 <ol id="drill-list"></ol>
 </aside>
 </div>
 <footer>Generated by inspection-themes. Charts: Vega-Lite; the report works offline.</footer>
-<script type="application/json" id="report-data">`;
+<script type="application/octet-stream" id="report-data" data-encoding="gzip+base64">`;
   const after = `</script>
+${sentenceBlocks.join('\n')}
 ${bundles.map((b) => `<script nonce="${nonce}" data-lib="${b.name}">${inlineScript(b.code)}</script>`).join('\n')}
 <script nonce="${nonce}">${CLIENT_JS}</script>
 </body>
 </html>
 `;
-  return [head, json, after];
+  return [head, packed, after];
 }
