@@ -18,9 +18,8 @@
 import type { AnalysedDocument, DocumentFinding, DocumentTerm, ThemedFinding } from '../types.js';
 import type { Codebook } from '../theme/codebook.js';
 import { documentTerms } from '../theme/emerging.js';
-import { stems as stemTokens, tokenize } from '../nlp/tokens.js';
+import { isStopword, stems as stemTokens, tokenize } from '../nlp/tokens.js';
 import { councilName } from './dedupe.js';
-import natural from '../nlp/natural.js';
 import { INSPECTION_NAME_WORDS } from '../vocab/documents.js';
 import type { InspectionRecord } from './inspections.js';
 import { differenceInterval } from './over-time.js';
@@ -98,10 +97,16 @@ function withTokens(f: DocumentFinding | ThemedFinding): ThemedFinding {
   return { ...f, tokens, stems: stemTokens(tokens) };
 }
 
-/** Documents analysed by the pipeline carry their terms; documents built by hand get them here. */
-const termsOf = (d: AnalysedDocument, codebook: Codebook): DocumentTerm[] => d.terms ?? documentTerms(d.findings.map(withTokens), codebook);
-
-const STOP = new Set(natural.stopwords.map((w: string) => w.toLowerCase().replace(/[’']/g, '')));
+/**
+ * Documents analysed by the pipeline carry their terms; documents built by hand get them here,
+ * once (the rising and the council lists both read them).
+ */
+function termsOf(d: AnalysedDocument, codebook: Codebook, made: Map<AnalysedDocument, DocumentTerm[]>): DocumentTerm[] {
+  if (d.terms) return d.terms;
+  let t = made.get(d);
+  if (!t) made.set(d, (t = documentTerms(d.findings.map(withTokens), codebook)));
+  return t;
+}
 
 /**
  * Words that disqualify a phrase: the words of the corpus's council and place names (distinctive,
@@ -109,26 +114,33 @@ const STOP = new Set(natural.stopwords.map((w: string) => w.toLowerCase().replac
  * inspectorate and its frameworks (a phrase with one is about the inspection), and the codebook's
  * own `emergingIgnore` list (empty by default: the statistics filter generic vocabulary).
  */
-function excludedWords(docs: readonly AnalysedDocument[], codebook: Codebook): { words: Set<string>; phrases: Set<string> } {
+/** What one emergingTerms call shares between its lists: the excluded words and phrases, and the terms made for hand-built documents. */
+interface Context {
+  words: Set<string>;
+  phrases: Set<string>;
+  made: Map<AnalysedDocument, DocumentTerm[]>;
+}
+
+function excludedWords(docs: readonly AnalysedDocument[], codebook: Codebook): Context {
   const words = new Set<string>(INSPECTION_NAME_WORDS);
-  for (const d of docs) for (const w of tokenize(councilName(d))) if (!STOP.has(w)) words.add(w).add(`${w}s`);
+  for (const d of docs) for (const w of tokenize(councilName(d))) if (!isStopword(w)) words.add(w).add(`${w}s`);
   const phrases = new Set<string>();
   for (const entry of codebook.emergingIgnore) {
     const toks = tokenize(entry);
     if (toks.length === 1) words.add(toks[0]!);
     else if (toks.length) phrases.add(toks.join(' '));
   }
-  return { words, phrases };
+  return { words, phrases, made: new Map() };
 }
 
 /** Each phrase's occurrences over some documents (repeated findings of an inspection once). */
-function collect(docs: readonly AnalysedDocument[], input: EmergingInput, codebook: Codebook, excluded: { words: Set<string>; phrases: Set<string> }): Map<string, Occurrences> {
+function collect(docs: readonly AnalysedDocument[], input: EmergingInput, codebook: Codebook, excluded: Context): Map<string, Occurrences> {
   const out = new Map<string, Occurrences>();
   const allowed = new Map<string, boolean>();
   for (const d of [...docs].sort((a, b) => cmp(a.id, b.id))) {
     const inspection = input.inspectionOf[d.id] ?? d.id;
     const council = councilName(d);
-    for (const t of termsOf(d, codebook)) {
+    for (const t of termsOf(d, codebook, excluded.made)) {
       let ok = allowed.get(t.term);
       if (ok === undefined) allowed.set(t.term, (ok = !excluded.phrases.has(t.term) && !t.term.split(' ').some((w) => excluded.words.has(w))));
       if (!ok) continue;
@@ -171,7 +183,7 @@ function dropSubsumed(list: EmergingTerm[]): EmergingTerm[] {
 }
 
 /** Rising phrases: recent inspections against earlier ones. */
-function risingTerms(input: EmergingInput, codebook: Codebook, excluded: { words: Set<string>; phrases: Set<string> }, opts: Required<EmergingOptions>): EmergingTerm[] {
+function risingTerms(input: EmergingInput, codebook: Codebook, excluded: Context, opts: Required<EmergingOptions>): EmergingTerm[] {
   const dateOf = new Map<string, string>();
   for (const r of input.inspections) {
     const d = inspectionDate(r);
@@ -229,7 +241,7 @@ function risingTerms(input: EmergingInput, codebook: Codebook, excluded: { words
 }
 
 /** Per-council phrases: a council's findings in the window against the other councils'. */
-function councilTerms(input: EmergingInput, codebook: Codebook, excluded: { words: Set<string>; phrases: Set<string> }, opts: Required<EmergingOptions>): EmergingTerm[] {
+function councilTerms(input: EmergingInput, codebook: Codebook, excluded: Context, opts: Required<EmergingOptions>): EmergingTerm[] {
   const docs = [...input.documents].sort((a, b) => cmp(a.id, b.id));
   const evaluative = new Map<string, number>();
   for (const d of docs) {

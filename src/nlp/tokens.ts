@@ -9,6 +9,11 @@ export function tokenize(text: string): string[] {
   return tokenizer.tokenize(text.toLowerCase().replace(APOSTROPHES, '')) ?? [];
 }
 
+const STOPWORDS: ReadonlySet<string> = new Set(natural.stopwords.map((w: string) => w.toLowerCase().replace(APOSTROPHES, '')));
+
+/** Is a token (as tokenize makes them) one of natural's English stopwords? */
+export const isStopword = (token: string): boolean => STOPWORDS.has(token);
+
 const STEM_CACHE_MAX = 100_000;
 const stemCache = new Map<string, string>();
 

@@ -5,14 +5,13 @@
  * candidate topics of emerging-term discovery: a phrase of two to four words, never a single
  * word, never a verb phrase ("meet their needs", "children are seen").
  */
-import natural from '../nlp/natural.js';
 import { isNounTag, lexiconTags } from '../nlp/pos.js';
+import { isStopword } from '../nlp/tokens.js';
 
 /** Words in a phrase, "of" included. */
 export const PHRASE_MIN_WORDS = 2;
 export const PHRASE_MAX_WORDS = 4;
 
-const STOP = new Set(natural.stopwords.map((w: string) => w.toLowerCase().replace(/[’']/g, '')));
 /** Forms of the auxiliary verbs, which the lexicon also lists as nouns ("a human being"). */
 const AUXILIARY = new Set(['being', 'having', 'doing', 'getting']);
 const WORD = /^[a-z][a-z-]*[a-z]$/;
@@ -41,7 +40,7 @@ export interface PhraseSpan {
  * spans are all listed.
  */
 export function nounPhrases(tokens: readonly string[], tags: readonly string[], usable: (i: number) => boolean = () => true, breakAfter: readonly boolean[] = []): PhraseSpan[] {
-  const word = (i: number) => usable(i) && WORD.test(tokens[i]!) && !STOP.has(tokens[i]!);
+  const word = (i: number) => usable(i) && WORD.test(tokens[i]!) && !isStopword(tokens[i]!);
   // A plural noun heads its phrase ("family networks"); before another word it is most often the
   // subject of a verb the tagger took for a noun ("social workers visit"). Possessives may modify.
   const modifier = (i: number) =>
