@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applySourcePatches, bundleVersion } from '../src/ingest/pdfjs-patch.js';
-import { PATCHED_PDFJS_WORKER } from '../src/ingest/pdf.js';
+import { PATCHED_PDFJS_WORKER } from '../src/ingest/pdfjs.js';
 import { writeFileAtomic } from '../src/util/fs.js';
 
 const stock = fileURLToPath(import.meta.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs'));

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
 import { runPipeline, DEFAULT_CACHE_DIR, DEFAULT_LIMITS } from './pipeline/run.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE } from './util/exit-codes.js';
@@ -9,6 +9,7 @@ import { PROJECT_CODEBOOK } from './util/paths.js';
 import { parseFramework, parsePeriod, type Period } from './aggregate/window.js';
 import { DEFAULT_MIN_FINDINGS } from './aggregate/interval.js';
 import type { Framework } from './vocab/documents.js';
+import { DEFAULT_PDF_ENGINE, PDF_ENGINES, type PdfEngine } from './ingest/pdf.js';
 
 interface RunCliOptions {
   out: string;
@@ -29,6 +30,7 @@ interface RunCliOptions {
   period: Period;
   framework?: Framework;
   minFindings: number;
+  pdfEngine: PdfEngine;
 }
 
 /** Exit code of the `run` command (EXIT_SKIPPED when documents were skipped). */
@@ -94,6 +96,7 @@ program
   .option('--max-seconds-per-doc <n>', 'skip a document that takes longer than this (seconds; 0 = no limit)', nonNegativeNumber, DEFAULT_LIMITS.maxSecondsPerDoc)
   .option('--follow-symlinks', 'read files that symbolic links in the corpus folder lead to outside it (default: skipped)')
   .option('--workers <n>', 'worker threads reading documents (0 = in-process; default: one per core)', nonNegativeInt)
+  .addOption(new Option('--pdf-engine <name>', 'engine that reads PDFs (a PDF PDFium cannot open is tried with pdfjs)').choices(PDF_ENGINES).default(DEFAULT_PDF_ENGINE))
   .option('--period <window>', "inspections to compare: latest (each council's latest full inspection and the visits since), all, or <from>..<to> (dates or years, e.g. 2018..2025)", asArg(parsePeriod), parsePeriod('latest'))
   .option('--framework <name>', 'compare only the inspections of one framework: earlier, sif or ilacs', asArg(parseFramework))
   .option('--min-findings <n>', 'council x theme cells with fewer evaluative findings are marked and left out of ranks and medians', positiveInt, DEFAULT_MIN_FINDINGS)
@@ -115,6 +118,7 @@ program
       workers: opts.workers,
       window: { period: opts.period, ...(opts.framework ? { framework: opts.framework } : {}) },
       minFindings: opts.minFindings,
+      pdfEngine: opts.pdfEngine,
     });
     const r = result.report;
     if (!opts.quiet) {

@@ -200,10 +200,12 @@ export interface ThemedFinding extends Finding {
 /**
  * A finding as a document keeps it after the per-document stages: a themed finding without the
  * tokens and stems, which only those stages use (they are recomputable from the text with
- * nlp/tokens.ts). Leaving them out makes the record about a quarter smaller to hold in memory,
- * to pass from a worker thread and to cache.
+ * nlp/tokens.ts), and without the per-clause labels, which no output shows (the sentence's
+ * evidence says what decided it; `inspection-themes tag` prints the clauses). Leaving them out
+ * makes the record less than half the size to hold in memory, to pass from a worker thread and to
+ * cache.
  */
-export type DocumentFinding = Omit<ThemedFinding, 'tokens' | 'stems'>;
+export type DocumentFinding = Omit<ThemedFinding, 'tokens' | 'stems' | 'clauses'>;
 
 export interface AnalysedDocument extends Omit<SegmentedDocument, 'sentences'> {
   findings: DocumentFinding[];
@@ -293,6 +295,8 @@ export interface RunReport {
   limits: Record<string, number>;
   /** Limits that changed what was read in documents that were not skipped (e.g. over-long sentences split). */
   limitsHit: LimitHitReport[];
+  /** Engine that read the PDFs (`--pdf-engine`); a PDF it could not open and pdfjs could has a warning saying so. */
+  pdfEngine: 'pdfium' | 'pdfjs';
   /** The comparison window (`--period`, `--framework`): which inspections the counts, charts and report cover. */
   window: { period: string; label: string; inspections: number; documents: number };
   /** Model folder used (`--model`), when not the shipped models. */

@@ -130,10 +130,11 @@ describe('incremental cache', () => {
 
 describe('cache keys', () => {
   it('the extraction fingerprint names the installed versions of the text extractors', () => {
+    const pdfium = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', '@embedpdf', 'pdfium', 'package.json'), 'utf8')) as { version: string };
     const pdfjs = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'pdfjs-dist', 'package.json'), 'utf8')) as { version: string };
     const iconv = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'iconv-lite', 'package.json'), 'utf8')) as { version: string };
     const entities = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'entities', 'package.json'), 'utf8')) as { version: string };
-    expect(extractorVersions()).toEqual([`pdfjs-dist@${pdfjs.version}`, `iconv-lite@${iconv.version}`, `entities@${entities.version}`]);
+    expect(extractorVersions()).toEqual([`@embedpdf/pdfium@${pdfium.version}`, `pdfjs-dist@${pdfjs.version}`, `iconv-lite@${iconv.version}`, `entities@${entities.version}`]);
   });
 
   it('each layer is keyed by the code it runs: a chart change re-renders, a tagger change re-tags, an ingest change re-reads', () => {

@@ -1,14 +1,14 @@
 /**
- * PDF text extraction (pdfjs-dist) against Debian's pdftotext (poppler-utils) on the 40 sample
- * reports: token-sequence F1 (longest common subsequence, page by page) of at least 0.99 per
- * document, the same number of pages, and every page matched to its own counterpart (no page
- * lost, duplicated or shifted).
+ * PDF text extraction, with each engine (PDFium, the default, and pdfjs-dist), against Debian's
+ * pdftotext (poppler-utils) on the 40 sample reports: token-sequence F1 (longest common
+ * subsequence, page by page) of at least 0.99 per document, the same number of pages, and every
+ * page matched to its own counterpart (no page lost, duplicated or shifted).
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { extractPdf, pageTexts } from '../src/ingest/pdf.js';
+import { extractPdf, pageTexts, PDF_ENGINES } from '../src/ingest/pdf.js';
 import { comparePages, compareTokens, sequenceAgreement } from '../src/ingest/compare.js';
 
 const SAMPLE = resolve(import.meta.dirname, '../../shared/corpus-ofsted-sample');
@@ -22,19 +22,23 @@ function popplerPages(path: string): string[] {
   return pages;
 }
 
-describe('pdfjs extraction vs pdftotext on the 40 sample PDFs', () => {
-  const results = new Map<string, ReturnType<typeof comparePages> & { pages: number }>();
+describe.each(PDF_ENGINES)('%s extraction vs pdftotext on the 40 sample PDFs', (engine) => {
+  const results = new Map<string, ReturnType<typeof comparePages> & { pages: number; engine?: string }>();
   beforeAll(async () => {
     for (const f of FILES) {
       const path = join(SAMPLE, f);
       const ref = popplerPages(path);
-      const ex = await extractPdf(readFileSync(path));
-      results.set(f, { ...comparePages(ref, pageTexts(ex)), pages: ex.pageCount });
+      const ex = await extractPdf(readFileSync(path), { engine });
+      results.set(f, { ...comparePages(ref, pageTexts(ex)), pages: ex.pageCount, engine: ex.engine });
     }
     const f1s = [...results.values()].map((r) => r.f1);
     console.log(
-      `pdfjs vs pdftotext token F1 over ${FILES.length} PDFs: min ${Math.min(...f1s).toFixed(4)}, mean ${(f1s.reduce((a, b) => a + b, 0) / f1s.length).toFixed(4)}`,
+      `${engine} vs pdftotext token F1 over ${FILES.length} PDFs: min ${Math.min(...f1s).toFixed(4)}, mean ${(f1s.reduce((a, b) => a + b, 0) / f1s.length).toFixed(4)}`,
     );
+  });
+
+  it('reads every file with the engine asked for (no fallback)', () => {
+    expect([...results.values()].map((r) => r.engine)).toEqual(FILES.map(() => engine));
   });
 
   it('finds the 40 sample reports', () => {
@@ -51,6 +55,9 @@ describe('pdfjs extraction vs pdftotext on the 40 sample PDFs', () => {
     expect(r.worstF1).toBeGreaterThan(0.9);
   });
 
+});
+
+describe('PDF measures', () => {
   it('scores a lost page and a duplicated page as failures (the measure can fail)', () => {
     const ref = ['Children are seen regularly by their social workers.', 'Plans are reviewed and updated.', 'Leaders know their services well.'];
     const lost = comparePages(ref, [ref[0]!, ref[2]!]);

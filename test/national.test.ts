@@ -20,12 +20,22 @@ const readCsv = (path: string) => Papa.parse<Record<string, string>>(readFileSyn
 const DAY_MS = 86_400_000;
 const CHROMIUM = '/usr/bin/chromium';
 
+/** The heatmap's sort and filter as the test sets them: one region, one theme category, by share. */
+interface HeatmapQuery {
+  region: string;
+  category: string;
+  /** The councils of the region, highest improvement share over the category's themes first (from council_themes.csv). */
+  expected: string[];
+  /** Theme ids of the category. */
+  themes: string[];
+}
+
 /**
  * Open the national report.html in Debian's chromium: the time until it is interactive (every chart
  * drawn), then a heatmap cell clicked (the sentences listed, and those sentences.csv says are behind
- * it), then a search for a phrase.
+ * it), then a search for a phrase, then the heatmap sorted and filtered.
  */
-async function openReport(dir: string, sentences: Record<string, string>[]) {
+async function openReport(dir: string, sentences: Record<string, string>[], query: HeatmapQuery) {
   const b = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
   try {
     const page = await b.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -56,7 +66,16 @@ async function openReport(dir: string, sentences: Record<string, string>[]) {
     const found = await page.$$eval('#drill-list li .text', (els) => els.map((e) => e.textContent ?? ''));
     await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
     const readyMs = Number(await page.getAttribute('body', 'data-ready-ms'));
-    return { loadMs, seenMs, readyMs, clickMs, bytes: statSync(join(dir, 'report.html')).size, cell, listed, expected, hits, found, errors };
+    // Sort by share, keep one region and one theme category: the order the page chose, and the cells drawn.
+    await page.selectOption('#hm-sort', 'share');
+    await page.selectOption('#hm-councils', `region:${query.region}`);
+    await page.selectOption('#hm-themes', query.category);
+    await page.waitForFunction((n) => (document.getElementById('chart-heatmap')?.getAttribute('data-councils') ?? '').split('|').length === n && document.querySelectorAll('#chart-heatmap path[aria-label]').length > 0, query.expected.length);
+    await page.waitForTimeout(200);
+    const order = ((await page.getAttribute('#chart-heatmap', 'data-councils')) ?? '').split('|');
+    const drawn = await page.$$eval('#chart-heatmap path[aria-label]', (ps) => ps.map((p) => p.getAttribute('aria-label') ?? ''));
+    const summary = await page.textContent('#hm-summary');
+    return { loadMs, seenMs, readyMs, clickMs, bytes: statSync(join(dir, 'report.html')).size, cell, listed, expected, hits, found, errors, order, drawn, summary, heatmapCells: spec.data.values };
   } finally {
     await b.close();
   }
@@ -111,7 +130,7 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     changeSpec = JSON.parse(readFileSync(join(out, 'o', 'charts', 'changes.vl.json'), 'utf8'));
     pooledReport = JSON.parse(readFileSync(join(out, 'all', 'run_report.json'), 'utf8'));
     emerging = readCsv(join(out, 'o', 'emerging_terms.csv'));
-    if (existsSync(CHROMIUM)) browser = await openReport(join(out, 'o'), readCsv(join(out, 'o', 'sentences.csv')));
+    if (existsSync(CHROMIUM)) browser = await openReport(join(out, 'o'), readCsv(join(out, 'o', 'sentences.csv')), heatmapQuery());
     rmSync(out, { recursive: true, force: true });
   }, 900_000);
 
@@ -269,6 +288,38 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     const council = emerging.filter((r) => r.scope === 'council');
     expect(new Set(council.map((r) => r.council)).size).toBeGreaterThan(100);
     for (const r of council) expect(Number(r.log_ratio)).toBeGreaterThanOrEqual(1);
+  });
+
+  /** The region with the most councils, the 'practice_quality' category, councils ordered from council_themes.csv. */
+  function heatmapQuery(): HeatmapQuery {
+    const codebook = JSON.parse(readFileSync(join(process.cwd(), 'codebook', 'codebook.json'), 'utf8')) as { themes: { id: string; category: string }[] };
+    const category = 'practice_quality';
+    const themes = codebook.themes.filter((t) => t.category === category).map((t) => t.id);
+    const regionOf = new Map(documents.map((d) => [d.council!, d.region || 'Region not known']));
+    const perRegion = new Map<string, Set<string>>();
+    for (const [c, r] of regionOf) perRegion.set(r, (perRegion.get(r) ?? new Set()).add(c));
+    const region = [...perRegion].sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1))[0]![0];
+    const share = new Map<string, number>();
+    for (const c of perRegion.get(region)!) {
+      const rows = latestThemes.filter((r) => r.council === c && themes.includes(r.theme!));
+      const n = rows.reduce((s, r) => s + Number(r.theme_evaluative), 0);
+      const imp = rows.reduce((s, r) => s + Number(r.improvements) + Number(r.mixed), 0);
+      share.set(c, n ? imp / n : -1);
+    }
+    const expected = [...share.keys()].sort((a, b) => share.get(b)! - share.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
+    return { region, category, expected, themes };
+  }
+
+  it.skipIf(!existsSync(CHROMIUM))('the heatmap sorts by improvement share and keeps only one region and one theme category', () => {
+    const r = browser!;
+    const q = heatmapQuery();
+    expect(q.expected.length).toBeGreaterThan(10);
+    expect(r.order).toEqual(q.expected);
+    // Every cell drawn is a council of the region and a theme of the category, and each such cell with findings is drawn.
+    const keep = r.heatmapCells.filter((v) => q.expected.includes(v.council) && q.themes.includes(v.theme));
+    for (const label of r.drawn) expect(keep.some((v) => label.startsWith(`${v.council}, ${v.themeFull}:`)), label).toBe(true);
+    expect(r.drawn.length).toBe(keep.length);
+    expect(r.summary).toContain(`${q.expected.length} of ${new Set(r.heatmapCells.map((v) => v.council)).size} councils, ${q.themes.length} of 30 themes`);
   });
 
   it.skipIf(!existsSync(CHROMIUM))('report.html opens in chromium, lists the sentences of a heatmap cell and finds sentences by words', () => {

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { applySourcePatches, bundleVersion, PDFJS_WORKER_PATCHES } from '../src/ingest/pdfjs-patch.js';
-import { PATCHED_PDFJS_WORKER, pdfjsWorkerInfo } from '../src/ingest/pdf.js';
+import { PATCHED_PDFJS_WORKER, pdfjsWorkerInfo } from '../src/ingest/pdfjs.js';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -24,7 +24,7 @@ const SAMPLE = resolve(import.meta.dirname, '../../shared/corpus-ofsted-sample')
 const HASHER = `
 import { readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-const { extractPdf, pdfjsWorkerInfo } = await import(${JSON.stringify(resolve(import.meta.dirname, '../dist/src/ingest/pdf.js'))});
+const { extractPdf, pdfjsWorkerInfo } = await import(${JSON.stringify(resolve(import.meta.dirname, '../dist/src/ingest/pdfjs.js'))});
 const info = await pdfjsWorkerInfo();
 const m = await import('pdfjs-dist/legacy/build/pdf.mjs');
 const dir = ${JSON.stringify(SAMPLE)};

@@ -4,6 +4,7 @@ import { CODE_TO_LABEL } from '../src/types.js';
 import { readFileSync } from 'node:fs';
 import { defaultThemeModel, loadCodebook, matchThemes, themeFinding, themeFindings, type Codebook } from '../src/theme/index.js';
 import { validateCodebook } from '../src/theme/codebook.js';
+import { scoredThemes } from '../src/theme/model.js';
 import { makeSentence } from '../src/segment/sentence.js';
 
 const cb = loadCodebook();
@@ -134,6 +135,12 @@ describe('learned theme scorers with the codebook', () => {
     fd.phrases.push('duty desk');
     const edited = { ...validateCodebook(raw), hash: 'edited-front-door', source: 'inline' };
     expect(themeFinding(finding(text), edited).themes.map((h) => h.theme)).toContain('front_door');
+    // The scorer trained on the unedited theme no longer decides it (its rules do) until retraining; the other scorers still decide.
+    const model = defaultThemeModel()!;
+    expect(model.scorers.get('front_door')?.use).toBe('model');
+    expect(scoredThemes(model, edited).edited).toEqual(['front_door']);
+    expect(scoredThemes(model, cb).edited).toEqual([]);
+    expect(scoredThemes(model, edited).scored).toEqual(scoredThemes(model, cb).scored.filter((t) => t !== 'front_door'));
   });
 });
 

@@ -91,7 +91,7 @@ interface Occurrences {
 }
 
 /** A finding with its tokens and stems (recomputed from the text when the record has none). */
-function withTokens(f: DocumentFinding | ThemedFinding): ThemedFinding {
+function withTokens(f: DocumentFinding | ThemedFinding): Omit<ThemedFinding, 'clauses'> {
   if ('tokens' in f && Array.isArray(f.tokens)) return f as ThemedFinding;
   const tokens = tokenize(f.text);
   return { ...f, tokens, stems: stemTokens(tokens) };

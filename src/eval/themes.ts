@@ -7,7 +7,7 @@ import type { EvalUnit } from './data.js';
 import type { AlignedDoc } from './align.js';
 import { foldOf } from './labels.js';
 import type { Codebook } from '../theme/codebook.js';
-import { loadCodebook } from '../theme/codebook.js';
+import { loadCodebook, themeRulesHash } from '../theme/codebook.js';
 import { matchThemeSequence } from '../theme/matcher.js';
 import { decideThemes, MIN_POSITIVES, themeFeatures, type ThemeModel, type ThemeScorer } from '../theme/model.js';
 import { DEFAULT_PERCEPTRON, indexFeatures, trainBinaryPerceptron, type LinearOptions } from '../tag/linear.js';
@@ -196,7 +196,7 @@ export function trainThemeModel(rows: readonly ThemeRow[], cb: Codebook, id = 't
     }
     const innerF1 = { model: round3(binaryF1(m.tp, m.fp, m.fn)), codebook: round3(binaryF1(c.tp, c.fp, c.fn)) };
     const use = innerF1.model > innerF1.codebook ? 'model' : 'codebook';
-    scorers.set(t.id, { positives, use, innerF1, weights: use === 'model' ? trainBinaryPerceptron(data, gold, THEME_OPTIONS) : new Map() });
+    scorers.set(t.id, { positives, use, innerF1, rules: themeRulesHash(t), weights: use === 'model' ? trainBinaryPerceptron(data, gold, THEME_OPTIONS) : new Map() });
   }
   return { id, scorers };
 }

@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { IngestedDocument, SourceFile, TextBlock } from '../types.js';
 import { NO_DEADLINE, type Deadline } from '../util/deadline.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 import { DocumentError } from '../util/errors.js';
 import { cleanLines } from './clean.js';
 import { decodeText } from './encoding.js';
 import type { Dropped, Line } from './lines.js';
 import { textToLines } from './markup.js';
 import { buildMeta } from './metadata.js';
-import { extractPdf, pdfToLines } from './pdf.js';
+import { extractPdf, pdfToLines, type PdfEngine } from './pdf.js';
 import { buildBlocks } from './structure.js';
 
 export { discoverCorpus, SUPPORTED_EXTENSIONS } from './discover.js';
@@ -16,15 +17,15 @@ export type { CorpusListing } from './discover.js';
 export { Gazetteer, normaliseCouncilName } from './gazetteer.js';
 export type { LocalAuthority } from './gazetteer.js';
 
-/** Default limit on file size: 100 MB (real inspection PDFs are under 2 MB; council exports under 1 MB). */
-export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
-/** Default limit on PDF pages: 500 (the longest real Ofsted reports run to about 60 pages). */
-export const DEFAULT_MAX_PAGES = 500;
+/** Default limit on file size: the pipeline's (real inspection PDFs are under 2 MB; council exports under 1 MB). */
+export const DEFAULT_MAX_FILE_BYTES = DEFAULT_LIMITS.maxFileBytes;
+/** Default limit on PDF pages: the pipeline's (the longest real Ofsted reports run to about 60 pages). */
+export const DEFAULT_MAX_PAGES = DEFAULT_LIMITS.maxPages;
 
 export interface IngestOptions {
-  /** Skip files larger than this ('too_large'). Default DEFAULT_MAX_FILE_BYTES (100 MB); 0 = no limit. */
+  /** Skip files larger than this ('too_large'). Default DEFAULT_LIMITS.maxFileBytes (40 MB); 0 = no limit. */
   maxFileBytes?: number;
-  /** Skip PDFs with more pages than this ('too_many_pages'). Default DEFAULT_MAX_PAGES (500); 0 = no limit. */
+  /** Skip PDFs with more pages than this ('too_many_pages'). Default DEFAULT_LIMITS.maxPages (1000); 0 = no limit. */
   maxPages?: number;
   /**
    * The file's bytes, when the caller has read (and hashed) them already: the document is built
@@ -33,6 +34,8 @@ export interface IngestOptions {
   bytes?: Uint8Array;
   /** Time budget, checked between steps (DocumentError 'timeout'). */
   deadline?: Deadline;
+  /** Engine that reads PDFs (default PDFium; a PDF PDFium cannot open is tried with pdfjs). */
+  pdfEngine?: PdfEngine;
 }
 
 /** Minimum letters a PDF must yield (over all pages) to count as having a text layer. */
@@ -66,7 +69,8 @@ export async function ingest(src: SourceFile, opts: IngestOptions = {}): Promise
   let pageCount: number;
   const isPdf = src.format === 'pdf';
   if (isPdf) {
-    const ex = await extractPdf(bytes, { maxPages, deadline });
+    const ex = await extractPdf(bytes, { maxPages, deadline, engine: opts.pdfEngine });
+    if (ex.fallback) warnings.push(`read with pdfjs: PDFium could not (${ex.fallback})`);
     pageCount = ex.pageCount;
     let letters = 0;
     for (const p of ex.pages) for (const l of p.lines) letters += l.text.match(LETTER)?.length ?? 0;

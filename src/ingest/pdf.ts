@@ -1,17 +1,12 @@
 /**
- * PDF text extraction with pdfjs-dist (legacy build, in-process "fake" worker, no font
- * faces, no eval). Text items are grouped into visual lines by baseline and ordered top to
- * bottom, left to right, as pdftotext does; each line keeps its geometry and dominant font
- * so the structurer can tell headings, list items and page furniture apart.
+ * PDF text: an engine (PDFium compiled to WebAssembly, `pdfium.ts`, or pdfjs-dist, `pdfjs.ts`)
+ * gives text items with their baseline, width, height and font; here they are grouped into
+ * visual lines by baseline and ordered top to bottom, left to right, as pdftotext does. Each line
+ * keeps its geometry and dominant font so the structurer can tell headings, list items and page
+ * furniture apart.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Deadline } from '../util/deadline.js';
 import { DocumentError } from '../util/errors.js';
-import { REPO_ROOT } from '../util/paths.js';
-import { bundleVersion } from './pdfjs-patch.js';
-import { restoreNatives } from '../util/natives.js';
 import type { Line } from './lines.js';
 
 export interface PdfItem {
@@ -42,69 +37,45 @@ export interface PdfRawLine {
   cells: { text: string; x: number }[];
 }
 
+const COMPAT_CHARS = /[\uFB00-\uFB06\u2024-\u2026]/;
+
+/**
+ * The compatibility characters that occur in these reports (ligatures, the one-character
+ * ellipsis) folded as NFKC would; other text is left as the engine gave it (full normalisation
+ * costs time on every item for nothing).
+ */
+export function foldCompat(str: string): string {
+  return COMPAT_CHARS.test(str) ? str.normalize('NFKC') : str;
+}
+
+/** The engines that read PDFs: PDFium (WebAssembly, the default) and pdfjs-dist. */
+export const PDF_ENGINES = ['pdfium', 'pdfjs'] as const;
+export type PdfEngine = (typeof PDF_ENGINES)[number];
+export const DEFAULT_PDF_ENGINE: PdfEngine = 'pdfium';
+
 export interface PdfExtraction {
   pageCount: number;
   pages: PdfPage[];
+  /** The engine that read the file (set by extractPdf). */
+  engine?: PdfEngine;
+  /** Why the default engine could not read it, when another engine did. */
+  fallback?: string;
 }
 
 export interface PdfLimits {
   maxPages?: number;
   /** Checked after every page. */
   deadline?: Deadline;
+  /** Engine to read with (default DEFAULT_PDF_ENGINE). */
+  engine?: PdfEngine;
 }
-
-const COMPAT_CHARS = /[\uFB00-\uFB06\u2024-\u2026]/;
-
-type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-let pdfjs: Promise<Pdfjs> | undefined;
-
-/** pdfjs's worker bundle with the performance patches of pdfjs-patch.ts (written by `npm run build`). */
-export const PATCHED_PDFJS_WORKER = join(REPO_ROOT, 'dist', 'vendor', 'pdf.worker.mjs');
-
-/** Which pdfjs worker this thread uses: the patched copy, or the stock one (and why). */
-export interface PdfjsWorkerInfo {
-  patched: boolean;
-  version: string;
-  reason?: string;
-}
-let workerInfo: PdfjsWorkerInfo | undefined;
 
 /**
- * pdfjs is loaded on first use, not at import: its legacy build installs core-js polyfills
- * over fast natives (see util/natives.ts), and loading it lazily lets util/natives capture the
- * real built-ins first. They are put back after loading and after each document.
- *
- * pdfjs runs its "worker" in this thread; the patched worker bundle is installed as
- * `globalThis.pdfjsWorker` (pdfjs's own hook for a preloaded worker) when it exists and was
- * built from the installed pdfjs version, otherwise pdfjs loads its stock worker.
+ * Refuse what is not a PDF before an engine sees it: an HTML page saved under a .pdf name (a
+ * download that returned an error or a cookie page) is 'wrong_format'; anything else without a
+ * %PDF- header is 'corrupt'.
  */
-function loadPdfjs(): Promise<Pdfjs> {
-  pdfjs ??= (async () => {
-    const m = await import('pdfjs-dist/legacy/build/pdf.mjs');
-    workerInfo = { patched: false, version: m.version, reason: 'no patched worker built (npm run build writes dist/vendor/pdf.worker.mjs)' };
-    const g = globalThis as { pdfjsWorker?: unknown };
-    if (!g.pdfjsWorker && process.env.INSPECTION_THEMES_STOCK_PDFJS !== '1' && existsSync(PATCHED_PDFJS_WORKER)) {
-      const head = readFileSync(PATCHED_PDFJS_WORKER, 'utf8').slice(0, 4000);
-      const built = bundleVersion(head);
-      if (built === m.version) {
-        g.pdfjsWorker = await import(pathToFileURL(PATCHED_PDFJS_WORKER).href);
-        workerInfo = { patched: true, version: m.version };
-      } else workerInfo.reason = `patched worker was built for pdfjs ${built ?? '?'}, installed is ${m.version}: run npm run build`;
-    } else if (process.env.INSPECTION_THEMES_STOCK_PDFJS === '1') workerInfo.reason = 'INSPECTION_THEMES_STOCK_PDFJS=1';
-    restoreNatives();
-    return m;
-  })();
-  return pdfjs;
-}
-
-/** The pdfjs worker used by this thread (loads pdfjs). */
-export async function pdfjsWorkerInfo(): Promise<PdfjsWorkerInfo> {
-  await loadPdfjs();
-  return workerInfo!;
-}
-
-/** Read a PDF into lines per page. Throws DocumentError for unreadable, encrypted or over-long files. */
-export async function extractPdf(bytes: Uint8Array, limits: PdfLimits = {}): Promise<PdfExtraction> {
+export function checkPdfHeader(bytes: Uint8Array): void {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, Math.min(bytes.length, 1024)));
   if (!head.includes('%PDF-')) {
     // An HTML page saved under a .pdf name (a download that returned an error or a cookie page).
@@ -114,65 +85,33 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits = {}): Pro
     }
     throw new DocumentError('corrupt', 'not a PDF (no %PDF- header)');
   }
-  // pdfjs takes ownership of (and detaches) the buffer it is given: pass a copy.
-  const data = new Uint8Array(bytes.byteLength);
-  data.set(bytes);
-  const { getDocument } = await loadPdfjs();
-  let pdf;
-  try {
-    pdf = await getDocument({
-      data,
-      disableFontFace: true,
-      isEvalSupported: false,
-      useSystemFonts: false,
-      stopAtErrors: false,
-      verbosity: 0,
-    }).promise;
-  } catch (err) {
-    const name = (err as Error).name;
-    if (name === 'PasswordException') throw new DocumentError('encrypted', 'PDF is encrypted (password required)');
-    throw new DocumentError('corrupt', `not a readable PDF: ${(err as Error).message}`);
+}
+
+/**
+ * Read a PDF into lines per page. Throws DocumentError for unreadable, encrypted or over-long
+ * files. With PDFium (the default), a file PDFium cannot open is tried with pdfjs before it is
+ * given up as corrupt; `engineUsed` says which engine read it.
+ */
+export async function extractPdf(bytes: Uint8Array, limits: PdfLimits = {}): Promise<PdfExtraction> {
+  checkPdfHeader(bytes);
+  const engine = limits.engine ?? DEFAULT_PDF_ENGINE;
+  if (engine === 'pdfjs') {
+    const { extractWithPdfjs } = await import('./pdfjs.js');
+    return { ...(await extractWithPdfjs(bytes, limits)), engine: 'pdfjs' };
   }
+  const { extractWithPdfium } = await import('./pdfium.js');
   try {
-    const pageCount = pdf.numPages;
-    if (limits.maxPages && pageCount > limits.maxPages) {
-      throw new DocumentError('too_many_pages', `PDF has ${pageCount} pages, over the limit of ${limits.maxPages}`);
+    return { ...(await extractWithPdfium(bytes, limits)), engine: 'pdfium' };
+  } catch (err) {
+    if (!(err instanceof DocumentError) || err.code !== 'corrupt') throw err;
+    const { extractWithPdfjs } = await import('./pdfjs.js');
+    let ex: PdfExtraction;
+    try {
+      ex = await extractWithPdfjs(bytes, limits);
+    } catch {
+      throw err;
     }
-    const pages: PdfPage[] = [];
-    for (let p = 1; p <= pageCount; p++) {
-      let page;
-      try {
-        page = await pdf.getPage(p);
-      } catch (err) {
-        throw new DocumentError('corrupt', `page ${p} cannot be read: ${(err as Error).message}`);
-      }
-      const [x0, y0, x1, y1] = page.view as [number, number, number, number];
-      const height = y1 - y0;
-      const width = x1 - x0;
-      let content;
-      try {
-        content = await page.getTextContent({ disableNormalization: true });
-      } catch (err) {
-        throw new DocumentError('corrupt', `text of page ${p} cannot be read: ${(err as Error).message}`);
-      }
-      const items: PdfItem[] = [];
-      for (const it of content.items) {
-        if (!('str' in it) || it.str === '') continue;
-        const t = it.transform as number[];
-        const h = it.height || Math.hypot(t[2]!, t[3]!);
-        // pdfjs's own Unicode normalisation is off (it costs ~7% of extraction): only the
-        // compatibility characters that occur in these reports (ligatures) are folded here.
-        const str = COMPAT_CHARS.test(it.str) ? it.str.normalize('NFKC') : it.str;
-        items.push({ str, x: t[4]! - x0, y: y1 - t[5]!, w: it.width, h, font: it.fontName });
-      }
-      pages.push({ width, height, lines: groupLines(items) });
-      page.cleanup();
-      limits.deadline?.check(`reading page ${p} of ${pageCount}`);
-    }
-    return { pageCount, pages };
-  } finally {
-    await pdf.destroy();
-    restoreNatives();
+    return { ...ex, engine: 'pdfjs', fallback: err.message };
   }
 }
 

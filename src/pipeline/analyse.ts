@@ -7,13 +7,15 @@
  */
 import type { AnalysedDocument, SegmentedDocument, SkipCode, SourceFile } from '../types.js';
 import type { Codebook } from '../theme/codebook.js';
+import type { PdfEngine } from '../ingest/pdf.js';
 import { DocumentError } from '../util/errors.js';
 import { restoreNatives } from '../util/natives.js';
 import { threadCpuMs } from '../util/clock.js';
 import { readFile } from 'node:fs/promises';
 import { Deadline } from '../util/deadline.js';
 import { DocumentCache, documentKeys, sha256, type DocumentKeys, type ExtractEntry, type Fingerprints } from './cache.js';
-import { applySentenceLimit, type LimitHit, type Limits, type Tokeniser } from './limits.js';
+import type { LimitHit, Limits } from '../limits.js';
+import { applySentenceLimit, type Tokeniser } from '../segment/long-sentences.js';
 
 export interface AnalyseTask {
   src: SourceFile;
@@ -27,6 +29,8 @@ export interface AnalyseTask {
   modelDir?: string;
   /** SHA-256 of the file when the orchestrator listed it (and looked its analysed entry up). */
   listedSha256: string;
+  /** Engine that reads PDFs (default PDFium). */
+  pdfEngine?: PdfEngine;
   /**
    * 'full' (default): every per-document stage. 'extract': stop after ingest, segment and the
    * sentence limit and return the segmented document (`extracted`), for the main thread to tag,
@@ -104,7 +108,7 @@ export function loadStages(): Promise<Stages> {
       import('./models.js'),
     ]);
     restoreNatives();
-    // pdfjs loads its worker bundle (and its polyfills) on first use: restore after every read.
+    // pdfjs (the fallback engine) loads its worker bundle and its polyfills on first use: restore after every read.
     const ingest: typeof ing.ingest = async (...args) => {
       try {
         return await ing.ingest(...args);
@@ -118,9 +122,9 @@ export function loadStages(): Promise<Stages> {
 }
 
 /** Run ingest and segment (and the sentence limit) for one document; throws DocumentError. */
-async function extract(src: SourceFile, bytes: Uint8Array | undefined, limits: Limits, deadline: Deadline, st: Stages, clock: StageClock): Promise<{ doc: SegmentedDocument; limitsHit: LimitHit[] }> {
+async function extract(src: SourceFile, bytes: Uint8Array | undefined, limits: Limits, deadline: Deadline, st: Stages, clock: StageClock, pdfEngine?: PdfEngine): Promise<{ doc: SegmentedDocument; limitsHit: LimitHit[] }> {
   clock.start();
-  const ingested = await st.ingest(src, { maxFileBytes: limits.maxFileBytes, maxPages: limits.maxPages, bytes, deadline });
+  const ingested = await st.ingest(src, { maxFileBytes: limits.maxFileBytes, maxPages: limits.maxPages, bytes, deadline, pdfEngine });
   // Safety net if ingest does not enforce maxPages itself.
   if (ingested.pageCount > limits.maxPages) {
     throw new DocumentError('too_many_pages', `document has ${ingested.pageCount} pages, over the limit of ${limits.maxPages} (--max-pages)`);
@@ -151,8 +155,8 @@ function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages
   const terms = st.documentTerms(findings, codebook);
   clock.stop('terms');
   const { sentences: _s, ...rest } = seg;
-  // Tokens and stems stay behind: only the per-document stages above use them.
-  return { ...rest, findings: findings.map(({ tokens: _t, stems: _st, ...f }) => f), terms };
+  // Tokens, stems and clause labels stay behind: only the per-document stages above use them.
+  return { ...rest, findings: findings.map(({ tokens: _t, stems: _st, clauses: _c, ...f }) => f), terms };
 }
 
 /**
@@ -173,7 +177,7 @@ export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promis
     return { ...base, error: { code: 'unreadable', message: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }, limitsHit: [], cache: 'miss' };
   }
   const sha = sha256(bytes);
-  const keys = documentKeys(task.src, sha, task.limits, task.fp, task.codebookHash);
+  const keys = documentKeys(task.src, sha, task.limits, task.fp, task.codebookHash, task.pdfEngine);
   const changed = sha !== task.listedSha256 || undefined;
   const found = { ...base, keys, changed };
   // Looked up again here: the orchestrator's look-up was for the bytes it listed.
@@ -185,7 +189,7 @@ export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promis
   const layer: AnalyseOutcome['cache'] = entry ? 'extract' : 'miss';
   if (!entry) {
     try {
-      const { doc, limitsHit } = await extract(task.src, bytes, task.limits, deadline, st, clock);
+      const { doc, limitsHit } = await extract(task.src, bytes, task.limits, deadline, st, clock, task.pdfEngine);
       entry = { ok: true, doc, limitsHit };
     } catch (err) {
       if (!(err instanceof DocumentError)) {
@@ -247,10 +251,10 @@ async function complete(entry: Extracted, found: Found, clock: StageClock, codeb
  * Analyse one document in-process without the cache (library use). Throws DocumentError
  * when the document cannot be read.
  */
-export async function analyseDocument(src: SourceFile, codebook: Codebook, limits: Limits, modelDir?: string): Promise<AnalysedDocument> {
+export async function analyseDocument(src: SourceFile, codebook: Codebook, limits: Limits, modelDir?: string, pdfEngine?: PdfEngine): Promise<AnalysedDocument> {
   const st = await loadStages();
   const clock = new StageClock();
   const deadline = new Deadline(limits.maxSecondsPerDoc);
-  const { doc } = await extract(src, undefined, limits, deadline, st, clock);
+  const { doc } = await extract(src, undefined, limits, deadline, st, clock, pdfEngine);
   return analyseSegmented(doc, codebook, st, clock, deadline, modelDir);
 }

@@ -23,7 +23,8 @@ import { deserialize, serialize } from 'node:v8';
 import type { AnalysedDocument, SegmentedDocument, SkipCode, SourceFile } from '../types.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { REPO_ROOT, SRC_ROOT } from '../util/paths.js';
-import type { LimitHit, Limits } from './limits.js';
+import type { LimitHit, Limits } from '../limits.js';
+import { DEFAULT_PDF_ENGINE, type PdfEngine } from '../ingest/pdf.js';
 import { pidAlive } from './lock.js';
 import { fileSha256, type WrittenFile } from './output.js';
 
@@ -51,7 +52,7 @@ export interface AnalysedEntry {
  * without re-reading PDFs.
  */
 export const LAYER_ENTRIES = {
-  extract: ['ingest/index', 'segment/index', 'pipeline/limits', 'nlp/tokens', 'version'],
+  extract: ['ingest/index', 'segment/index', 'segment/long-sentences', 'limits', 'nlp/tokens', 'version'],
   analyse: ['tag/index', 'theme/index', 'theme/emerging', 'pipeline/analyse'],
 } as const;
 
@@ -119,7 +120,7 @@ export interface Fingerprints {
 let fingerprints: Fingerprints | undefined;
 
 /** Packages whose version changes what ingest extracts from a file. */
-const EXTRACTOR_PACKAGES = ['pdfjs-dist', 'iconv-lite', 'entities'];
+const EXTRACTOR_PACKAGES = ['@embedpdf/pdfium', 'pdfjs-dist', 'iconv-lite', 'entities'];
 
 /** Packages whose version changes how sentences are tokenised, labelled and themed. */
 const ANALYSER_PACKAGES = ['natural', 'compromise', 're2js'];
@@ -195,10 +196,11 @@ function stableJson(value: unknown): string {
     .join(',')}}`;
 }
 
-export function extractKey(src: SourceFile, fileSha256: string, limits: Limits, fp: Fingerprints): string {
+export function extractKey(src: SourceFile, fileSha256: string, limits: Limits, fp: Fingerprints, pdfEngine: PdfEngine = DEFAULT_PDF_ENGINE): string {
   // The time budget decides whether a result is produced, never what it is (timeouts are not cached).
   const { maxSecondsPerDoc: _budget, ...content } = limits;
-  return sha256(stableJson({ v: CACHE_VERSION, code: fp.extract, sha: fileSha256, file: src.file, format: src.format, manifest: src.manifest ?? null, limits: content }));
+  const engine = src.format === 'pdf' ? pdfEngine : null;
+  return sha256(stableJson({ v: CACHE_VERSION, code: fp.extract, sha: fileSha256, file: src.file, format: src.format, manifest: src.manifest ?? null, limits: content, engine }));
 }
 
 export function analysedKey(extract: string, codebookHash: string, fp: Fingerprints): string {
@@ -212,8 +214,8 @@ export interface DocumentKeys {
 }
 
 /** Both cache keys of a document, from the SHA-256 of the bytes that were (or will be) parsed. */
-export function documentKeys(src: SourceFile, fileSha256: string, limits: Limits, fp: Fingerprints, codebookHash: string): DocumentKeys {
-  const extract = extractKey(src, fileSha256, limits, fp);
+export function documentKeys(src: SourceFile, fileSha256: string, limits: Limits, fp: Fingerprints, codebookHash: string, pdfEngine?: PdfEngine): DocumentKeys {
+  const extract = extractKey(src, fileSha256, limits, fp, pdfEngine);
   return { extract, analysed: analysedKey(extract, codebookHash, fp) };
 }
 
@@ -270,13 +272,15 @@ export class DocumentCache {
    * damaged entry (a file missing, truncated or altered, a list that does not parse) is removed,
    * whatever it managed to copy is deleted again, and it counts as a miss.
    */
-  async restoreOutputs(key: string, dest: string): Promise<WrittenFile[] | undefined> {
+  async restoreOutputs(key: string, dest: string): Promise<{ files: WrittenFile[]; summary: unknown } | undefined> {
     if (!this.dir) return undefined;
     const dir = join(this.outputsRoot(), key);
     let files: WrittenFile[];
+    let summary: unknown;
     try {
       files = JSON.parse(await readFile(join(dir, 'files.json'), 'utf8')) as WrittenFile[];
       if (!Array.isArray(files) || !files.every((f) => typeof f?.path === 'string' && typeof f.size === 'number' && typeof f.sha256 === 'string')) throw new Error('bad list');
+      summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') await rm(dir, { recursive: true, force: true }).catch(() => {});
       return undefined;
@@ -291,7 +295,7 @@ export class DocumentCache {
         const st = await stat(target);
         if (st.size !== f.size || (await fileSha256(target)) !== f.sha256) throw new Error(`${f.path} does not match`);
       }
-      return files;
+      return { files, summary };
     } catch {
       for (const f of copied) await rm(join(dest, f), { force: true }).catch(() => {});
       await rm(dir, { recursive: true, force: true }).catch(() => {});
@@ -300,7 +304,11 @@ export class DocumentCache {
   }
 
   /** Store the files written in `src` under `key` (folder written aside, then renamed into place). */
-  async saveOutputs(key: string, src: string, files: WrittenFile[]): Promise<void> {
+  /**
+   * Store the files written into `src` under `key`, with a summary (JSON) of what produced them:
+   * the run report's figures, so that a run answered from this entry needs no document loaded.
+   */
+  async saveOutputs(key: string, src: string, files: WrittenFile[], summary: unknown): Promise<void> {
     if (!this.dir || this.writeError) return;
     const root = this.outputsRoot();
     const tmp = join(root, `.${key}.tmp-${process.pid}`);
@@ -311,6 +319,7 @@ export class DocumentCache {
         await mkdir(dirname(join(tmp, 'files', f.path)), { recursive: true });
         await copyFile(join(src, f.path), join(tmp, 'files', f.path));
       }
+      await writeFile(join(tmp, 'summary.json'), JSON.stringify(summary));
       await writeFile(join(tmp, 'files.json'), JSON.stringify(files));
       await rm(join(root, key), { recursive: true, force: true });
       await rename(tmp, join(root, key));
@@ -360,6 +369,24 @@ export class DocumentCache {
   }
   getAnalysed(key: string) {
     return this.get<AnalysedEntry>('analysed', key);
+  }
+  /** Whether an analysed entry exists (not whether it reads: getAnalysed tells). */
+  async hasAnalysed(key: string): Promise<boolean> {
+    if (!this.dir) return false;
+    try {
+      return (await stat(this.path('analysed', key))).isFile();
+    } catch {
+      return false;
+    }
+  }
+  /** getAnalysed, synchronously (RunResult.aggregates of a run answered by the outputs layer). */
+  getAnalysedSync(key: string): AnalysedEntry | undefined {
+    if (!this.dir) return undefined;
+    try {
+      return deserialize(readFileSync(this.path('analysed', key))) as AnalysedEntry;
+    } catch {
+      return undefined;
+    }
   }
   putAnalysed(key: string, entry: AnalysedEntry) {
     return this.put('analysed', key, entry);

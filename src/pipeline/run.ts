@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AnalysedDocument, DroppedCounts, Label, RunReport, SkippedDocument, SourceFile } from '../types.js';
 import { LABELS } from '../types.js';
 import { discoverCorpus } from '../ingest/discover.js';
@@ -12,18 +10,20 @@ import { loadPeers } from '../aggregate/peers.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { PROJECT_CODEBOOK } from '../util/paths.js';
 import { TOOL_NAME, VERSION } from '../version.js';
-import { analyseTask, analyseDocument as analyseOne, finishTask, type AnalyseOutcome, type AnalyseTask, STAGES, zeroTimes } from './analyse.js';
-import { codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, documentKeys, outputsKey, sha256 } from './cache.js';
-import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { analyseDocument as analyseOne, type AnalyseOutcome, type AnalyseTask, STAGES, zeroTimes } from './analyse.js';
+import { codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, documentKeys, outputsKey, sha256, type DocumentKeys } from './cache.js';
+import { analysePending, workerCount, workerPath, type PendingDocument } from './schedule.js';
+import { DEFAULT_LIMITS, type Limits } from '../limits.js';
 import { createProgress, type ProgressMode } from './progress.js';
 import { describeFiles, isPlaceholder, stageOutput, type StagedOutput, type WrittenFile } from './output.js';
-import { timeoutError } from '../util/deadline.js';
 import type { PeerTable } from '../aggregate/peers.js';
+import { DEFAULT_PDF_ENGINE, type PdfEngine } from '../ingest/pdf.js';
 import type { CorpusListing } from '../ingest/discover.js';
 import { readAnnotations, type AnnotationFile } from '../annotate/annotations.js';
+import { compactDocument, Interner } from './compact.js';
 import { applyOverrides } from '../annotate/overrides.js';
 
-export { DEFAULT_LIMITS, type Limits } from './limits.js';
+export { DEFAULT_LIMITS, type Limits } from '../limits.js';
 export { DEFAULT_CACHE_DIR } from './cache.js';
 
 export interface PipelineOptions {
@@ -63,6 +63,8 @@ export interface PipelineOptions {
   window?: ComparisonWindow;
   /** Cells with fewer evaluative findings are marked low-count and left out of ranks and medians (default 5). */
   minFindings?: number;
+  /** Engine that reads PDFs (default 'pdfium'; a PDF PDFium cannot open is tried with pdfjs). */
+  pdfEngine?: PdfEngine;
 }
 
 /** Timings and cache figures of a run. Not written to run_report.json (outputs stay byte-identical). */
@@ -93,6 +95,10 @@ export interface RunStats {
 }
 
 export interface RunResult {
+  /**
+   * The counts behind the outputs. When the outputs layer of the cache answered the run (nothing
+   * changed), no document is loaded unless this is read: the first read loads them from the cache.
+   */
   aggregates: Aggregates;
   codebook: Codebook;
   report: RunReport;
@@ -102,31 +108,9 @@ export interface RunResult {
 }
 
 /** Analyse one source document through ingest -> segment -> tag -> theme (no cache; throws DocumentError). */
-export async function analyseDocument(src: SourceFile, codebook: Codebook, limits: Partial<Limits> = {}): Promise<AnalysedDocument> {
-  return analyseOne(src, codebook, { ...DEFAULT_LIMITS, ...limits });
+export async function analyseDocument(src: SourceFile, codebook: Codebook, limits: Partial<Limits> = {}, pdfEngine?: PdfEngine): Promise<AnalysedDocument> {
+  return analyseOne(src, codebook, { ...DEFAULT_LIMITS, ...limits }, undefined, pdfEngine);
 }
-
-/** Compiled worker entry: next to this module in dist; from src (vitest) the built copy in dist. */
-function workerPath(name = 'worker'): string | undefined {
-  const here = import.meta.url;
-  const url = here.endsWith('.ts') ? new URL(`../../dist/src/pipeline/${name}.js`, here) : new URL(`./${name}.js`, here);
-  const p = fileURLToPath(url);
-  return existsSync(p) ? p : undefined;
-}
-
-/**
- * Segmented documents waiting for this thread to tag them before new reads go to the workers whole
- * (read, segment, tag and theme) instead of as reads only.
- */
-const MAX_BACKLOG = 2;
-
-/**
- * A worker task not done at this multiple of the time budget after it was handed to the pool is
- * stopped by ending its thread (the worker's own checks between steps normally stop it at the
- * budget). A task may first wait in the pool's queue behind one other (at most 1.2 x the budget),
- * hence 2 x 1.2.
- */
-const HARD_TIMEOUT_FACTOR = 2.4;
 
 const fmtBytes = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${n} bytes`);
 
@@ -153,6 +137,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   // Models and overrides are checked before any document is read.
   const { loadModelSet } = await import('./models.js');
   const models = loadModelSet(opts.modelDir);
+  if (models.themes) {
+    const { scoredThemes } = await import('../theme/model.js');
+    const { edited } = scoredThemes(models.themes, codebook);
+    if (edited.length) log(`warning: theme(s) edited since the model was trained, decided by their codebook rules alone until you retrain (npm run train, or inspection-themes train --out <dir>): ${edited.join(', ')}`);
+  }
   const overrides = opts.overridesFile ? readAnnotations(opts.overridesFile, codebook.themes.map((t) => t.id)) : undefined;
   // The analysed layer depends on the codebook and on the models.
   const analysisHash = models.hash ? sha256(`${codebook.hash}|${models.hash}`) : codebook.hash;
@@ -196,13 +185,17 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
   const swept = cache.sweep().catch(() => undefined);
   const fp = codeFingerprints();
   const progress = await createProgress({ mode: opts.progress ?? 'none' });
-  // Warnings are printed after the progress display has stopped.
-  const warn = log;
+  const window = opts.window ?? LATEST_INSPECTION;
+  const writerOptions = { focus: opts.focus, peers, overrides: overrides?.sha256, window: window, minFindings: opts.minFindings ?? DEFAULT_MIN_FINDINGS };
 
-  // Phase 1 (main thread): size check, hash, analysed-cache lookup. Reads bytes, never parses.
+  // Phase 1 (main thread): size check, hash, cache look-up. Reads bytes, never parses; an analysed
+  // entry is only found here (loaded below, unless the outputs layer answers the whole run).
   const n = listing.files.length;
   const outcomes: (AnalyseOutcome | undefined)[] = new Array(n);
-  const pending: { i: number; task: AnalyseTask; size: number }[] = [];
+  const found: ({ keys: DocumentKeys; task: AnalyseTask; size: number } | undefined)[] = new Array(n);
+  let pending: PendingDocument[] = [];
+  // Every document is held until the outputs are written: repeated strings are shared (compact.ts).
+  const interner = new Interner();
   progress.start('analysing', n);
   await time('hash', async () => {
     for (let i = 0; i < n; i++) {
@@ -226,11 +219,10 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
         continue;
       }
       const sha = sha256(bytes);
-      const docKeys = documentKeys(src, sha, limits, fp, analysisHash);
-      const task: AnalyseTask = { src, limits, cacheDir, fp, codebookHash: analysisHash, modelDir: opts.modelDir, listedSha256: sha };
-      const hit = await cache.getAnalysed(docKeys.analysed);
-      if (hit) {
-        outcomes[i] = { ...base, doc: hit.doc, limitsHit: hit.limitsHit, cache: 'analysed', keys: docKeys };
+      const docKeys = documentKeys(src, sha, limits, fp, analysisHash, opts.pdfEngine);
+      const task: AnalyseTask = { src, limits, cacheDir, fp, codebookHash: analysisHash, modelDir: opts.modelDir, listedSha256: sha, pdfEngine: opts.pdfEngine };
+      if (await cache.hasAnalysed(docKeys.analysed)) {
+        found[i] = { keys: docKeys, task, size: bytes.length };
         continue;
       }
       // A document skipped last time (corrupt, encrypted...) is answered from the extract layer.
@@ -239,237 +231,296 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       else pending.push({ i, task, size: bytes.length });
     }
   });
+
+  // The outputs layer: the same documents, codebook, code and writer options give the same files,
+  // and a run it answers loads no document at all.
+  const outputsKeyOf = (keys: string[]) => (cacheDir && staged ? outputsKey(keys, analysisHash, fp, writerOptions) : '');
+  if (staged && cacheDir && pending.length === 0) {
+    const okey = outputsKeyOf(found.flatMap((k) => (k ? [k.keys.analysed] : [])));
+    const restored = await time('export', () => cache.restoreOutputs(okey, staged.tmp));
+    const summary = restored && parseSummary(restored.summary);
+    if (restored && summary) {
+      progress.stop();
+      for (let i = 0; i < n; i++) if (found[i]) outcomes[i] = { file: listing.files[i]!.file, limitsHit: [], cache: 'analysed', keys: found[i]!.keys, ms: zeroTimes() };
+      const folded = foldOutcomes(outcomes as AnalyseOutcome[], listing, stageMs, cacheDir);
+      const report = buildReport(opts, limits, listing, folded, summary, staged ? await staged.foreign() : [], overrides);
+      printMessages(log, listing, limits, folded, summary.limitsHit);
+      if (summary.overrides) printOverrides(log, overrides!, summary.overrides.applied, summary.overrides.unmatched);
+      const written = await commitOutputs(opts, staged, restored.files, report, log);
+      await swept;
+      opts.onStage?.('done');
+      const stats: RunStats = { wallMs: performance.now() - t0, stageMs, stageCpuMs: {}, exportMs: {}, analyseWallMs: 0, cache: { ...folded.cacheStats, outputs: true }, workers: 0, documents: summary.documents, sentences: summary.sentences };
+      // The documents are loaded from the analysed layer only if the caller asks for the aggregates.
+      let aggregates: Aggregates | undefined;
+      const loadAggregates = (): Aggregates => {
+        if (aggregates) return aggregates;
+        const docs: AnalysedDocument[] = [];
+        for (let i = 0; i < n; i++) {
+          const k = found[i];
+          if (!k) continue;
+          const hit = cache.getAnalysedSync(k.keys.analysed);
+          if (!hit) throw new Error(`the cached analysis of ${listing.files[i]!.file} is gone (${cacheDir}): run again`);
+          docs.push(compactDocument(hit.doc, interner));
+        }
+        const forced = overrides ? applyOverrides(docs, overrides) : undefined;
+        aggregates = aggregate(forced?.documents ?? docs, codebook, { window });
+        return aggregates;
+      };
+      const result = { codebook, report, written, stats } as RunResult;
+      Object.defineProperty(result, 'aggregates', { get: loadAggregates, enumerable: true });
+      return result;
+    }
+  }
+  // Load what the analysed layer found; an entry that does not read is analysed again.
+  await time('hash', async () => {
+    for (let i = 0; i < n; i++) {
+      const f = found[i];
+      if (!f) continue;
+      const hit = await cache.getAnalysed(f.keys.analysed);
+      if (hit) outcomes[i] = { file: f.task.src.file, doc: compactDocument(hit.doc, interner), limitsHit: hit.limitsHit, cache: 'analysed', keys: f.keys, ms: zeroTimes() };
+      else pending.push({ i, task: f.task, size: f.size });
+    }
+  });
+  pending = pending.sort((a, b) => a.i - b.i);
   for (const o of outcomes) if (o) progress.tick(o.doc?.findings.length ?? 0);
 
-  // Phase 2: ingest + analyse what the cache did not answer, on a worker pool.
-  const wp = workerPath();
+  // Phase 2: ingest + analyse what the cache did not answer, on a worker pool or in this thread.
   const cores = availableParallelism();
-  const explicit = opts.workers !== undefined;
-  let workers = Math.max(0, Math.min(opts.workers ?? cores, pending.length));
-  if (!wp || (!explicit && (pending.length < 4 || import.meta.url.endsWith('.ts')))) workers = 0;
+  const workers = workerCount(pending.length, opts.workers, cores);
   opts.onStage?.('analyse');
   const tAnalyse = performance.now();
-  const settle = (i: number, o: AnalyseOutcome) => {
-    outcomes[i] = o;
-    progress.tick(o.doc?.findings.length ?? 0);
-  };
   // The writers load while the workers analyse.
   const writers = opts.outDir && workers > 0 ? import('../export/outputs.js') : undefined;
   writers?.catch(() => undefined);
   // Charts render on a worker thread during the export when the documents were analysed on the
   // pool (a corpus worth parallelising), while the main thread writes the CSVs and the report. The
   // thread starts (and loads the renderer) once the last document has gone to the readers.
-  const chartWorker = opts.outDir && workers > 0 ? workerPath('chart-worker') : undefined;
-  let chartPool: import('piscina').Piscina | undefined;
-  let chartPoolStarting: Promise<void> | undefined;
-  const startChartPool = () =>
-    (chartPoolStarting ??= (async () => {
-      if (!chartWorker) return;
-      const { Piscina } = await import('piscina');
-      chartPool = new Piscina({ filename: chartWorker, minThreads: 1, maxThreads: Math.min(2, Math.max(1, cores - 1)), concurrentTasksPerWorker: 4, idleTimeout: 500 });
-    })());
-  if (workers > 0) {
-    // Largest files first, so that no worker is left with a big PDF at the end while the others
-    // idle; results still go back to their place in file order.
-    pending.sort((a, b) => b.size - a.size || a.i - b.i);
-    const { Piscina } = await import('piscina');
-    const pool = new Piscina<AnalyseTask, AnalyseOutcome>({
-      filename: wp!,
-      minThreads: workers,
-      maxThreads: workers,
-      idleTimeout: 500,
-      resourceLimits: { maxOldGenerationSizeMb: 1024 },
-      workerData: { codebook },
+  const charts = new ChartThread(opts.outDir && workers > 0 ? workerPath('chart-worker') : undefined, cores);
+  try {
+    await analysePending(pending, {
+      workers,
+      codebook,
+      settle: (i, o) => {
+        if (o.doc) compactDocument(o.doc, interner);
+        outcomes[i] = o;
+        progress.tick(o.doc?.findings.length ?? 0);
+      },
+      onLastDispatched: () => void charts.start(),
     });
-    // The workers read and segment documents; this thread tags and themes them as they arrive
-    // (finishTask), so each thread compiles only its own half of the code and no analysed record
-    // travels back. When this thread falls behind (many cores), the next documents go to the
-    // workers whole instead.
-    const backlog: { i: number; task: AnalyseTask; o: AnalyseOutcome }[] = [];
-    const failed = (task: AnalyseTask, err: Error): AnalyseOutcome => ({ file: task.src.file, error: { code: 'error', message: `worker failed: ${err.message}` }, limitsHit: [], cache: 'miss', ms: zeroTimes() });
-    const timedOut = (task: AnalyseTask): AnalyseOutcome => ({ file: task.src.file, error: { code: 'timeout', message: timeoutError(task.limits.maxSecondsPerDoc, 'in one step that did not return').message }, limitsHit: [], cache: 'miss', ms: zeroTimes() });
-    let next = 0;
-    let inFlight = 0;
-    let settled = 0;
-    let wake: (() => void) | undefined;
-    const done = (i: number, o: AnalyseOutcome) => {
-      settle(i, o);
-      settled++;
-    };
-    const launch = () => {
-      while (inFlight < workers * 2 && next < pending.length) {
-        const { i, task } = pending[next++]!;
-        const mode = backlog.length < MAX_BACKLOG ? 'extract' : 'full';
-        inFlight++;
-        // The worker checks the time budget between steps; a step that never returns is stopped here
-        // (piscina ends that thread and starts another).
-        const budget = task.limits.maxSecondsPerDoc;
-        const signal = budget > 0 ? AbortSignal.timeout(Math.ceil(budget * 1000 * HARD_TIMEOUT_FACTOR)) : undefined;
-        pool.run({ ...task, mode }, { signal }).then(
-          (o) => {
-            if (o.extracted) backlog.push({ i, task, o });
-            else done(i, o);
-          },
-          (err: Error) => done(i, signal?.aborted ? timedOut(task) : failed(task, err)),
-        ).finally(() => {
-          inFlight--;
-          launch();
-          wake?.();
-        });
-      }
-      if (next === pending.length) void startChartPool();
-    };
-    try {
-      launch();
-      while (settled < pending.length) {
-        const item = backlog.shift();
-        if (!item) {
-          await new Promise<void>((r) => (wake = r));
-          wake = undefined;
-          continue;
-        }
-        let o: AnalyseOutcome;
-        try {
-          o = await finishTask(item.task, item.o, codebook);
-        } catch (err) {
-          o = { ...item.o, extracted: undefined, error: { code: 'error', message: `unexpected error while tagging: ${(err as Error).message}` } };
-        }
-        done(item.i, o);
-        // Let finished reads arrive (and the next ones start) before tagging the next document.
-        await new Promise<void>((r) => setImmediate(r));
-      }
-    } catch (err) {
-      await startChartPool();
-      await chartPool?.destroy();
-      throw err;
-    } finally {
-      await pool.destroy();
-    }
-  } else {
-    for (const { i, task } of pending) settle(i, await analyseTask(task, codebook));
+  } catch (err) {
+    await charts.stop();
+    throw err;
   }
   const analyseWallMs = performance.now() - tAnalyse;
   progress.stop();
 
-  // Collect in file order.
-  const documents: AnalysedDocument[] = [];
-  const skipped: SkippedDocument[] = [];
-  const warnings: RunReport['warnings'] = listing.manifestWarnings.map((message) => ({ file: 'manifest.csv', message }));
-  const limitsHit: RunReport['limitsHit'] = [];
-  const dropped: DroppedCounts = {};
-  const cacheStats = { dir: cacheDir, analysed: 0, extract: 0, misses: 0, outputs: false };
-  // Analysed-cache keys of the content each document was built from (the outputs cache key).
-  const docKeys: string[] = [];
-  for (const s of STAGES) stageMs[s] = 0;
-  const stageCpuMs: Record<string, number> = {};
-  let cpuKnown = true;
-  let cacheWarning: string | undefined;
-  for (let i = 0; i < n; i++) {
-    const o = outcomes[i]!;
-    for (const s of STAGES) stageMs[s] += o.ms[s];
-    if (o.cpuMs) for (const s of STAGES) stageCpuMs[s] = (stageCpuMs[s] ?? 0) + o.cpuMs[s];
-    else if (STAGES.some((s) => o.ms[s] > 0)) cpuKnown = false;
-    if (o.cache === 'analysed') cacheStats.analysed++;
-    else if (o.cache === 'extract') cacheStats.extract++;
-    else cacheStats.misses++;
-    cacheWarning ??= o.cacheWarning;
-    limitsHit.push(...o.limitsHit);
-    if (o.changed) warnings.push({ file: o.file, message: 'the file changed while this run was reading it; analysed as read' });
-    if (o.doc) {
-      documents.push(o.doc);
-      docKeys.push(o.keys?.analysed ?? '');
-      for (const w of o.doc.warnings) warnings.push({ file: o.file, message: w });
-      for (const [k, v] of Object.entries(o.doc.dropped)) dropped[k] = (dropped[k] ?? 0) + v;
-    } else {
-      const e = o.error ?? { code: 'error', message: 'no result' };
-      skipped.push({ file: o.file, code: e.code, reason: e.message });
-    }
-  }
-  for (const name of listing.unsupported) {
-    skipped.push({ file: name, code: 'unsupported', reason: 'not a supported format (PDF, txt, md, html)' });
-  }
-  for (const r of listing.refused) skipped.push({ file: r.file, code: r.code, reason: r.reason });
-  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  for (const s of skipped) warn(`skipped ${s.file} (${s.code}): ${s.reason}`);
-  for (const h of limitsHit) warn(`limit: ${h.file}: ${h.count} sentence(s) over ${limits.maxSentenceChars} characters split into ${h.pieces} pieces (--max-sentence-chars)`);
-  for (const w of listing.manifestWarnings.slice(0, MAX_PRINTED_MANIFEST_WARNINGS)) warn(`warning: ${w}`);
-  const more = listing.manifestWarnings.length - MAX_PRINTED_MANIFEST_WARNINGS;
-  if (more > 0) warn(`warning: ... and ${more.toLocaleString('en-GB')} more manifest warnings (all listed in run_report.json)`);
-  for (const w of warnings) if (w.file !== 'manifest.csv' && w.message.startsWith('the file changed')) warn(`warning: ${w.file}: ${w.message}`);
-  if (cacheWarning) warn(`warning: ${cacheWarning}`);
+  const folded = foldOutcomes(outcomes as AnalyseOutcome[], listing, stageMs, cacheDir);
+  const { documents } = folded;
 
-  await startChartPool();
+  await charts.start();
   try {
     const forced = overrides ? applyOverrides(documents, overrides) : undefined;
-    if (forced) {
-      warn(`overrides: ${forced.applied} sentence(s) coded from ${overrides!.path}`);
-      for (const a of forced.unmatched.slice(0, MAX_PRINTED_UNMATCHED)) warn(`warning: ${overrides!.path}: line ${a.line} matches no sentence (${a.sentenceId ?? JSON.stringify(a.text!.slice(0, 60))})`);
-      if (forced.unmatched.length > MAX_PRINTED_UNMATCHED) warn(`warning: ... and ${forced.unmatched.length - MAX_PRINTED_UNMATCHED} more override rows that match no sentence (all listed in run_report.json)`);
-    }
-    const aggregates = await time('aggregate', () => aggregate(forced?.documents ?? documents, codebook, { window: opts.window ?? LATEST_INSPECTION }));
+    const aggregates = await time('aggregate', () => aggregate(forced?.documents ?? documents, codebook, { window }));
     const labelCounts = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;
     for (const f of aggregates.findings) labelCounts[f.label]++;
-    const dups = (aggregates as { duplicates?: unknown }).duplicates;
-    const report: RunReport = {
-      tool: TOOL_NAME,
-      version: VERSION,
-      corpus: opts.corpusDir,
+    const summary: OutputsSummary = {
       documents: documents.length,
       sentences: aggregates.findings.length,
-      skipped,
-      warnings,
-      dropped: Object.fromEntries(Object.entries(dropped).sort(([a], [b]) => (a < b ? -1 : 1))),
+      documentWarnings: folded.documentWarnings,
+      dropped: folded.dropped,
       labelCounts,
-      duplicates: Array.isArray(dups) ? dups.length : 0,
-      kept: staged ? await staged.foreign() : [],
-      limits: { ...limits },
-      limitsHit,
+      duplicates: aggregates.duplicates.length,
+      limitsHit: folded.limitsHit,
       window: { period: aggregates.window.key, label: aggregates.window.label, inspections: aggregates.window.inspections, documents: aggregates.window.documents },
-      ...(opts.modelDir ? { model: opts.modelDir } : {}),
-      ...(forced ? { overrides: { file: overrides!.path, sha256: overrides!.sha256, rows: overrides!.rows.length, applied: forced.applied, unmatched: forced.unmatched.map((a) => ({ line: a.line, sentenceId: a.sentenceId, text: a.text })) } } : {}),
+      ...(forced ? { overrides: { applied: forced.applied, unmatched: forced.unmatched.map((a) => ({ line: a.line, sentenceId: a.sentenceId, text: a.text })) } } : {}),
     };
+    printMessages(log, listing, limits, folded, summary.limitsHit);
+    if (forced) printOverrides(log, overrides!, forced.applied, summary.overrides!.unmatched);
+    const report = buildReport(opts, limits, listing, folded, summary, staged ? await staged.foreign() : [], overrides);
 
     const written: string[] = [];
     const exportMs: Record<string, number> = {};
+    let outputsRestored = false;
     if (staged) {
       const out = staged.tmp;
       // Writers take the output folder: they write into the temporary sibling, swapped in below.
-      const writerOptions = { focus: opts.focus, peers, overrides: overrides?.sha256, window: aggregates.window.key, minFindings: opts.minFindings ?? DEFAULT_MIN_FINDINGS };
-      // Third cache layer: the same documents, codebook, code and writer options give the same files.
-      const okey = cacheDir ? outputsKey(docKeys, analysisHash, fp, writerOptions) : '';
+      const okey = outputsKeyOf(folded.docKeys);
       const restored = okey ? await time('export', () => cache.restoreOutputs(okey, out)) : undefined;
       let files: WrittenFile[];
       if (restored) {
-        files = restored;
-        cacheStats.outputs = true;
+        files = restored.files;
+        outputsRestored = true;
       } else {
         const { writeOutputs } = await (writers ?? import('../export/outputs.js'));
-        const chartRenderer = chartPool ? (spec: unknown) => chartPool!.run(spec) as Promise<{ svg: string; png: Uint8Array }> : undefined;
+        const chartRenderer = charts.renderer();
         const names = await time('export', () => writeOutputs(aggregates, codebook, out, { ...writerOptions, timings: exportMs, chartRenderer }));
         files = await describeFiles(out, names);
-        if (okey) await cache.saveOutputs(okey, out, files);
+        if (okey) await cache.saveOutputs(okey, out, files, summary);
       }
-      written.push(...files.map((f) => f.path));
-      await writeFileAtomic(join(out, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
-      written.push('run_report.json');
-      const kept = await staged.commit(files);
-      for (const k of kept) if (!isPlaceholder(k.path) || k.as) log(`kept ${k.path} in ${opts.outDir} (${k.reason})${k.as ? ` as ${k.as}` : ''}`);
+      written.push(...(await commitOutputs(opts, staged, files, report, log)));
     }
     await swept;
     opts.onStage?.('done');
     const stats: RunStats = {
       wallMs: performance.now() - t0,
       stageMs,
-      stageCpuMs: cpuKnown ? stageCpuMs : {},
+      stageCpuMs: folded.stageCpuMs,
       exportMs,
       analyseWallMs,
-      cache: cacheStats,
+      cache: { ...folded.cacheStats, outputs: outputsRestored },
       workers,
       documents: documents.length,
       sentences: aggregates.findings.length,
     };
     return { aggregates, codebook, report, written, stats };
   } finally {
-    await chartPool?.destroy();
+    await charts.stop();
   }
+}
+
+/**
+ * Charts one chart thread renders at a time: two, so that one chart's PNG rasterises (on a libuv
+ * thread) while the next one's SVG is drawn; more would hold more scenegraphs at once (the
+ * heatmap of 150 councils is about 4,600 cells in three layers).
+ */
+const CHART_TASKS_PER_THREAD = 2;
+
+/** The chart-rendering thread of the export (started once the last document has gone to the readers). */
+class ChartThread {
+  #pool: import('piscina').Piscina | undefined;
+  #starting: Promise<void> | undefined;
+  constructor(
+    readonly file: string | undefined,
+    readonly cores: number,
+  ) {}
+  start(): Promise<void> {
+    this.#starting ??= (async () => {
+      if (!this.file) return;
+      const { Piscina } = await import('piscina');
+      this.#pool = new Piscina({ filename: this.file, minThreads: 1, maxThreads: Math.min(2, Math.max(1, this.cores - 1)), concurrentTasksPerWorker: CHART_TASKS_PER_THREAD, idleTimeout: 500 });
+    })();
+    return this.#starting;
+  }
+  renderer(): ((spec: unknown) => Promise<{ svg: string; png: Uint8Array }>) | undefined {
+    const pool = this.#pool;
+    return pool ? (spec: unknown) => pool.run(spec) as Promise<{ svg: string; png: Uint8Array }> : undefined;
+  }
+  async stop(): Promise<void> {
+    await this.#starting;
+    await this.#pool?.destroy();
+    this.#pool = undefined;
+  }
+}
+
+/** What the outputs layer keeps beside the files: the run report's figures that come from the documents. */
+interface OutputsSummary {
+  documents: number;
+  sentences: number;
+  documentWarnings: RunReport['warnings'];
+  dropped: DroppedCounts;
+  labelCounts: Record<Label, number>;
+  duplicates: number;
+  limitsHit: RunReport['limitsHit'];
+  window: RunReport['window'];
+  overrides?: { applied: number; unmatched: { line: number; sentenceId?: string; text?: string }[] };
+}
+
+function parseSummary(v: unknown): OutputsSummary | undefined {
+  const s = v as Partial<OutputsSummary> | null;
+  if (!s || typeof s !== 'object' || typeof s.documents !== 'number' || typeof s.sentences !== 'number' || !Array.isArray(s.documentWarnings) || !Array.isArray(s.limitsHit) || !s.window || !s.labelCounts || !s.dropped) return undefined;
+  return s as OutputsSummary;
+}
+
+/** The outcomes folded in file order: documents, skips, per-document warnings, limits hit, cache and stage figures. */
+interface Folded {
+  documents: AnalysedDocument[];
+  /** Analysed-cache keys of the content each document was built from (the outputs cache key). */
+  docKeys: string[];
+  skipped: SkippedDocument[];
+  documentWarnings: RunReport['warnings'];
+  limitsHit: RunReport['limitsHit'];
+  dropped: DroppedCounts;
+  cacheStats: RunStats['cache'];
+  stageCpuMs: Partial<Record<string, number>>;
+  cacheWarning?: string;
+}
+
+function foldOutcomes(outcomes: AnalyseOutcome[], listing: CorpusListing, stageMs: Record<string, number>, cacheDir: string | null): Folded {
+  const f: Folded = { documents: [], docKeys: [], skipped: [], documentWarnings: [], limitsHit: [], dropped: {}, cacheStats: { dir: cacheDir, analysed: 0, extract: 0, misses: 0, outputs: false }, stageCpuMs: {} };
+  for (const s of STAGES) stageMs[s] = 0;
+  const stageCpuMs: Record<string, number> = {};
+  let cpuKnown = true;
+  for (const o of outcomes) {
+    for (const s of STAGES) stageMs[s] += o.ms[s];
+    if (o.cpuMs) for (const s of STAGES) stageCpuMs[s] = (stageCpuMs[s] ?? 0) + o.cpuMs[s];
+    else if (STAGES.some((s) => o.ms[s] > 0)) cpuKnown = false;
+    if (o.cache === 'analysed') f.cacheStats.analysed++;
+    else if (o.cache === 'extract') f.cacheStats.extract++;
+    else f.cacheStats.misses++;
+    f.cacheWarning ??= o.cacheWarning;
+    f.limitsHit.push(...o.limitsHit);
+    if (o.changed) f.documentWarnings.push({ file: o.file, message: 'the file changed while this run was reading it; analysed as read' });
+    if (o.doc) {
+      f.documents.push(o.doc);
+      f.docKeys.push(o.keys?.analysed ?? '');
+      for (const w of o.doc.warnings) f.documentWarnings.push({ file: o.file, message: w });
+      for (const [k, v] of Object.entries(o.doc.dropped)) f.dropped[k] = (f.dropped[k] ?? 0) + v;
+    } else if (o.error || o.cache !== 'analysed') {
+      const e = o.error ?? { code: 'error' as const, message: 'no result' };
+      f.skipped.push({ file: o.file, code: e.code, reason: e.message });
+    }
+  }
+  for (const name of listing.unsupported) f.skipped.push({ file: name, code: 'unsupported', reason: 'not a supported format (PDF, txt, md, html)' });
+  for (const r of listing.refused) f.skipped.push({ file: r.file, code: r.code, reason: r.reason });
+  f.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  f.dropped = Object.fromEntries(Object.entries(f.dropped).sort(([a], [b]) => (a < b ? -1 : 1)));
+  f.stageCpuMs = cpuKnown ? stageCpuMs : {};
+  return f;
+}
+
+function buildReport(opts: PipelineOptions, limits: Limits, listing: CorpusListing, folded: Folded, summary: OutputsSummary, kept: string[], overrides: AnnotationFile | undefined): RunReport {
+  return {
+    tool: TOOL_NAME,
+    version: VERSION,
+    corpus: opts.corpusDir,
+    documents: summary.documents,
+    sentences: summary.sentences,
+    skipped: folded.skipped,
+    warnings: [...listing.manifestWarnings.map((message) => ({ file: 'manifest.csv', message })), ...summary.documentWarnings],
+    dropped: summary.dropped,
+    labelCounts: summary.labelCounts,
+    duplicates: summary.duplicates,
+    kept,
+    limits: { ...limits },
+    limitsHit: summary.limitsHit,
+    pdfEngine: opts.pdfEngine ?? DEFAULT_PDF_ENGINE,
+    window: summary.window,
+    ...(opts.modelDir ? { model: opts.modelDir } : {}),
+    ...(overrides && summary.overrides ? { overrides: { file: overrides.path, sha256: overrides.sha256, rows: overrides.rows.length, applied: summary.overrides.applied, unmatched: summary.overrides.unmatched } } : {}),
+  };
+}
+
+/** Warning lines for stderr: skipped documents, limits hit, manifest problems, files that changed, the cache. */
+function printMessages(log: (line: string) => void, listing: CorpusListing, limits: Limits, folded: Folded, limitsHit: RunReport['limitsHit']): void {
+  for (const s of folded.skipped) log(`skipped ${s.file} (${s.code}): ${s.reason}`);
+  for (const h of limitsHit) log(`limit: ${h.file}: ${h.count} sentence(s) over ${limits.maxSentenceChars} characters split into ${h.pieces} pieces (--max-sentence-chars)`);
+  for (const w of listing.manifestWarnings.slice(0, MAX_PRINTED_MANIFEST_WARNINGS)) log(`warning: ${w}`);
+  const more = listing.manifestWarnings.length - MAX_PRINTED_MANIFEST_WARNINGS;
+  if (more > 0) log(`warning: ... and ${more.toLocaleString('en-GB')} more manifest warnings (all listed in run_report.json)`);
+  for (const w of folded.documentWarnings) if (w.message.startsWith('the file changed')) log(`warning: ${w.file}: ${w.message}`);
+  if (folded.cacheWarning) log(`warning: ${folded.cacheWarning}`);
+}
+
+function printOverrides(log: (line: string) => void, overrides: AnnotationFile, applied: number, unmatched: { line: number; sentenceId?: string; text?: string }[]): void {
+  log(`overrides: ${applied} sentence(s) coded from ${overrides.path}`);
+  for (const a of unmatched.slice(0, MAX_PRINTED_UNMATCHED)) log(`warning: ${overrides.path}: line ${a.line} matches no sentence (${a.sentenceId ?? JSON.stringify(a.text!.slice(0, 60))})`);
+  if (unmatched.length > MAX_PRINTED_UNMATCHED) log(`warning: ... and ${unmatched.length - MAX_PRINTED_UNMATCHED} more override rows that match no sentence (all listed in run_report.json)`);
+}
+
+/** Write run_report.json beside the files and swap the staged folder in; returns the files written. */
+async function commitOutputs(opts: PipelineOptions, staged: StagedOutput, files: WrittenFile[], report: RunReport, log: (line: string) => void): Promise<string[]> {
+  await writeFileAtomic(join(staged.tmp, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
+  const kept = await staged.commit(files);
+  for (const k of kept) if (!isPlaceholder(k.path) || k.as) log(`kept ${k.path} in ${opts.outDir} (${k.reason})${k.as ? ` as ${k.as}` : ''}`);
+  return [...files.map((f) => f.path), 'run_report.json'];
 }

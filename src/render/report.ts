@@ -52,8 +52,10 @@ export interface ReportData {
   focus: string | null;
   peers: { source: string; focusPeers: string[]; focusPeersInTable: number; unmatched: string[] } | null;
   totals: { documents: number; councils: number; sentences: number; evaluative: number; duplicates: number };
-  themes: { id: string; name: string }[];
-  councils: { council: string; onsCode: string; documents: number; evaluative: number; duplicates: number; isPeer: boolean }[];
+  themes: { id: string; name: string; category: string }[];
+  /** The codebook's theme categories (the heatmap's theme filter). */
+  categories: { id: string; name: string }[];
+  councils: { council: string; onsCode: string; region: string; documents: number; evaluative: number; duplicates: number; isPeer: boolean }[];
   docs: Record<string, { council: string; date: string; type: string; inspection: string }>;
   /**
    * Counted (de-duplicated) evaluative findings with at least one theme, in document order: those
@@ -135,8 +137,9 @@ export function reportData(agg: Aggregates, codebook: Codebook, bench: Benchmark
       evaluative: agg.councilInfo.reduce((n, c) => n + c.evaluative, 0),
       duplicates: agg.duplicates.length,
     },
-    themes: codebook.themes.map((t) => ({ id: t.id, name: t.name })),
-    councils: agg.councilInfo.map((c) => ({ council: c.council, onsCode: c.onsCode, documents: c.documents.length, evaluative: c.evaluative, duplicates: c.duplicates, isPeer: peers.has(c.council) })),
+    themes: codebook.themes.map((t) => ({ id: t.id, name: t.name, category: t.category })),
+    categories: codebook.categories.map((c) => ({ id: c.id, name: c.name })),
+    councils: agg.councilInfo.map((c) => ({ council: c.council, onsCode: c.onsCode, region: c.region, documents: c.documents.length, evaluative: c.evaluative, duplicates: c.duplicates, isPeer: peers.has(c.council) })),
     docs: Object.fromEntries(agg.all.documents.map((d) => [d.id, { council: agg.councilOf[d.id]!, date: d.meta.date, type: d.meta.documentType, inspection: agg.inspectionOf[d.id]! }])),
     sentences: counted.map((f, o) => ({
       o,
@@ -491,8 +494,53 @@ const CLIENT_JS = `
     });
   });
 
+  // Heatmap sort and filter: the chart is drawn again from its own cells, councils in the chosen
+  // order and only those (and the themes) the filters keep; counts and colours are unchanged.
+  var hmDef = data.charts.filter(function (c) { return c.name === 'heatmap'; })[0];
+  var hmSort = document.getElementById('hm-sort'), hmCouncils = document.getElementById('hm-councils'), hmThemes = document.getElementById('hm-themes');
+  if (hmDef && hmSort) {
+    var regionOf = {};
+    data.councils.forEach(function (c) { regionOf[c.council] = c.region || 'Region not known'; });
+    var regions = Object.keys(data.councils.reduce(function (m, c) { m[regionOf[c.council]] = 1; return m; }, {})).sort();
+    if (data.focus && data.peers && data.peers.focusPeers.length) { var po = el('option', data.focus + ' and its statistical neighbours'); po.value = 'peers'; hmCouncils.appendChild(po); }
+    regions.forEach(function (r) { var o = el('option', 'region: ' + r); o.value = 'region:' + r; hmCouncils.appendChild(o); });
+    data.categories.forEach(function (c) { var o = el('option', c.name); o.value = c.id; hmThemes.appendChild(o); });
+    var categoryOf = {};
+    data.themes.forEach(function (t) { categoryOf[t.id] = t.category; });
+    var hmCells = hmDef.spec.data.values;
+    var themeOrder = hmDef.spec.encoding.y.sort;
+    function drawHeatmap() {
+      var cf = hmCouncils.value, tf = hmThemes.value;
+      var peerSet = {};
+      if (cf === 'peers') { peerSet[data.focus] = 1; data.peers.focusPeers.forEach(function (p) { peerSet[p] = 1; }); }
+      var keepCouncil = function (c) { return !cf || (cf === 'peers' ? peerSet[c] === 1 : 'region:' + regionOf[c] === cf); };
+      var cells = hmCells.filter(function (v) { return keepCouncil(v.council) && (!tf || categoryOf[v.theme] === tf); });
+      var tot = {};
+      cells.forEach(function (v) { var t = tot[v.council] || (tot[v.council] = [0, 0]); t[0] += v.n; t[1] += v.improvements + v.mixed; });
+      var councils = data.councils.map(function (c) { return c.council; }).filter(keepCouncil);
+      var share = function (c) { var t = tot[c]; return t && t[0] ? t[1] / t[0] : -1; };
+      var byName = function (a, b) { return a < b ? -1 : a > b ? 1 : 0; };
+      if (hmSort.value === 'share') councils.sort(function (a, b) { return share(b) - share(a) || byName(a, b); });
+      else if (hmSort.value === 'region') councils.sort(function (a, b) { return byName(regionOf[a], regionOf[b]) || byName(a, b); });
+      else councils.sort(byName);
+      var names = {};
+      cells.forEach(function (v) { names[v.themeName] = 1; });
+      var spec = Object.assign({}, hmDef.spec, { data: { values: cells } });
+      spec.encoding = Object.assign({}, hmDef.spec.encoding, {
+        x: Object.assign({}, hmDef.spec.encoding.x, { sort: councils }),
+        y: Object.assign({}, hmDef.spec.encoding.y, { sort: themeOrder.filter(function (t) { return names[t]; }) }),
+      });
+      var themesShown = Object.keys(names).length;
+      setText('hm-summary', councils.length + ' of ' + data.councils.length + ' councils, ' + themesShown + ' of ' + data.themes.length + ' themes' + (hmSort.value === 'share' ? '; ordered by the share of areas for improvement over the themes shown' : hmSort.value === 'region' ? '; grouped by region' : ''));
+      document.getElementById('chart-heatmap').setAttribute('data-councils', councils.join('|'));
+      return embed({ name: 'heatmap', drill: hmDef.drill, spec: spec });
+    }
+    [hmSort, hmCouncils, hmThemes].forEach(function (s) { s.addEventListener('change', drawHeatmap); });
+  }
+
   window.__views = {};
   function embed(c) {
+    if (window.__views[c.name]) { window.__views[c.name].finalize(); delete window.__views[c.name]; }
     return vegaEmbed('#chart-' + c.name, c.spec, { renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } })
       .then(function (res) {
         window.__views[c.name] = res.view;
@@ -519,6 +567,11 @@ const CLIENT_JS = `
   }
 })();
 `;
+
+/** Sort and filter of the heatmap (options filled by the page from the embedded data). */
+const HEATMAP_CONTROLS =
+  '<form id="heatmap-controls" class="browse"><label>Order councils <select id="hm-sort"><option value="name">by name</option><option value="share">by improvement share, highest first</option><option value="region">by region, then name</option></select></label>' +
+  '<label>Councils <select id="hm-councils"><option value="">all</option></select></label><label>Themes <select id="hm-themes"><option value="">all</option></select></label></form><p id="hm-summary" class="muted"></p>';
 
 /** The complete report.html text (deterministic for the same inputs). */
 export function reportHtml(data: ReportData): string {
@@ -556,7 +609,7 @@ export function reportHtmlParts(data: ReportData): string[] {
   const nonce = createHash('sha256').update(packed).update(sentenceBlocks.join('')).update(CLIENT_JS).digest('base64').slice(0, 24);
   const csp = `default-src 'none'; script-src 'nonce-${nonce}' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'`;
   const chartBlocks = data.charts
-    .map((c) => `<section class="chart-block"><h2>${escapeHtml(c.title)}</h2><p class="muted">Files: <a href="charts/${escapeHtml(c.name)}.vl.json">${escapeHtml(c.name)}.vl.json</a> (open in the Vega editor), <a href="charts/${escapeHtml(c.name)}.svg">SVG</a>, <a href="charts/${escapeHtml(c.name)}.png">PNG</a></p><div class="chart"><div id="chart-${escapeHtml(c.name)}" data-drill="${escapeHtml(c.drill)}"></div></div></section>`)
+    .map((c) => `<section class="chart-block"><h2>${escapeHtml(c.title)}</h2><p class="muted">Files: <a href="charts/${escapeHtml(c.name)}.vl.json">${escapeHtml(c.name)}.vl.json</a> (open in the Vega editor), <a href="charts/${escapeHtml(c.name)}.svg">SVG</a>, <a href="charts/${escapeHtml(c.name)}.png">PNG</a></p>${c.name === 'heatmap' ? HEATMAP_CONTROLS : ''}<div class="chart"><div id="chart-${escapeHtml(c.name)}" data-drill="${escapeHtml(c.drill)}"></div></div></section>`)
     .join('\n');
   const head = `<!DOCTYPE html>
 <html lang="en">

@@ -83,6 +83,17 @@ export const CodebookSchema = z
   .strict();
 
 export type Theme = z.infer<typeof ThemeSchema>;
+
+/**
+ * A fingerprint of what decides a theme's matches (phrases, co-occurrence rules, exclusions,
+ * vetoes, section rules, implications; not its name or description). A learned scorer records the
+ * fingerprint of the theme it was trained with; once a researcher edits the theme, the scorer no
+ * longer decides it (its rules do) until the model is retrained.
+ */
+export function themeRulesHash(t: Theme): string {
+  const rules = { phrases: t.phrases, cooccur: t.cooccur, exclude: t.exclude, unless: t.unless, sections: t.sections, sectionMode: t.sectionMode, implies: t.implies };
+  return createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 16);
+}
 export interface Codebook extends z.infer<typeof CodebookSchema> {
   /** SHA-256 of the codebook file's bytes. */
   hash: string;

@@ -45,7 +45,7 @@ function coveredBy(cb: CompiledCodebook, term: string): boolean {
  * theme rule covers (none of its words is part of a theme match in the sentence, and the phrase on
  * its own is no theme's phrase), with its occurrence count and the findings holding it, sorted by term.
  */
-export function documentTerms(findings: readonly ThemedFinding[], codebook: Codebook): DocumentTerm[] {
+export function documentTerms(findings: readonly Omit<ThemedFinding, 'clauses'>[], codebook: Codebook): DocumentTerm[] {
   const cb = compileCodebook(codebook);
   const table = new Map<string, DocumentTerm>();
   findings.forEach((f, i) => {

@@ -19,7 +19,7 @@ import type { ThemeHit } from '../types.js';
 import { readModelFile } from '../util/model-file.js';
 import { REPO_ROOT } from '../util/paths.js';
 import { describeFeature } from '../tag/features.js';
-import type { Codebook } from './codebook.js';
+import { themeRulesHash, type Codebook } from './codebook.js';
 import { compileCodebook, withImplications } from './matcher.js';
 
 export const THEME_MODEL_FORMAT = 'inspection-themes/theme-model';
@@ -71,6 +71,8 @@ export interface ThemeScorer {
   /** Inner-CV F1 of the scorer and of the codebook alone, which chose `use`. */
   innerF1: { model: number; codebook: number };
   weights: ReadonlyMap<string, number>;
+  /** themeRulesHash of the theme as the scorer was trained with it. */
+  rules: string;
 }
 
 export interface ThemeModel {
@@ -85,12 +87,32 @@ interface CompiledThemeModel {
   index: Map<string, Float64Array>;
 }
 
-const compiledModels = new WeakMap<ThemeModel, CompiledThemeModel>();
+const compiledModels = new WeakMap<ThemeModel, Map<string, CompiledThemeModel>>();
 
-function compileThemeModel(model: ThemeModel): CompiledThemeModel {
-  let c = compiledModels.get(model);
+/**
+ * The themes a model's scorers decide with this codebook: those whose scorer beat the codebook on
+ * inner CV and whose rules are still those it was trained with (an edited theme is decided by its
+ * rules until the model is retrained).
+ */
+export function scoredThemes(model: ThemeModel, codebook: Codebook): { scored: string[]; edited: string[] } {
+  const rules = new Map(codebook.themes.map((t) => [t.id, themeRulesHash(t)]));
+  const scored: string[] = [];
+  const edited: string[] = [];
+  for (const [id, s] of model.scorers) {
+    if (s.use !== 'model' || !rules.has(id)) continue;
+    if (rules.get(id) === s.rules) scored.push(id);
+    else edited.push(id);
+  }
+  return { scored, edited };
+}
+
+function compileThemeModel(model: ThemeModel, codebook: Codebook): CompiledThemeModel {
+  let byCodebook = compiledModels.get(model);
+  if (!byCodebook) compiledModels.set(model, (byCodebook = new Map()));
+  const key = codebook.hash || JSON.stringify(codebook.themes);
+  let c = byCodebook.get(key);
   if (c) return c;
-  const themes = [...model.scorers].filter(([, s]) => s.use === 'model').map(([id]) => id);
+  const themes = scoredThemes(model, codebook).scored;
   const index = new Map<string, Float64Array>();
   themes.forEach((id, t) => {
     for (const [f, w] of model.scorers.get(id)!.weights) {
@@ -100,7 +122,7 @@ function compileThemeModel(model: ThemeModel): CompiledThemeModel {
     }
   });
   c = { themes, slot: new Map(themes.map((id, t) => [id, t])), index };
-  compiledModels.set(model, c);
+  byCodebook.set(key, c);
   return c;
 }
 
@@ -110,14 +132,14 @@ export interface ThemeModelFile {
   id: string;
   featureSet: string;
   training: { dataSha256: string; units: number; documents: number };
-  themes: Record<string, { positives: number; use: 'model' | 'codebook'; innerF1: { model: number; codebook: number }; weights: Record<string, number> }>;
+  themes: Record<string, { positives: number; use: 'model' | 'codebook'; innerF1: { model: number; codebook: number }; rules: string; weights: Record<string, number> }>;
 }
 
 export function serializeThemeModel(model: ThemeModel, training: ThemeModelFile['training']): string {
   const themes = [...model.scorers].sort(([a], [b]) => (a < b ? -1 : 1));
   const parts = themes.map(([id, s]) => {
     const w = [...s.weights].map(([f, x]) => `   ${JSON.stringify(f)}: ${JSON.stringify(x)}`).join(',\n');
-    return `  ${JSON.stringify(id)}: {\n   "positives": ${s.positives},\n   "use": ${JSON.stringify(s.use)},\n   "innerF1": ${JSON.stringify(s.innerF1)},\n   "weights": {${w ? `\n${w}\n   ` : ''}}\n  }`;
+    return `  ${JSON.stringify(id)}: {\n   "positives": ${s.positives},\n   "use": ${JSON.stringify(s.use)},\n   "innerF1": ${JSON.stringify(s.innerF1)},\n   "rules": ${JSON.stringify(s.rules)},\n   "weights": {${w ? `\n${w}\n   ` : ''}}\n  }`;
   });
   const head = JSON.stringify({ format: THEME_MODEL_FORMAT, formatVersion: THEME_MODEL_FORMAT_VERSION, id: model.id, featureSet: THEME_FEATURE_SET, training }, null, 1).replace(/\n}$/, '');
   return `${head},\n "themes": {\n${parts.join(',\n')}\n }\n}\n`;
@@ -127,8 +149,8 @@ export function parseThemeModel(json: string, where = 'theme model'): ThemeModel
   const file = readModelFile<ThemeModelFile>(json, where, { format: THEME_MODEL_FORMAT, formatVersion: THEME_MODEL_FORMAT_VERSION, featureSet: THEME_FEATURE_SET });
   const scorers = new Map<string, ThemeScorer>();
   for (const [id, t] of Object.entries(file.themes ?? {})) {
-    if (typeof t?.positives !== 'number' || typeof t.weights !== 'object' || (t.use !== 'model' && t.use !== 'codebook')) throw new Error(`${where}: bad entry for theme ${id}`);
-    scorers.set(id, { positives: t.positives, use: t.use, innerF1: t.innerF1, weights: new Map(Object.entries(t.weights)) });
+    if (typeof t?.positives !== 'number' || typeof t.weights !== 'object' || typeof t.rules !== 'string' || (t.use !== 'model' && t.use !== 'codebook')) throw new Error(`${where}: bad entry for theme ${id}: retrain (npm run train)`);
+    scorers.set(id, { positives: t.positives, use: t.use, innerF1: t.innerF1, rules: t.rules, weights: new Map(Object.entries(t.weights)) });
   }
   return { id: file.id, scorers };
 }
@@ -151,7 +173,7 @@ export function defaultThemeModel(): ThemeModel | null {
 export function decideThemes(codebook: Codebook, model: ThemeModel | null, input: ThemeFeatureInput): ThemeHit[] {
   if (!model) return [...input.hits];
   const cb = compileCodebook(codebook);
-  const compiled = compileThemeModel(model);
+  const compiled = compileThemeModel(model, codebook);
   const features = themeFeatures(input);
   const rows: (Float64Array | undefined)[] = features.map((f) => compiled.index.get(f));
   const z = new Float64Array(compiled.themes.length);
