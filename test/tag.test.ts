@@ -354,3 +354,30 @@ describe('document register: council committee papers', () => {
     expect(f[7]!.some((x) => x.startsWith('li:'))).toBe(false);
   });
 });
+
+describe('a long document is tagged a slice at a time', () => {
+  const SAMPLE = '../shared/corpus-ofsted-sample';
+  it.skipIf(!existsSync(SAMPLE) && !process.env.CI)('gives every sentence of twelve real reports read as one document the labels and evidence of the whole-document pass', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { ingest } = await import('../src/ingest/index.js');
+    const { segment } = await import('../src/segment/index.js');
+    const { TAG_CHUNK, decideSentence } = await import('../src/tag/index.js');
+    const files = readdirSync(SAMPLE).filter((f) => f.endsWith('.pdf')).sort().slice(0, 12);
+    const sentences: Sentence[] = [];
+    for (const f of files) {
+      const doc = segment(await ingest({ file: f, path: `${SAMPLE}/${f}`, format: 'pdf' }));
+      for (const s of doc.sentences) sentences.push({ ...s, doc: 'all', index: sentences.length, id: `all#${sentences.length}` });
+    }
+    // Several slices, and list items whose lead-in lies in the slice before.
+    expect(sentences.length).toBeGreaterThan(2 * TAG_CHUNK);
+    const sliced = tagSentences(sentences);
+    const whole = analyseDocument(sentences);
+    const model = defaultModel();
+    const differ = sentences.filter((_, k) => {
+      const d = decideSentence(whole, k, model);
+      return d.code !== sliced[k]!.code || JSON.stringify(d.evidence) !== JSON.stringify(sliced[k]!.evidence);
+    });
+    expect(differ.map((s) => s.id)).toEqual([]);
+    expect(sliced.map((f) => f.id)).toEqual(sentences.map((s) => s.id));
+  }, 120_000);
+});

@@ -64,7 +64,7 @@ export function documentFeatures(sentences: readonly Sentence[], rules: readonly
 
 const LEAD_PREFIX = 'li:';
 /** How far back (in sentences) a list item looks for the sentence that introduces its list. */
-const MAX_LEAD_DISTANCE = 15;
+export const MAX_LEAD_DISTANCE = 15;
 
 /**
  * The lead-in of each list item: the sentence ending in a colon that opens its list ("Areas of

@@ -17,7 +17,7 @@ import type { ClauseLabel, Evidence, Finding, LabelCode, Sentence } from '../typ
 import { CODE_TO_LABEL, LABEL_CODES } from '../types.js';
 import { BARE_NEGATION, contextOf, detectRegister, type Register } from './context.js';
 import { decideByRules, type RuleDecision } from './decide.js';
-import { describeFeature, documentFeatures } from './features.js';
+import { describeFeature, documentFeatures, MAX_LEAD_DISTANCE } from './features.js';
 import { argmax } from './linear.js';
 import { defaultModel, type TagModel } from './model.js';
 import { analyse, clauseLabel, type RuleAnalysis } from './rules.js';
@@ -105,9 +105,30 @@ export function decideSentence(d: DocumentAnalysis, k: number, model: TagModel |
  * (null: rules alone).
  */
 export function tagSentences(sentences: Sentence[], model: TagModel | null = defaultModel()): Finding[] {
-  const d = analyseDocument(sentences);
-  return sentences.map((s, k) => toFinding(s, d.analyses[k]!, decideSentence(d, k, model)));
+  const register = detectRegister(sentences);
+  if (sentences.length <= TAG_CHUNK) {
+    const d = analyseDocument(sentences, register);
+    return sentences.map((s, k) => toFinding(s, d.analyses[k]!, decideSentence(d, k, model)));
+  }
+  // A long document is analysed a slice at a time, each slice with the sentences its features look
+  // at around it (the list lead-in up to MAX_LEAD_DISTANCE back, one sentence ahead), so the model
+  // features of only one slice are held at once; the labels are those of the whole-document pass.
+  const out: Finding[] = [];
+  for (let a = 0; a < sentences.length; a += TAG_CHUNK) {
+    const b = Math.min(sentences.length, a + TAG_CHUNK);
+    const from = Math.max(0, a - CONTEXT_BEFORE);
+    const d = analyseDocument(sentences.slice(from, Math.min(sentences.length, b + CONTEXT_AFTER)), register);
+    for (let k = a; k < b; k++) out.push(toFinding(sentences[k]!, d.analyses[k - from]!, decideSentence(d, k - from, model)));
+  }
+  return out;
 }
+
+/** Sentences tagged per slice of a long document (bounds the features held at once). */
+export const TAG_CHUNK = 2000;
+/** Sentences before a slice that its features can look back to (the list lead-in, MAX_LEAD_DISTANCE), and one more. */
+const CONTEXT_BEFORE = MAX_LEAD_DISTANCE + 1;
+/** Sentences after a slice that its features look ahead to (the next sentence's rules). */
+const CONTEXT_AFTER = 1;
 
 /** Label one sentence on its own (no neighbours; inspection register). */
 export function tagSentence(s: Sentence, model: TagModel | null = defaultModel()): Finding {
