@@ -271,6 +271,22 @@ export const SKIP_CODES = [
 ] as const;
 export type SkipCode = (typeof SKIP_CODES)[number];
 
+/**
+ * A message a document carries through the pipeline, as a vfile carries its messages: what
+ * happened, which rule (a skip code when it ended the document's analysis), which stage raised
+ * it, and where in the document when that is known. The run report folds them into `skipped` and
+ * `warnings`.
+ */
+export interface DocumentMessage {
+  reason: string;
+  ruleId: SkipCode | 'file_changed' | 'cache_unwritable';
+  /** The step that raised it. */
+  source: 'read' | 'cache' | 'ingest' | 'segment' | 'tag' | 'theme' | 'worker';
+  place?: string;
+  /** The document was skipped because of it. */
+  fatal?: boolean;
+}
+
 export interface SkippedDocument {
   file: string;
   reason: string;

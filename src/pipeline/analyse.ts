@@ -5,7 +5,7 @@
  * Stage modules are imported lazily so that a warm run (everything cached) never loads pdfjs or
  * the tagger.
  */
-import type { AnalysedDocument, SegmentedDocument, SkipCode, SourceFile } from '../types.js';
+import type { AnalysedDocument, DocumentMessage, SegmentedDocument, SkipCode, SourceFile } from '../types.js';
 import type { Codebook } from '../theme/codebook.js';
 import type { PdfEngine } from '../ingest/pdf.js';
 import { DocumentError } from '../util/errors.js';
@@ -46,7 +46,8 @@ export type StageTimes = Record<DocStage, number>;
 export interface AnalyseOutcome {
   file: string;
   doc?: AnalysedDocument;
-  error?: { code: SkipCode; message: string };
+  /** What happened to the document: a fatal message skips it; the others are warnings. */
+  messages: DocumentMessage[];
   limitsHit: LimitHit[];
   /** Which cache layer answered: 'analysed' (nothing recomputed), 'extract' (re-tagged), or 'miss'. */
   cache: 'analysed' | 'extract' | 'miss';
@@ -54,19 +55,27 @@ export interface AnalyseOutcome {
   ms: StageTimes;
   /** CPU milliseconds of the analysing thread in each stage (Linux; absent elsewhere). */
   cpuMs?: StageTimes;
-  /** Warning about the cache (e.g. not writable), if any. */
-  cacheWarning?: string;
   /** Mode 'extract': the segmented document, to be finished by finishTask. */
   extracted?: Extracted;
   /** Cache keys of the bytes that were read (not those listed earlier, if the file changed in between). */
   keys?: DocumentKeys;
-  /** The file's bytes changed between the listing and the read: analysed as read. */
-  changed?: boolean;
 }
 
 type Extracted = Extract<ExtractEntry, { ok: true }>;
 
 export const zeroTimes = (): StageTimes => ({ ingest: 0, segment: 0, limits: 0, tag: 0, theme: 0, terms: 0 });
+
+/** The message that skips a document. */
+export const fatal = (code: SkipCode, reason: string, source: DocumentMessage['source']): DocumentMessage => ({ reason, ruleId: code, source, fatal: true });
+
+/** The skip of an outcome (its first fatal message), if any. */
+export function skipOf(o: AnalyseOutcome): { code: SkipCode; message: string } | undefined {
+  const m = o.messages.find((x) => x.fatal);
+  return m ? { code: m.ruleId as SkipCode, message: m.reason } : undefined;
+}
+
+/** A warning that the cache could not be written (the run goes on without it). */
+const cacheMessage = (cache: DocumentCache): DocumentMessage[] => (cache.writeError ? [{ reason: cache.writeError, ruleId: 'cache_unwritable', source: 'cache' }] : []);
 
 /** Wall-clock and thread CPU time per stage for one document (start, then stop with the stage's name). */
 class StageClock {
@@ -174,12 +183,12 @@ export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promis
   try {
     bytes = await readFile(task.src.path);
   } catch (err) {
-    return { ...base, error: { code: 'unreadable', message: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }, limitsHit: [], cache: 'miss' };
+    return { ...base, messages: [fatal('unreadable', `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'read')], limitsHit: [], cache: 'miss' };
   }
   const sha = sha256(bytes);
   const keys = documentKeys(task.src, sha, task.limits, task.fp, task.codebookHash, task.pdfEngine);
-  const changed = sha !== task.listedSha256 || undefined;
-  const found = { ...base, keys, changed };
+  const changed: DocumentMessage[] = sha !== task.listedSha256 ? [{ reason: 'the file changed while this run was reading it; analysed as read', ruleId: 'file_changed', source: 'read' }] : [];
+  const found = { ...base, keys, messages: changed };
   // Looked up again here: the orchestrator's look-up was for the bytes it listed.
   const hit = await cache.getAnalysed(keys.analysed);
   if (hit) return { ...found, doc: hit.doc, limitsHit: hit.limitsHit, cache: 'analysed' };
@@ -193,16 +202,16 @@ export async function analyseTask(task: AnalyseTask, codebook: Codebook): Promis
       entry = { ok: true, doc, limitsHit };
     } catch (err) {
       if (!(err instanceof DocumentError)) {
-        return { ...found, error: { code: 'error', message: `unexpected error: ${(err as Error).message}` }, limitsHit: [], cache: layer };
+        return { ...found, messages: [...changed, fatal('error', `unexpected error: ${(err as Error).message}`, 'ingest')], limitsHit: [], cache: layer };
       }
       entry = { ok: false, code: err.code, message: err.message };
     }
     // A timeout depends on the machine's load, not on the content: never cached.
     if (entry.ok || entry.code !== 'timeout') await cache.putExtract(keys.extract, entry);
   }
-  if (!entry.ok) return { ...found, error: { code: entry.code, message: entry.message }, limitsHit: [], cache: layer, cacheWarning: cache.writeError };
-  if (task.mode === 'extract') return { ...found, extracted: entry, limitsHit: entry.limitsHit, cache: layer, cacheWarning: cache.writeError };
-  return complete(entry, { ...found, layer, modelDir: task.modelDir }, clock, codebook, st, cache, deadline);
+  if (!entry.ok) return { ...found, messages: [...changed, fatal(entry.code, entry.message, 'ingest'), ...cacheMessage(cache)], limitsHit: [], cache: layer };
+  if (task.mode === 'extract') return { ...found, messages: [...changed, ...cacheMessage(cache)], extracted: entry, limitsHit: entry.limitsHit, cache: layer };
+  return complete(entry, { file: found.file, keys, messages: changed, layer, modelDir: task.modelDir }, clock, codebook, st, cache, deadline);
 }
 
 /**
@@ -216,35 +225,36 @@ export async function finishTask(task: AnalyseTask, outcome: AnalyseOutcome, cod
   let spent = 0;
   for (const s of STAGES) spent += outcome.ms[s];
   const deadline = new Deadline(task.limits.maxSecondsPerDoc, spent);
-  const done = await complete(outcome.extracted, { file: task.src.file, keys: outcome.keys, changed: outcome.changed, layer: outcome.cache, modelDir: task.modelDir }, clock, codebook, st, new DocumentCache(task.cacheDir), deadline);
+  const done = await complete(outcome.extracted, { file: task.src.file, keys: outcome.keys, messages: outcome.messages, layer: outcome.cache, modelDir: task.modelDir }, clock, codebook, st, new DocumentCache(task.cacheDir), deadline);
   const ms = zeroTimes();
   const cpu = outcome.cpuMs && clock.cpu ? zeroTimes() : undefined;
   for (const s of STAGES) {
     ms[s] = outcome.ms[s] + clock.ms[s];
     if (cpu) cpu[s] = outcome.cpuMs![s] + clock.cpu![s];
   }
-  return { ...done, ms, cpuMs: cpu, cacheWarning: outcome.cacheWarning ?? done.cacheWarning };
+  return { ...done, ms, cpuMs: cpu };
 }
 
 interface Found {
   file: string;
   keys: DocumentKeys;
-  changed?: boolean;
+  /** Messages so far (the worker's, when the main thread finishes a document). */
+  messages: DocumentMessage[];
   layer: AnalyseOutcome['cache'];
   modelDir?: string;
 }
 
 async function complete(entry: Extracted, found: Found, clock: StageClock, codebook: Codebook, st: Stages, cache: DocumentCache, deadline: Deadline): Promise<AnalyseOutcome> {
-  const base = { file: found.file, keys: found.keys, changed: found.changed, ms: clock.ms, cpuMs: clock.cpu, cache: found.layer };
+  const base = { file: found.file, keys: found.keys, ms: clock.ms, cpuMs: clock.cpu, cache: found.layer };
   let doc: AnalysedDocument;
   try {
     doc = analyseSegmented(entry.doc, codebook, st, clock, deadline, found.modelDir);
   } catch (err) {
-    if (err instanceof DocumentError) return { ...base, error: { code: err.code, message: err.message }, limitsHit: [] };
-    return { ...base, error: { code: 'error', message: `unexpected error while tagging: ${(err as Error).message}` }, limitsHit: entry.limitsHit };
+    if (err instanceof DocumentError) return { ...base, messages: [...found.messages, fatal(err.code, err.message, 'tag')], limitsHit: [] };
+    return { ...base, messages: [...found.messages, fatal('error', `unexpected error while tagging: ${(err as Error).message}`, 'tag')], limitsHit: entry.limitsHit };
   }
   await cache.putAnalysed(found.keys.analysed, { doc, limitsHit: entry.limitsHit });
-  return { ...base, doc, limitsHit: entry.limitsHit, cacheWarning: cache.writeError };
+  return { ...base, messages: [...found.messages, ...cacheMessage(cache)], doc, limitsHit: entry.limitsHit };
 }
 
 /**

@@ -10,7 +10,7 @@ import { loadPeers } from '../aggregate/peers.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { PROJECT_CODEBOOK } from '../util/paths.js';
 import { TOOL_NAME, VERSION } from '../version.js';
-import { analyseDocument as analyseOne, type AnalyseOutcome, type AnalyseTask, STAGES, zeroTimes } from './analyse.js';
+import { analyseDocument as analyseOne, fatal, skipOf, type AnalyseOutcome, type AnalyseTask, STAGES, zeroTimes } from './analyse.js';
 import { codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, documentKeys, outputsKey, sha256, type DocumentKeys } from './cache.js';
 import { analysePending, workerCount, workerPath, type PendingDocument } from './schedule.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits.js';
@@ -200,14 +200,14 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
   await time('hash', async () => {
     for (let i = 0; i < n; i++) {
       const src = listing.files[i];
-      const base = { file: src.file, limitsHit: [], cache: 'miss' as const, ms: zeroTimes() };
+      const base = { file: src.file, limitsHit: [], cache: 'miss' as const, ms: zeroTimes(), messages: [] };
       let bytes: Buffer;
       try {
         const fh = await open(src.path, 'r');
         try {
           const { size } = await fh.stat();
           if (size > limits.maxFileBytes) {
-            outcomes[i] = { ...base, error: { code: 'too_large', message: `file is ${fmtBytes(size)}, over the limit of ${fmtBytes(limits.maxFileBytes)} (--max-file-mb)` } };
+            outcomes[i] = { ...base, messages: [fatal('too_large', `file is ${fmtBytes(size)}, over the limit of ${fmtBytes(limits.maxFileBytes)} (--max-file-mb)`, 'read')] };
             continue;
           }
           bytes = await readFile(fh);
@@ -215,7 +215,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
           await fh.close();
         }
       } catch (err) {
-        outcomes[i] = { ...base, error: { code: 'unreadable', message: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
+        outcomes[i] = { ...base, messages: [fatal('unreadable', `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'read')] };
         continue;
       }
       const sha = sha256(bytes);
@@ -227,7 +227,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       }
       // A document skipped last time (corrupt, encrypted...) is answered from the extract layer.
       const ex = await cache.getExtract(docKeys.extract);
-      if (ex && !ex.ok) outcomes[i] = { ...base, error: { code: ex.code, message: ex.message }, cache: 'extract', keys: docKeys };
+      if (ex && !ex.ok) outcomes[i] = { ...base, messages: [fatal(ex.code, ex.message, 'ingest')], cache: 'extract', keys: docKeys };
       else pending.push({ i, task, size: bytes.length });
     }
   });
@@ -241,7 +241,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
     const summary = restored && parseSummary(restored.summary);
     if (restored && summary) {
       progress.stop();
-      for (let i = 0; i < n; i++) if (found[i]) outcomes[i] = { file: listing.files[i]!.file, limitsHit: [], cache: 'analysed', keys: found[i]!.keys, ms: zeroTimes() };
+      for (let i = 0; i < n; i++) if (found[i]) outcomes[i] = { file: listing.files[i]!.file, messages: [], limitsHit: [], cache: 'analysed', keys: found[i]!.keys, ms: zeroTimes() };
       const folded = foldOutcomes(outcomes as AnalyseOutcome[], listing, stageMs, cacheDir);
       const report = buildReport(opts, limits, listing, folded, summary, staged ? await staged.foreign() : [], overrides);
       printMessages(log, listing, limits, folded, summary.limitsHit);
@@ -277,7 +277,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       const f = found[i];
       if (!f) continue;
       const hit = await cache.getAnalysed(f.keys.analysed);
-      if (hit) outcomes[i] = { file: f.task.src.file, doc: compactDocument(hit.doc, interner), limitsHit: hit.limitsHit, cache: 'analysed', keys: f.keys, ms: zeroTimes() };
+      if (hit) outcomes[i] = { file: f.task.src.file, messages: [], doc: compactDocument(hit.doc, interner), limitsHit: hit.limitsHit, cache: 'analysed', keys: f.keys, ms: zeroTimes() };
       else pending.push({ i, task: f.task, size: f.size });
     }
   });
@@ -443,10 +443,12 @@ interface Folded {
   cacheStats: RunStats['cache'];
   stageCpuMs: Partial<Record<string, number>>;
   cacheWarning?: string;
+  /** Files that changed while the run read them (also in documentWarnings; printed on stderr). */
+  changedFiles: RunReport['warnings'];
 }
 
 function foldOutcomes(outcomes: AnalyseOutcome[], listing: CorpusListing, stageMs: Record<string, number>, cacheDir: string | null): Folded {
-  const f: Folded = { documents: [], docKeys: [], skipped: [], documentWarnings: [], limitsHit: [], dropped: {}, cacheStats: { dir: cacheDir, analysed: 0, extract: 0, misses: 0, outputs: false }, stageCpuMs: {} };
+  const f: Folded = { documents: [], docKeys: [], skipped: [], documentWarnings: [], changedFiles: [], limitsHit: [], dropped: {}, cacheStats: { dir: cacheDir, analysed: 0, extract: 0, misses: 0, outputs: false }, stageCpuMs: {} };
   for (const s of STAGES) stageMs[s] = 0;
   const stageCpuMs: Record<string, number> = {};
   let cpuKnown = true;
@@ -457,16 +459,21 @@ function foldOutcomes(outcomes: AnalyseOutcome[], listing: CorpusListing, stageM
     if (o.cache === 'analysed') f.cacheStats.analysed++;
     else if (o.cache === 'extract') f.cacheStats.extract++;
     else f.cacheStats.misses++;
-    f.cacheWarning ??= o.cacheWarning;
+    for (const m of o.messages) {
+      if (m.ruleId === 'cache_unwritable') f.cacheWarning ??= m.reason;
+      else if (!m.fatal) {
+        f.documentWarnings.push({ file: o.file, message: m.reason });
+        if (m.ruleId === 'file_changed') f.changedFiles.push({ file: o.file, message: m.reason });
+      }
+    }
     f.limitsHit.push(...o.limitsHit);
-    if (o.changed) f.documentWarnings.push({ file: o.file, message: 'the file changed while this run was reading it; analysed as read' });
     if (o.doc) {
       f.documents.push(o.doc);
       f.docKeys.push(o.keys?.analysed ?? '');
       for (const w of o.doc.warnings) f.documentWarnings.push({ file: o.file, message: w });
       for (const [k, v] of Object.entries(o.doc.dropped)) f.dropped[k] = (f.dropped[k] ?? 0) + v;
-    } else if (o.error || o.cache !== 'analysed') {
-      const e = o.error ?? { code: 'error' as const, message: 'no result' };
+    } else if (skipOf(o) || o.cache !== 'analysed') {
+      const e = skipOf(o) ?? { code: 'error' as const, message: 'no result' };
       f.skipped.push({ file: o.file, code: e.code, reason: e.message });
     }
   }
@@ -507,7 +514,7 @@ function printMessages(log: (line: string) => void, listing: CorpusListing, limi
   for (const w of listing.manifestWarnings.slice(0, MAX_PRINTED_MANIFEST_WARNINGS)) log(`warning: ${w}`);
   const more = listing.manifestWarnings.length - MAX_PRINTED_MANIFEST_WARNINGS;
   if (more > 0) log(`warning: ... and ${more.toLocaleString('en-GB')} more manifest warnings (all listed in run_report.json)`);
-  for (const w of folded.documentWarnings) if (w.message.startsWith('the file changed')) log(`warning: ${w.file}: ${w.message}`);
+  for (const w of folded.changedFiles) log(`warning: ${w.file}: ${w.message}`);
   if (folded.cacheWarning) log(`warning: ${folded.cacheWarning}`);
 }
 

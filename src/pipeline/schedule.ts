@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Codebook } from '../theme/codebook.js';
 import { timeoutError } from '../util/deadline.js';
-import { analyseTask, finishTask, zeroTimes, type AnalyseOutcome, type AnalyseTask } from './analyse.js';
+import { analyseTask, fatal, finishTask, zeroTimes, type AnalyseOutcome, type AnalyseTask } from './analyse.js';
 
 /** A document the caches did not answer. */
 export interface PendingDocument {
@@ -83,8 +83,8 @@ export async function analysePending(pending: PendingDocument[], opts: ScheduleO
     workerData: { codebook },
   });
   const backlog: { i: number; task: AnalyseTask; o: AnalyseOutcome }[] = [];
-  const failed = (task: AnalyseTask, err: Error): AnalyseOutcome => ({ file: task.src.file, error: { code: 'error', message: `worker failed: ${err.message}` }, limitsHit: [], cache: 'miss', ms: zeroTimes() });
-  const timedOut = (task: AnalyseTask): AnalyseOutcome => ({ file: task.src.file, error: { code: 'timeout', message: timeoutError(task.limits.maxSecondsPerDoc, 'in one step that did not return').message }, limitsHit: [], cache: 'miss', ms: zeroTimes() });
+  const failed = (task: AnalyseTask, err: Error): AnalyseOutcome => ({ file: task.src.file, messages: [fatal('error', `worker failed: ${err.message}`, 'worker')], limitsHit: [], cache: 'miss', ms: zeroTimes() });
+  const timedOut = (task: AnalyseTask): AnalyseOutcome => ({ file: task.src.file, messages: [fatal('timeout', timeoutError(task.limits.maxSecondsPerDoc, 'in one step that did not return').message, 'worker')], limitsHit: [], cache: 'miss', ms: zeroTimes() });
   let next = 0;
   let inFlight = 0;
   let settled = 0;
@@ -132,7 +132,7 @@ export async function analysePending(pending: PendingDocument[], opts: ScheduleO
       try {
         o = await finishTask(item.task, item.o, codebook);
       } catch (err) {
-        o = { ...item.o, extracted: undefined, error: { code: 'error', message: `unexpected error while tagging: ${(err as Error).message}` } };
+        o = { ...item.o, extracted: undefined, messages: [...item.o.messages, fatal('error', `unexpected error while tagging: ${(err as Error).message}`, 'tag')] };
       }
       done(item.i, o);
       // Let finished reads arrive (and the next ones start) before tagging the next document.
