@@ -62,6 +62,11 @@ describe('incremental cache', () => {
     expect(warm.stats.cache).toMatchObject({ analysed: n, extract: 0, misses: 0 });
     expect(warm.stats.stageMs.ingest).toBe(0);
     expect(warm.stats.stageMs.tag).toBe(0);
+    // The outputs layer answered: no document was loaded or aggregated for the files; the
+    // aggregates are loaded from the analysed layer when read (below), and equal the cold run's.
+    expect(warm.stats.cache.outputs).toBe(true);
+    expect(warm.stats.stageMs.aggregate).toBeUndefined();
+    expect(warm.report.documents).toBe(cold.report.documents);
     const a = snapshot(join(dir, `out${run}`));
     expect(a.has('sentences.csv') && a.has('run_report.json')).toBe(true);
     expect(a).toEqual(snapshot(join(dir, `out${run - 1}`)));
