@@ -7,6 +7,11 @@ import { joint } from './dehyphen.js';
 import type { Line } from './lines.js';
 import { MARKER_ONLY } from './markup.js';
 
+/**
+ * A PDF line at least this much larger than the body text (its size relative to the body size,
+ * pdf.ts pdfToLines) can be a heading; smaller lines are body text, table cells or labels.
+ */
+const HEADING_SIZE_RATIO = 1.12;
 const TERMINAL_END = /[.!?:;]["”’)\]]*$/;
 const SENTENCE_END = /[.!?]["”’)\]]*$/;
 const PDF_LEADING_MARKER =
@@ -65,7 +70,7 @@ function words(t: string): number {
 export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
   const blocks: TextBlock[] = [];
   const leftMargin = ctx.isPdf ? modeX(lines) : 0;
-  const headingSizes = ctx.isPdf ? [...new Set(lines.filter((l) => l.size >= 1.12).map((l) => l.size))].sort((a, b) => b - a) : [];
+  const headingSizes = ctx.isPdf ? [...new Set(lines.filter((l) => l.size >= HEADING_SIZE_RATIO).map((l) => l.size))].sort((a, b) => b - a) : [];
   let cur: Building | undefined;
   const flush = () => {
     if (!cur) return;
@@ -119,7 +124,7 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
         }
         flushTable();
       }
-      if (l.cells && l.cells.length >= 2 && l.size < 1.12 && l.cells.every((c) => words(c.text) <= 14)) {
+      if (l.cells && l.cells.length >= 2 && l.size < HEADING_SIZE_RATIO && l.cells.every((c) => words(c.text) <= 14)) {
         const pieces = isMarkerCell(l.cells[0]!.text) ? l.cells.slice(1) : l.cells;
         if (pieces.length >= 2) {
           flush();
@@ -134,7 +139,7 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
     let cells: string[] | undefined;
     // A heading-size line with a right-hand cell: the grade box beside a judgement-area heading.
     let headingTail: string[] | undefined;
-    if (ctx.isPdf && l.size >= 1.12 && l.cells && l.cells.length >= 2 && !isMarkerCell(l.cells[0]!.text)) {
+    if (ctx.isPdf && l.size >= HEADING_SIZE_RATIO && l.cells && l.cells.length >= 2 && !isMarkerCell(l.cells[0]!.text)) {
       text = l.cells[0]!.text;
       headingTail = l.cells.slice(1).map((c) => c.text);
     }
@@ -319,7 +324,7 @@ interface PdfTable {
 
 /** Does a line belong to the open table: same page, body size, and short or column-split? */
 function fitsTable(t: PdfTable, l: Line): boolean {
-  if (l.page !== t.page || l.size >= 1.12 || l.gap >= 3 || l.headingLevel !== undefined) return false;
+  if (l.page !== t.page || l.size >= HEADING_SIZE_RATIO || l.gap >= 3 || l.headingLevel !== undefined) return false;
   if (l.cells && l.cells.length >= 2) return true;
   if (l.x >= t.columns[1]! - 5) return words(l.text) <= 8;
   return words(l.text) < 10 && !/[.!?]$/.test(l.text);
@@ -432,8 +437,8 @@ function pdfHeadingLevel(
   if (cur?.kind === 'heading' && prev && sameStyle(l, prev) && prev.page === l.page && headingOpen(cur.text, text) && words(cur.text) + w <= 30) {
     return cur.level;
   }
-  if (LABEL_VALUE_LINE.test(text) && l.size < 1.12) return undefined;
-  if (l.size >= 1.12 && w <= 30) {
+  if (LABEL_VALUE_LINE.test(text) && l.size < HEADING_SIZE_RATIO) return undefined;
+  if (l.size >= HEADING_SIZE_RATIO && w <= 30) {
     const idx = headingSizes.indexOf(l.size);
     return (idx < 0 ? headingSizes.length : idx) + 1;
   }
