@@ -16,11 +16,12 @@
  * with the median pipeline/pdftotext ratio is reported, so that drifting machine load affects
  * both sides of a ratio alike).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pdftotext } from './pdftotext.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, existsSync(join(here, '..', 'package.json')) ? '..' : '../..');
@@ -106,23 +107,6 @@ function runChild(corpus: string, out: string, cacheDir: string, workers?: numbe
 }
 
 // ---------------------------------------------------------------- parent
-
-/** pdftotext over the PDFs, one after another: wall-clock ms and CPU ms (user + system). */
-function pdftotext(pdfs: string[]): { wall: number; cpu: number } {
-  const probe = spawnSync('pdftotext', ['-v'], { stdio: 'ignore' });
-  if (probe.error) throw new Error(`pdftotext not available: ${probe.error.message} (Debian: apt-get install poppler-utils)`);
-  const t = performance.now();
-  // One shell loop, so that the shell's `times` reports the CPU used by all the pdftotext children.
-  const r = spawnSync('sh', ['-c', 'for f in "$@"; do pdftotext -q "$f" /dev/null; done; times', 'sh', ...pdfs], { encoding: 'utf8' });
-  const wall = performance.now() - t;
-  const lines = r.stdout.trim().split('\n');
-  const secs = (s: string) => {
-    const m = /(\d+)m([\d.]+)s/.exec(s);
-    return m ? (Number(m[1]) * 60 + Number(m[2])) * 1000 : NaN;
-  };
-  const kids = (lines.at(-1) ?? '').split(/\s+/);
-  return { wall, cpu: secs(kids[0] ?? '') + secs(kids[1] ?? '') };
-}
 
 /** The sample repeated four times as distinct files (bytes appended after %%EOF keep PDFs valid). */
 function makeX4(src: string, dest: string): void {

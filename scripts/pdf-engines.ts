@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pdftotext } from './pdftotext.js';
 import { extractPdf, pageTexts, PDF_ENGINES, type PdfEngine } from '../src/ingest/pdf.js';
 import { comparePages } from '../src/ingest/compare.js';
 
@@ -75,11 +76,7 @@ function main(argv: string[]): void {
   const dir = resolve(at >= 0 ? argv[at + 1]! : join(repoRoot, '..', 'shared', 'corpus-ofsted-sample'));
   const files = pdfs(dir);
   console.log(`PDF engines on ${files.length} PDFs in ${dir} (one file after another, one thread each)\n`);
-  // pdftotext over the same files, one after another: wall, user and system time from bash's `time`.
-  const ptt = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; time (for f in "$@"; do pdftotext -enc UTF-8 "$f" /dev/null; done)`, '_', ...files], { encoding: 'utf8' });
-  const [pttWallS, u, s] = ptt.stderr.trim().split(/\s+/).slice(-3).map(Number);
-  const pttWall = (pttWallS ?? 0) * 1000;
-  const pttCpu = ((u ?? 0) + (s ?? 0)) * 1000;
+  const { wall: pttWall, cpu: pttCpu } = pdftotext(files);
   console.log(`pdftotext (poppler): ${(pttWall / 1000).toFixed(1)} s wall, ${(pttCpu / 1000).toFixed(1)} s CPU`);
   console.log('\n| engine | CPU (s) | wall (s) | CPU / pdftotext | files compared | token F1 min | token F1 mean | files < 0.99 |');
   console.log('|---|---|---|---|---|---|---|---|');

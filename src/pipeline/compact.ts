@@ -47,7 +47,7 @@ export function compactDocument(doc: AnalysedDocument, I: Interner): AnalysedDoc
   doc.id = I.string(doc.id);
   doc.file = I.string(doc.file);
   for (const f of doc.findings) {
-    f.doc = doc.id;
+    f.doc = I.string(f.doc);
     f.sectionPath = I.path(f.sectionPath);
     f.blockKind = I.string(f.blockKind);
     f.label = I.string(f.label);

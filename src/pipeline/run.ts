@@ -186,14 +186,14 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
   const fp = codeFingerprints();
   const progress = await createProgress({ mode: opts.progress ?? 'none' });
   const window = opts.window ?? LATEST_INSPECTION;
-  const writerOptions = { focus: opts.focus, peers, overrides: overrides?.sha256, window: window, minFindings: opts.minFindings ?? DEFAULT_MIN_FINDINGS };
+  const writerOptions = { focus: opts.focus, peers, overrides: overrides?.sha256, window, minFindings: opts.minFindings ?? DEFAULT_MIN_FINDINGS };
 
   // Phase 1 (main thread): size check, hash, cache look-up. Reads bytes, never parses; an analysed
   // entry is only found here (loaded below, unless the outputs layer answers the whole run).
   const n = listing.files.length;
   const outcomes: (AnalyseOutcome | undefined)[] = new Array(n);
   const found: ({ keys: DocumentKeys; task: AnalyseTask; size: number } | undefined)[] = new Array(n);
-  let pending: PendingDocument[] = [];
+  const pending: PendingDocument[] = [];
   // Every document is held until the outputs are written: repeated strings are shared (compact.ts).
   const interner = new Interner();
   progress.start('analysing', n);
@@ -232,6 +232,12 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
     }
   });
 
+  // A researcher's overrides, then the counts over the window: the same for documents analysed now and loaded later.
+  const aggregateDocuments = (docs: AnalysedDocument[]) => {
+    const forced = overrides ? applyOverrides(docs, overrides) : undefined;
+    return { forced, aggregates: aggregate(forced?.documents ?? docs, codebook, { window }) };
+  };
+
   // The outputs layer: the same documents, codebook, code and writer options give the same files,
   // and a run it answers loads no document at all.
   const outputsKeyOf = (keys: string[]) => (cacheDir && staged ? outputsKey(keys, analysisHash, fp, writerOptions) : '');
@@ -243,7 +249,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       progress.stop();
       for (let i = 0; i < n; i++) if (found[i]) outcomes[i] = { file: listing.files[i]!.file, messages: [], limitsHit: [], cache: 'analysed', keys: found[i]!.keys, ms: zeroTimes() };
       const folded = foldOutcomes(outcomes as AnalyseOutcome[], listing, stageMs, cacheDir);
-      const report = buildReport(opts, limits, listing, folded, summary, staged ? await staged.foreign() : [], overrides);
+      const report = buildReport(opts, limits, listing, folded, summary, await staged.foreign(), overrides);
       printMessages(log, listing, limits, folded, summary.limitsHit);
       if (summary.overrides) printOverrides(log, overrides!, summary.overrides.applied, summary.overrides.unmatched);
       const written = await commitOutputs(opts, staged, restored.files, report, log);
@@ -262,8 +268,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
           if (!hit) throw new Error(`the cached analysis of ${listing.files[i]!.file} is gone (${cacheDir}): run again`);
           docs.push(compactDocument(hit.doc, interner));
         }
-        const forced = overrides ? applyOverrides(docs, overrides) : undefined;
-        aggregates = aggregate(forced?.documents ?? docs, codebook, { window });
+        aggregates = aggregateDocuments(docs).aggregates;
         return aggregates;
       };
       const result = { codebook, report, written, stats } as RunResult;
@@ -281,7 +286,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       else pending.push({ i, task: f.task, size: f.size });
     }
   });
-  pending = pending.sort((a, b) => a.i - b.i);
+  pending.sort((a, b) => a.i - b.i);
   for (const o of outcomes) if (o) progress.tick(o.doc?.findings.length ?? 0);
 
   // Phase 2: ingest + analyse what the cache did not answer, on a worker pool or in this thread.
@@ -319,8 +324,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
 
   await charts.start();
   try {
-    const forced = overrides ? applyOverrides(documents, overrides) : undefined;
-    const aggregates = await time('aggregate', () => aggregate(forced?.documents ?? documents, codebook, { window }));
+    const { forced, aggregates } = await time('aggregate', () => aggregateDocuments(documents));
     const labelCounts = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;
     for (const f of aggregates.findings) labelCounts[f.label]++;
     const summary: OutputsSummary = {

@@ -90,6 +90,11 @@ export type Theme = z.infer<typeof ThemeSchema>;
  * fingerprint of the theme it was trained with; once a researcher edits the theme, the scorer no
  * longer decides it (its rules do) until the model is retrained.
  */
+/** What compiled matchers and scorer tables are cached under: the codebook's hash, else its themes. */
+export function codebookKey(codebook: Pick<Codebook, 'hash' | 'themes'>): string {
+  return codebook.hash || JSON.stringify(codebook.themes);
+}
+
 export function themeRulesHash(t: Theme): string {
   const rules = { phrases: t.phrases, cooccur: t.cooccur, exclude: t.exclude, unless: t.unless, sections: t.sections, sectionMode: t.sectionMode, implies: t.implies };
   return createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 16);

@@ -1,5 +1,5 @@
 import type { ThemeHit } from '../types.js';
-import type { Codebook } from './codebook.js';
+import { codebookKey, type Codebook } from './codebook.js';
 import { lemma, matchAt, parsePhrase, type PhraseToken } from './phrase.js';
 import { compileSectionPattern, type SectionPattern } from './section-pattern.js';
 
@@ -49,7 +49,7 @@ const cache = new Map<string, CompiledCodebook>();
 
 /** Compile (or fetch from the cache) a codebook's matchers. */
 export function compileCodebook(codebook: Codebook): CompiledCodebook {
-  const key = codebook.hash || JSON.stringify(codebook.themes);
+  const key = codebookKey(codebook);
   const hit = cache.get(key);
   if (hit) return hit;
   const byLemma = new Map<string, Pattern[]>();

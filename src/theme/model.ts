@@ -19,7 +19,7 @@ import type { ThemeHit } from '../types.js';
 import { readModelFile } from '../util/model-file.js';
 import { REPO_ROOT } from '../util/paths.js';
 import { describeFeature } from '../tag/features.js';
-import { themeRulesHash, type Codebook } from './codebook.js';
+import { codebookKey, themeRulesHash, type Codebook } from './codebook.js';
 import { compileCodebook, withImplications } from './matcher.js';
 
 export const THEME_MODEL_FORMAT = 'inspection-themes/theme-model';
@@ -109,7 +109,7 @@ export function scoredThemes(model: ThemeModel, codebook: Codebook): { scored: s
 function compileThemeModel(model: ThemeModel, codebook: Codebook): CompiledThemeModel {
   let byCodebook = compiledModels.get(model);
   if (!byCodebook) compiledModels.set(model, (byCodebook = new Map()));
-  const key = codebook.hash || JSON.stringify(codebook.themes);
+  const key = codebookKey(codebook);
   let c = byCodebook.get(key);
   if (c) return c;
   const themes = scoredThemes(model, codebook).scored;
