@@ -48,6 +48,8 @@ interface ChildResult {
 async function child(argsJson: string): Promise<void> {
   const a = JSON.parse(argsJson) as { corpus: string; out: string; cacheDir: string; workers?: number };
   const { runPipeline } = await import('../src/pipeline/run.js');
+  // As the CLI's `run` does.
+  (await import('../src/util/heap.js')).boundHeapGrowth();
   const stagePeakRss: Record<string, number> = {};
   let stage = 'startup';
   const sample = () => {

@@ -5,6 +5,7 @@ import { runPipeline, DEFAULT_CACHE_DIR, DEFAULT_LIMITS } from './pipeline/run.j
 import { EXIT_INTERNAL, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE } from './util/exit-codes.js';
 import { UserError } from './util/errors.js';
 import { VERSION } from './version.js';
+import { boundHeapGrowth } from './util/heap.js';
 import { PROJECT_CODEBOOK } from './util/paths.js';
 import { parseFramework, parsePeriod, type Period } from './aggregate/window.js';
 import { DEFAULT_MIN_FINDINGS } from './aggregate/interval.js';
@@ -101,6 +102,7 @@ program
   .option('--framework <name>', 'compare only the inspections of one framework: earlier, sif or ilacs', asArg(parseFramework))
   .option('--min-findings <n>', 'council x theme cells with fewer evaluative findings are marked and left out of ranks and medians', positiveInt, DEFAULT_MIN_FINDINGS)
   .action(async (corpusDir: string, opts: RunCliOptions) => {
+    boundHeapGrowth();
     const log = opts.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
     const result = await runPipeline({
       corpusDir,

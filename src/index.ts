@@ -22,3 +22,4 @@ export { writeCsvs, buildCsvs, toCsv, safeCell, EMERGING_COLUMNS, emergingRows }
 export { writeOutputs, type OutputOptions } from './export/outputs.js';
 export { writeCharts, renderCharts, chartDefs, renderSvg, svgToPng, reportHtml, reportData } from './render/index.js';
 export { VERSION } from './version.js';
+export { boundHeapGrowth, HEAP_GROWING_PERCENT } from './util/heap.js';
