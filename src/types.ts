@@ -319,6 +319,15 @@ export interface RunReport {
   model?: string;
   /** The overrides file (`--overrides`): rows, sentences recoded, and rows that matched no sentence. */
   overrides?: { file: string; sha256: string; rows: number; applied: number; unmatched: { line: number; sentenceId?: string; text?: string }[] };
+  /** Output files not written, and why (a chart over the PNG size limit has its SVG only). */
+  omitted: OmittedOutput[];
+}
+
+/** An output file the run did not write, and why (a chart too large for a PNG). */
+export interface OmittedOutput {
+  /** Path relative to the output folder. */
+  file: string;
+  reason: string;
 }
 
 /** A limit hit in a document that was still analysed (documents skipped by a limit are in `skipped`). */

@@ -87,7 +87,9 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
   let out: string;
   let documents: Record<string, string>[];
   let inspections: Record<string, string>[];
-  let report: { skipped: { file: string; code: string; reason: string }[]; window: { period: string; inspections: number } };
+  let report: { skipped: { file: string; code: string; reason: string }[]; window: { period: string; inspections: number }; omitted: { file: string; reason: string }[] };
+  /** Megapixels of each chart at 1x, read off its SVG's root element. */
+  let megapixels: Map<string, number>;
   const manifest = existsSync(join(NATIONAL, 'manifest.csv')) ? new Map(readCsv(join(NATIONAL, 'manifest.csv')).map((r) => [r.file!, r])) : new Map();
 
   let pooled: Record<string, string>[];
@@ -125,6 +127,13 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
     pooled = readCsv(join(out, 'all', 'council_themes.csv'));
     report = JSON.parse(readFileSync(join(out, 'o', 'run_report.json'), 'utf8'));
     charts = readdirSync(join(out, 'o', 'charts')).sort();
+    megapixels = new Map(
+      charts.filter((f) => f.endsWith('.svg')).map((f) => {
+        const root = /<svg\b[^>]*>/.exec(readFileSync(join(out, 'o', 'charts', f), 'utf8'))![0];
+        const dim = (a: string) => Number(new RegExp(`\\s${a}="([\\d.]+)"`).exec(root)![1]);
+        return [f.replace(/\.svg$/, ''), (dim('width') * dim('height')) / 1e6];
+      }),
+    );
     html = readFileSync(join(out, 'o', 'report.html'), 'utf8');
     trendSpec = JSON.parse(readFileSync(join(out, 'o', 'charts', 'trends.vl.json'), 'utf8'));
     changeSpec = JSON.parse(readFileSync(join(out, 'o', 'charts', 'changes.vl.json'), 'utf8'));
@@ -250,6 +259,19 @@ describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)(
       expect(['improved', 'deteriorated']).toContain(v.direction);
       expect(v.direction === 'improved' ? v.high < 0 : v.low > 0).toBe(true);
     }
+  });
+
+  it('a chart too large for a PNG (the small multiples of 150 councils) is written as SVG only, and the run report and report.html say why', () => {
+    const large = [...megapixels].filter(([, mp]) => mp > 16).map(([name]) => name).sort();
+    expect(large).toEqual(['balance', 'profile']);
+    for (const [name] of megapixels) expect(charts.includes(`${name}.png`), name).toBe(!large.includes(name));
+    expect(report.omitted.map((o) => o.file)).toEqual(large.map((n) => `charts/${n}.png`));
+    for (const o of report.omitted) expect(o.reason).toMatch(/^[\d,]+ x [\d,]+ px \([\d.]+ megapixels\) at 1x is over the 16-megapixel PNG limit/);
+    for (const n of large) {
+      expect(html).not.toContain(`href="charts/${n}.png"`);
+      expect(html).toMatch(new RegExp(`href="charts/${n}\\.svg">SVG</a>, no PNG \\(`));
+    }
+    expect(html).toContain('href="charts/heatmap.png"');
   });
 
   it('groups.csv: the default window by the nine regions and by overall grade, with the weaker-minus-stronger contrast per theme', () => {

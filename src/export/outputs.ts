@@ -5,6 +5,7 @@ import type { Codebook } from '../theme/codebook.js';
 import { emergingTerms } from '../aggregate/emerging.js';
 import { startCharts, type ChartRenderer } from '../render/start.js';
 import { writeCsvs } from './index.js';
+import type { OmittedOutput } from '../types.js';
 
 export interface OutputOptions {
   /** Council to highlight (name or ONS code); UserError when it is not in the corpus. */
@@ -15,6 +16,8 @@ export interface OutputOptions {
   minFindings?: number;
   /** When given, filled with wall-clock milliseconds per export step (benchmark). */
   timings?: Record<string, number>;
+  /** When given, filled with the files not written and why (a chart over the PNG size limit). */
+  omitted?: OmittedOutput[];
   /** Renders a chart's SVG and PNG elsewhere (the pipeline's worker pool); default: this thread. */
   chartRenderer?: ChartRenderer;
 }
@@ -22,7 +25,7 @@ export interface OutputOptions {
 /**
  * Write every comparison output into outDir: sentences.csv, documents.csv, council_themes.csv,
  * inspections.csv, changes.csv, trends.csv, groups.csv, benchmark.csv, duplicates.csv, emerging_terms.csv, charts/*.vl.json|svg|png and report.html.
- * Returns the files written (relative to outDir), in a fixed order.
+ * Returns the files written (relative to outDir), in a fixed order; opts.omitted gets those not written.
  */
 export async function writeOutputs(agg: Aggregates, codebook: Codebook, outDir: string, opts: OutputOptions = {}): Promise<string[]> {
   const timings = opts.timings ?? {};
@@ -40,6 +43,6 @@ export async function writeOutputs(agg: Aggregates, codebook: Codebook, outDir: 
   lap('emerging terms');
   const written = await writeCsvs(agg, codebook, outDir, bench, emerging);
   lap('CSVs');
-  written.push(...(await finishCharts(lap, emerging)));
+  written.push(...(await finishCharts(lap, emerging, opts.omitted)));
   return written;
 }

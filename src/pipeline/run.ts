@@ -1,8 +1,9 @@
 import { open, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AnalysedDocument, DroppedCounts, Label, RunReport, SkippedDocument, SourceFile } from '../types.js';
+import type { AnalysedDocument, DroppedCounts, Label, OmittedOutput, RunReport, SkippedDocument, SourceFile } from '../types.js';
 import { LABELS } from '../types.js';
+import type { RenderedFiles } from '../render/start.js';
 import { discoverCorpus } from '../ingest/discover.js';
 import type { Codebook } from '../theme/codebook.js';
 import { aggregate, DEFAULT_MIN_FINDINGS, LATEST_INSPECTION, type Aggregates, type ComparisonWindow } from '../aggregate/index.js';
@@ -357,7 +358,9 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       } else {
         const { writeOutputs } = await (writers ?? import('../export/outputs.js'));
         const chartRenderer = charts.renderer();
-        const names = await time('export', () => writeOutputs(aggregates, codebook, out, { ...writerOptions, timings: exportMs, chartRenderer }));
+        const omitted: OmittedOutput[] = [];
+        const names = await time('export', () => writeOutputs(aggregates, codebook, out, { ...writerOptions, timings: exportMs, chartRenderer, omitted }));
+        report.omitted = summary.omitted = omitted;
         files = await describeFiles(out, names);
         if (okey) await cache.saveOutputs(okey, out, files, summary);
       }
@@ -393,6 +396,8 @@ const CHART_TASKS_PER_THREAD = 2;
 class ChartThread {
   #pool: import('piscina').Piscina | undefined;
   #starting: Promise<void> | undefined;
+  #inFlight = 0;
+  #stopping: Promise<void> | undefined;
   constructor(
     readonly file: string | undefined,
     readonly cores: number,
@@ -405,14 +410,30 @@ class ChartThread {
     })();
     return this.#starting;
   }
-  renderer(): ((spec: unknown) => Promise<{ svg: string; png: Uint8Array }>) | undefined {
+  /**
+   * Hands a chart to the thread. The export hands over every chart at once (startCharts), so the
+   * thread ends as soon as none is left in flight: its heap and resvg's buffers (about 300 MB on
+   * the national corpus) are freed while the main thread still writes the CSVs and the report.
+   */
+  renderer(): ((spec: unknown) => Promise<RenderedFiles>) | undefined {
     const pool = this.#pool;
-    return pool ? (spec: unknown) => pool.run(spec) as Promise<{ svg: string; png: Uint8Array }> : undefined;
+    if (!pool) return undefined;
+    return (spec: unknown) => {
+      this.#inFlight++;
+      return (pool.run(spec) as Promise<RenderedFiles>).finally(() => {
+        if (--this.#inFlight === 0) this.stop().catch(() => undefined);
+      });
+    };
   }
-  async stop(): Promise<void> {
-    await this.#starting;
-    await this.#pool?.destroy();
-    this.#pool = undefined;
+  /** End the thread (once: later calls wait for the first). */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await this.#starting;
+      const pool = this.#pool;
+      this.#pool = undefined;
+      await pool?.destroy();
+    })();
+    return this.#stopping;
   }
 }
 
@@ -427,6 +448,8 @@ interface OutputsSummary {
   limitsHit: RunReport['limitsHit'];
   window: RunReport['window'];
   overrides?: { applied: number; unmatched: { line: number; sentenceId?: string; text?: string }[] };
+  /** Output files the writers did not write, and why. */
+  omitted?: OmittedOutput[];
 }
 
 function parseSummary(v: unknown): OutputsSummary | undefined {
@@ -508,6 +531,7 @@ function buildReport(opts: PipelineOptions, limits: Limits, listing: CorpusListi
     window: summary.window,
     ...(opts.modelDir ? { model: opts.modelDir } : {}),
     ...(overrides && summary.overrides ? { overrides: { file: overrides.path, sha256: overrides.sha256, rows: overrides.rows.length, applied: summary.overrides.applied, unmatched: summary.overrides.unmatched } } : {}),
+    omitted: summary.omitted ?? [],
   };
 }
 
@@ -530,6 +554,7 @@ function printOverrides(log: (line: string) => void, overrides: AnnotationFile, 
 
 /** Write run_report.json beside the files and swap the staged folder in; returns the files written. */
 async function commitOutputs(opts: PipelineOptions, staged: StagedOutput, files: WrittenFile[], report: RunReport, log: (line: string) => void): Promise<string[]> {
+  for (const o of report.omitted) log(`note: ${o.file} not written: ${o.reason}`);
   await writeFileAtomic(join(staged.tmp, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
   const kept = await staged.commit(files);
   for (const k of kept) if (!isPlaceholder(k.path) || k.as) log(`kept ${k.path} in ${opts.outDir} (${k.reason})${k.as ? ` as ${k.as}` : ''}`);

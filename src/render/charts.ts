@@ -3,6 +3,9 @@ import * as vl from 'vega-lite';
 import * as vega from 'vega';
 import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
+import { pngZoom } from './raster.js';
+
+export { PNG_ZOOM, PNG_MAX_PIXELS, PNG_LIMIT_PIXELS, svgSize, pngZoom, pngOmission } from './raster.js';
 
 /** Compile a Vega-Lite spec with vega-lite (throws on an invalid spec). */
 export function compileSpec(spec: TopLevelSpec): vega.Spec {
@@ -46,39 +49,6 @@ function resvgOptions(zoom: number): ResvgRenderOptions {
     background: 'white',
     font: { fontFiles, loadSystemFonts: fontFiles.length === 0, defaultFontFamily: 'Liberation Sans', sansSerifFamily: 'Liberation Sans' },
   };
-}
-
-/**
- * PNG scale. 1.5x keeps 10-11 px chart text legible (checked by eye on the heatmap) and needs
- * ~45% fewer pixels to rasterise and encode than 2x.
- */
-export const PNG_ZOOM = 1.5;
-
-/**
- * Pixel budget of one PNG. The small-multiple charts (balance, profile) of a 40-council corpus
- * are ~1800 x 3600 px at 1x: at 1.5x they would be 14.5 megapixels each, which costs more to
- * rasterise and encode than the rest of the export together and makes files few viewers open
- * comfortably. A chart over the budget is scaled down towards it, but never below 1x (its text
- * then has the size the chart was designed with, as in the SVG).
- */
-export const PNG_MAX_PIXELS = 4_000_000;
-
-/** Width and height of an SVG document's root element (vega writes them as plain numbers). */
-export function svgSize(svg: string): { width: number; height: number } | undefined {
-  const root = /<svg\b[^>]*>/.exec(svg)?.[0];
-  const w = root && /\swidth="([\d.]+)"/.exec(root)?.[1];
-  const h = root && /\sheight="([\d.]+)"/.exec(root)?.[1];
-  return w && h ? { width: Number(w), height: Number(h) } : undefined;
-}
-
-/** The zoom a chart's PNG is rendered at: PNG_ZOOM, reduced (not below 1) to keep within PNG_MAX_PIXELS. */
-export function pngZoom(svg: string): number {
-  const size = svgSize(svg);
-  if (!size) return PNG_ZOOM;
-  const pixels = size.width * size.height;
-  if (pixels * PNG_ZOOM * PNG_ZOOM <= PNG_MAX_PIXELS) return PNG_ZOOM;
-  // Two decimals, so the zoom (and the PNG) does not depend on floating-point noise.
-  return Math.max(1, Math.floor(Math.sqrt(PNG_MAX_PIXELS / pixels) * 100) / 100);
 }
 
 /** Rasterise an SVG to PNG with resvg (at pngZoom unless a zoom is given). */

@@ -6,7 +6,8 @@ import { chartDefs, type ChartDef } from './specs.js';
 import { startCharts } from './start.js';
 
 export { renderSvg, svgToPng, svgToPngAsync, compileSpec } from './charts.js';
-export { startCharts, renderChartAsync, type ChartRenderer } from './start.js';
+export { startCharts, renderChartAsync, type ChartRenderer, type RenderedFiles } from './start.js';
+export { pngOmission, pngZoom, PNG_LIMIT_PIXELS } from './raster.js';
 export { chartDefs, heatmapSpec, balanceSpec, prevalenceSpec, profileSpec, type ChartDef } from './specs.js';
 export { reportData, reportHtml, packJson, escapeHtml } from './report.js';
 

@@ -64,7 +64,8 @@ export interface ReportData {
    * (REPORT_ALL_SENTENCES_MAX).
    */
   sentences: { o: number; id: string; doc: string; council: string; label: string; section: string; text: string; evidence: string; themes: string[]; alsoIn: string[]; w: boolean }[];
-  charts: { name: string; title: string; drill: string; spec: unknown }[];
+  /** pngOmitted: why the chart has no PNG file (over the PNG size limit), when it has none. */
+  charts: { name: string; title: string; drill: string; spec: unknown; pngOmitted?: string }[];
   /** Cells with fewer evaluative findings are faded (and unranked in the CSVs). */
   minFindings: number;
   kindNames: Record<string, string>;
@@ -609,7 +610,7 @@ export function reportHtmlParts(data: ReportData): string[] {
   const nonce = createHash('sha256').update(packed).update(sentenceBlocks.join('')).update(CLIENT_JS).digest('base64').slice(0, 24);
   const csp = `default-src 'none'; script-src 'nonce-${nonce}' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'`;
   const chartBlocks = data.charts
-    .map((c) => `<section class="chart-block"><h2>${escapeHtml(c.title)}</h2><p class="muted">Files: <a href="charts/${escapeHtml(c.name)}.vl.json">${escapeHtml(c.name)}.vl.json</a> (open in the Vega editor), <a href="charts/${escapeHtml(c.name)}.svg">SVG</a>, <a href="charts/${escapeHtml(c.name)}.png">PNG</a></p>${c.name === 'heatmap' ? HEATMAP_CONTROLS : ''}<div class="chart"><div id="chart-${escapeHtml(c.name)}" data-drill="${escapeHtml(c.drill)}"></div></div></section>`)
+    .map((c) => `<section class="chart-block"><h2>${escapeHtml(c.title)}</h2><p class="muted">Files: <a href="charts/${escapeHtml(c.name)}.vl.json">${escapeHtml(c.name)}.vl.json</a> (open in the Vega editor), <a href="charts/${escapeHtml(c.name)}.svg">SVG</a>, ${c.pngOmitted ? `no PNG (${escapeHtml(c.pngOmitted)})` : `<a href="charts/${escapeHtml(c.name)}.png">PNG</a>`}</p>${c.name === 'heatmap' ? HEATMAP_CONTROLS : ''}<div class="chart"><div id="chart-${escapeHtml(c.name)}" data-drill="${escapeHtml(c.drill)}"></div></div></section>`)
     .join('\n');
   const head = `<!DOCTYPE html>
 <html lang="en">
