@@ -8,9 +8,12 @@
  * 3. Prints per-stage time, documents/s and sentences/s, peak memory, the ratio to pdftotext
  *    and the acceptance checks.
  * 4. When ../shared/corpus-ofsted-national is there: pdftotext over its PDFs, the pipeline cold
- *    and warm once, peak memory and the size of report.html, with their targets.
+ *    and warm once, peak memory and the size of report.html, with their targets; then one long
+ *    text document (every national PDF as `pdftotext -layout` writes it, one after another: about
+ *    26 MB and 190,000 sentences), cold, and its peak memory.
  *
- * Options: --corpus <dir> (default ../shared/corpus-ofsted-sample), --no-x4, --no-national, --workers <n> (pool
+ * Options: --corpus <dir> (default ../shared/corpus-ofsted-sample), --no-x4, --no-national,
+ * --no-long (skip the long text document), --workers <n> (pool
  * size, as the CLI option; default the pipeline's), --repeat <n>
  * (default 3; each repetition runs pdftotext and the pipeline back to back, and the repetition
  * with the median pipeline/pdftotext ratio is reported, so that drifting machine load affects
@@ -46,7 +49,7 @@ interface ChildResult {
 
 // ---------------------------------------------------------------- child mode
 async function child(argsJson: string): Promise<void> {
-  const a = JSON.parse(argsJson) as { corpus: string; out: string; cacheDir: string; workers?: number };
+  const a = JSON.parse(argsJson) as { corpus: string; out: string; cacheDir: string; workers?: number; maxPages?: number };
   const { runPipeline } = await import('../src/pipeline/run.js');
   // As the CLI's `run` does.
   (await import('../src/util/heap.js')).boundHeapGrowth();
@@ -62,6 +65,7 @@ async function child(argsJson: string): Promise<void> {
     outDir: a.out,
     cacheDir: a.cacheDir,
     workers: a.workers,
+    ...(a.maxPages ? { limits: { maxPages: a.maxPages } } : {}),
     progress: 'none',
     onStage: (s) => {
       sample();
@@ -89,10 +93,10 @@ async function child(argsJson: string): Promise<void> {
   process.stdout.write('BENCH_RESULT ' + JSON.stringify(res) + '\n');
 }
 
-function runChild(corpus: string, out: string, cacheDir: string, workers?: number): Promise<{ processMs: number; r: ChildResult }> {
+function runChild(corpus: string, out: string, cacheDir: string, workers?: number, maxPages?: number): Promise<{ processMs: number; r: ChildResult }> {
   return new Promise((resolvePromise, reject) => {
     const t = performance.now();
-    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify({ corpus, out, cacheDir, workers })], {
+    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify({ corpus, out, cacheDir, workers, maxPages })], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
     });
@@ -248,7 +252,10 @@ async function main(argv: string[]): Promise<void> {
     console.log('== acceptance');
     for (const [name, ok, detail] of checks) console.log(`   ${ok ? 'PASS' : 'FAIL'}  ${name.padEnd(42)} ${detail}`);
     console.log(`\n   pipeline / pdftotext CPU: x1 cold ${(r1.cold.r.cpuMs / r1.ptt.cpu).toFixed(2)}x (the pipeline's CPU time spread over ${availableParallelism()} cores would be ${(r1.cold.r.cpuMs / availableParallelism() / r1.ptt.cpu).toFixed(2)}x)`);
-    if (existsSync(join(NATIONAL, 'manifest.csv')) && !argv.includes('--no-national')) await national(work, workers);
+    if (existsSync(join(NATIONAL, 'manifest.csv')) && !argv.includes('--no-national')) {
+      await national(work, workers);
+      if (!argv.includes('--no-long')) await longDocument(work, workers);
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -279,6 +286,46 @@ async function national(work: string, workers?: number): Promise<void> {
     ['national report.html <= 25 MB', report <= 25 * 1e6, `${f1(report / 1e6)} MB`],
   ];
   for (const [name, ok, detail] of checks) console.log(`   ${ok ? 'PASS' : 'FAIL'}  ${name.padEnd(42)} ${detail}`);
+}
+
+/** `pdftotext -layout` of PDFs one after another into one file, in two parallel halves (then joined in order). */
+async function layoutText(pdfs: string[], dest: string): Promise<void> {
+  const half = Math.ceil(pdfs.length / 2);
+  const parts = [pdfs.slice(0, half), pdfs.slice(half)].map((list, k) => ({ list, file: `${dest}.${k}` }));
+  await Promise.all(
+    parts.map(
+      ({ list, file }) =>
+        new Promise<void>((done, fail) => {
+          const p = spawn('sh', ['-c', 'out=$1; shift; for f in "$@"; do pdftotext -q -layout "$f" -; done > "$out"', 'sh', file, ...list], { stdio: 'ignore' });
+          p.on('error', fail);
+          p.on('close', (code) => (code === 0 ? done() : fail(new Error(`pdftotext -layout failed (exit ${code})`))));
+        }),
+    ),
+  );
+  writeFileSync(dest, Buffer.concat(parts.map(({ file }) => readFileSync(file))));
+  for (const { file } of parts) rmSync(file);
+}
+
+/**
+ * One long text document: every national PDF as `pdftotext -layout` writes it, one after another
+ * in one .txt file (about 26 MB, 190,000 sentences), analysed cold. Memory must not grow with the
+ * number of sentences of a document: peak RSS <= 1 GB, as for the whole corpus.
+ */
+async function longDocument(work: string, workers?: number): Promise<void> {
+  const pdfs = readdirSync(NATIONAL).filter((n) => n.toLowerCase().endsWith('.pdf')).sort().map((n) => join(NATIONAL, n));
+  const dir = join(work, 'long');
+  mkdirSync(dir);
+  const file = join(dir, 'national-layout.txt');
+  await layoutText(pdfs, file);
+  const size = statSync(file).size;
+  console.log(`\n== one long text document: the ${pdfs.length} national PDFs as pdftotext -layout text in one file (${f1(size / 1e6)} MB)`);
+  const cold = await runChild(dir, join(work, 'out-long'), join(work, 'cache-long'), workers, 100_000);
+  rmSync(join(work, 'cache-long'), { recursive: true, force: true });
+  console.log(`   pipeline cold ${f1(cold.processMs / 1000)} s (${f0(cold.r.sentences)} sentences, ${cold.r.skipped} skipped)`);
+  const peaks = Object.entries(cold.r.stagePeakRss);
+  if (peaks.length) console.log(`   peak RSS by step: ${peaks.map(([k, v]) => `${k} ${mb(v)}`).join(', ')}`);
+  const ok = cold.r.maxRssBytes <= 1024 ** 3 && cold.r.skipped === 0;
+  console.log(`   ${ok ? 'PASS' : 'FAIL'}  ${'long document peak memory <= 1 GB'.padEnd(42)} ${mb(cold.r.maxRssBytes)}${cold.r.skipped ? ` (${cold.r.skipped} skipped!)` : ''}`);
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3]);

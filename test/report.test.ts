@@ -9,7 +9,8 @@ import { benchmark } from '../src/aggregate/benchmark.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 import { chartDefs } from '../src/render/specs.js';
 import { gunzipSync } from 'node:zlib';
-import { packJson, reportData, reportHtml } from '../src/render/report.js';
+import { packJson, packJsonArray, reportCore, reportData, reportHtml, reportHtmlPartsStreamed, reportSentences } from '../src/render/report.js';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AnalysedDocument } from '../src/types.js';
 import { analysedDoc, themed } from './helpers.js';
 
@@ -78,5 +79,26 @@ describe('report.html', () => {
 
   it('is deterministic', () => {
     expect(reportHtml(reportData(agg, codebook, bench, chartDefs(agg, codebook, bench)))).toBe(html);
+  });
+
+  it('is written the same when its sentences are made and compressed a council at a time (as the pipeline writes it)', async () => {
+    const streamed = await reportHtmlPartsStreamed(reportCore(agg, codebook, bench, chartDefs(agg, codebook, bench)), reportSentences(agg, bench));
+    expect(streamed.join('')).toBe(html);
+  });
+});
+
+describe('compressed data blocks', () => {
+  it('packJsonArray compresses an array a piece at a time to the bytes packJson gives for it whole', async () => {
+    // Real text: the default corpus's lines, numbered, enough of them for several pieces.
+    const lines = readdirSync('corpus')
+      .filter((f) => f.endsWith('.txt'))
+      .sort()
+      .flatMap((f) => readFileSync(`corpus/${f}`, 'utf8').split('\n'));
+    const items: { n: number; text: string }[] = [];
+    while (JSON.stringify(items).length < 3_500_000) for (const text of lines) items.push({ n: items.length, text });
+    const whole = packJson(items);
+    expect(await packJsonArray(items)).toBe(whole);
+    expect(JSON.parse(gunzipSync(Buffer.from(whole, 'base64')).toString('utf8'))).toHaveLength(items.length);
+    expect(await packJsonArray([])).toBe(packJson([]));
   });
 });

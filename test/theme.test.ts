@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, LabelCode } from '../src/types.js';
 import { CODE_TO_LABEL } from '../src/types.js';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { defaultThemeModel, loadCodebook, matchThemes, themeFinding, themeFindings, type Codebook } from '../src/theme/index.js';
 import { validateCodebook } from '../src/theme/codebook.js';
 import { scoredThemes } from '../src/theme/model.js';
@@ -104,6 +104,34 @@ describe('themeFindings (document order, codebook rules)', () => {
     expect(out[2].themes).toEqual([]);
     expect(out[3].themes).toEqual([]);
   });
+});
+
+describe('a document themed a slice at a time (how the pipeline holds one slice of tokens)', () => {
+  it('gives every finding of the seed documents the themes and emerging terms of the whole-document pass, wherever the slices are cut', async () => {
+    const { ingest } = await import('../src/ingest/index.js');
+    const { segment } = await import('../src/segment/index.js');
+    const { tagSentences } = await import('../src/tag/index.js');
+    const { ThemeSequence, documentTerms, TermTable } = await import('../src/theme/index.js');
+    const files = readdirSync('corpus').filter((f) => f.endsWith('.txt')).sort();
+    let carried = 0;
+    for (const file of files) {
+      const tagged = tagSentences(segment(await ingest({ file, path: `corpus/${file}`, format: 'txt' })).sentences);
+      const whole = themeFindings(tagged, cb);
+      // Cut after every finding: each continuation then crosses a slice boundary.
+      const seq = new ThemeSequence(cb);
+      const table = new TermTable(cb);
+      const sliced = tagged.flatMap((f) => {
+        const out = seq.next([f]);
+        table.add(out);
+        return out;
+      });
+      expect(sliced).toEqual(whole);
+      expect(table.terms()).toEqual(documentTerms(whole, cb));
+      carried += whole.filter((f) => f.themes.some((h) => h.terms.some((t) => t.startsWith('continues previous sentence')))).length;
+    }
+    // The seeds hold continuations, so the carry across slices was exercised.
+    expect(carried).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe('learned theme scorers with the codebook', () => {

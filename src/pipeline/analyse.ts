@@ -1,11 +1,12 @@
 /**
- * Per-document pipeline: ingest -> segment -> sentence limit -> tag -> theme -> terms, with the
- * two-layer cache. Runs whole in a pool worker (worker.ts) or in-process, or split: a worker
- * reads and segments (mode 'extract') and the main thread finishes the document (finishTask).
+ * Per-document pipeline: ingest -> segment -> sentence limit -> tag -> theme -> terms (the last
+ * three a slice of sentences at a time), with the two-layer cache. Runs whole in a pool worker
+ * (worker.ts) or in-process, or split: a worker reads and segments (mode 'extract') and the main
+ * thread finishes the document (finishTask).
  * Stage modules are imported lazily so that a warm run (everything cached) never loads pdfjs or
  * the tagger.
  */
-import type { AnalysedDocument, DocumentMessage, SegmentedDocument, SkipCode, SourceFile } from '../types.js';
+import type { AnalysedDocument, DocumentFinding, DocumentMessage, SegmentedDocument, SkipCode, SourceFile } from '../types.js';
 import type { Codebook } from '../theme/codebook.js';
 import type { PdfEngine } from '../ingest/pdf.js';
 import { DocumentError } from '../util/errors.js';
@@ -16,6 +17,7 @@ import { Deadline } from '../util/deadline.js';
 import { DocumentCache, documentKeys, sha256, type DocumentKeys, type ExtractEntry, type Fingerprints } from './cache.js';
 import type { LimitHit, Limits } from '../limits.js';
 import { applySentenceLimit, type Tokeniser } from '../segment/long-sentences.js';
+import { compactFinding, Interner } from './compact.js';
 
 export interface AnalyseTask {
   src: SourceFile;
@@ -96,9 +98,9 @@ class StageClock {
 type Stages = {
   ingest: typeof import('../ingest/index.js').ingest;
   segment: typeof import('../segment/index.js').segment;
-  tagSentences: typeof import('../tag/index.js').tagSentences;
-  themeFindings: typeof import('../theme/index.js').themeFindings;
-  documentTerms: typeof import('../theme/emerging.js').documentTerms;
+  tagSlices: typeof import('../tag/index.js').tagSlices;
+  ThemeSequence: typeof import('../theme/index.js').ThemeSequence;
+  TermTable: typeof import('../theme/emerging.js').TermTable;
   loadModelSet: typeof import('./models.js').loadModelSet;
   nlp: Tokeniser;
 };
@@ -125,7 +127,7 @@ export function loadStages(): Promise<Stages> {
         restoreNatives();
       }
     };
-    return { ingest, segment: seg.segment, tagSentences: tag.tagSentences, themeFindings: theme.themeFindings, documentTerms: emerging.documentTerms, loadModelSet: models.loadModelSet, nlp: { tokenize: tokens.tokenize, stems: tokens.stems } };
+    return { ingest, segment: seg.segment, tagSlices: tag.tagSlices, ThemeSequence: theme.ThemeSequence, TermTable: emerging.TermTable, loadModelSet: models.loadModelSet, nlp: { tokenize: tokens.tokenize, stems: tokens.stems } };
   })();
   return stages;
 }
@@ -149,23 +151,46 @@ async function extract(src: SourceFile, bytes: Uint8Array | undefined, limits: L
   return { doc, limitsHit: hit ? [hit] : [] };
 }
 
-/** Tag and theme a segmented document, and list its candidate emerging terms. */
+/**
+ * Tag and theme a segmented document, and list its candidate emerging terms: a slice of sentences
+ * at a time through all three stages (tag/index.ts tagSlices, each slice theming with continuation
+ * from the one before and adding to the document's term table), so that a long document holds the
+ * tokens, stems, clause labels and model features of one slice only, not of all its sentences.
+ * The result is the same as running each stage over the whole document. It consumes `seg`: the
+ * sentences of each slice done are released from `seg.sentences` (every caller passes a segmented
+ * document it owns and reads no further: just extracted, just read from the cache, or just
+ * received from a worker).
+ */
 function analyseSegmented(seg: SegmentedDocument, codebook: Codebook, st: Stages, clock: StageClock, deadline: Deadline, modelDir?: string): AnalysedDocument {
   const models = st.loadModelSet(modelDir);
+  const themes = new st.ThemeSequence(codebook, models.themes);
+  const table = new st.TermTable(codebook);
+  const findings: DocumentFinding[] = [];
+  const shared = new Interner();
+  // The sentences are this step's to release as it goes (see the callers).
+  const slices = st.tagSlices(seg.sentences, models.tagger, { release: true });
+  for (;;) {
+    clock.start();
+    const next = slices.next();
+    clock.stop('tag');
+    if (next.done) break;
+    deadline.check('labelling sentences');
+    clock.start();
+    const themed = themes.next(next.value);
+    clock.stop('theme');
+    deadline.check('matching themes');
+    clock.start();
+    table.add(themed);
+    clock.stop('terms');
+    // Tokens, stems and clause labels stay behind: only the per-document stages above use them.
+    // Repeated evidence, theme hits and heading paths are shared (compact.ts).
+    for (const { tokens: _t, stems: _st, clauses: _c, ...f } of themed) findings.push(compactFinding(f, shared));
+  }
   clock.start();
-  const tagged = st.tagSentences(seg.sentences, models.tagger);
-  clock.stop('tag');
-  deadline.check('labelling sentences');
-  clock.start();
-  const findings = st.themeFindings(tagged, codebook, models.themes);
-  clock.stop('theme');
-  deadline.check('matching themes');
-  clock.start();
-  const terms = st.documentTerms(findings, codebook);
+  const terms = table.terms();
   clock.stop('terms');
   const { sentences: _s, ...rest } = seg;
-  // Tokens, stems and clause labels stay behind: only the per-document stages above use them.
-  return { ...rest, findings: findings.map(({ tokens: _t, stems: _st, clauses: _c, ...f }) => f), terms };
+  return { ...rest, findings, terms };
 }
 
 /**

@@ -7,9 +7,11 @@
  * ones. Shared records are frozen: the stages after this (overrides, aggregation, outputs) build
  * new records and never edit these. Nothing changes in value: every output is byte for byte what
  * it was (the determinism tests compare runs that load documents from the cache with runs that
- * analyse them).
+ * analyse them). The analyse step compacts each finding as it is made (compactFinding, one
+ * Interner per document), so that a long document is small to cache and to pass from a worker
+ * (both keep shared records shared); the run then shares them across documents.
  */
-import type { AnalysedDocument, Evidence, ThemeHit } from '../types.js';
+import type { AnalysedDocument, DocumentFinding, Evidence, ThemeHit } from '../types.js';
 
 export class Interner {
   readonly #strings = new Map<string, string>();
@@ -60,19 +62,23 @@ export class Interner {
   }
 }
 
+/** Replace a finding's repeated strings and records by shared copies (in place); returns the finding. */
+export function compactFinding<F extends DocumentFinding>(f: F, I: Interner): F {
+  f.doc = I.string(f.doc);
+  f.sectionPath = I.path(f.sectionPath);
+  f.blockKind = I.string(f.blockKind);
+  f.label = I.string(f.label);
+  f.code = I.string(f.code);
+  for (let k = 0; k < f.evidence.length; k++) f.evidence[k] = I.evidence(f.evidence[k]!);
+  for (let k = 0; k < f.themes.length; k++) f.themes[k] = I.hit(f.themes[k]!);
+  return f;
+}
+
 /** Replace repeated strings and records of a document by shared copies (in place); returns the document. */
 export function compactDocument(doc: AnalysedDocument, I: Interner): AnalysedDocument {
   doc.id = I.string(doc.id);
   doc.file = I.string(doc.file);
-  for (const f of doc.findings) {
-    f.doc = I.string(f.doc);
-    f.sectionPath = I.path(f.sectionPath);
-    f.blockKind = I.string(f.blockKind);
-    f.label = I.string(f.label);
-    f.code = I.string(f.code);
-    for (let k = 0; k < f.evidence.length; k++) f.evidence[k] = I.evidence(f.evidence[k]!);
-    for (let k = 0; k < f.themes.length; k++) f.themes[k] = I.hit(f.themes[k]!);
-  }
+  for (const f of doc.findings) compactFinding(f, I);
   for (const t of doc.terms ?? []) t.term = I.string(t.term);
   for (const s of doc.sections) s.path = I.path(s.path);
   return doc;

@@ -9,7 +9,8 @@ export { renderSvg, svgToPng, svgToPngAsync, compileSpec } from './charts.js';
 export { startCharts, renderChartAsync, type ChartRenderer, type RenderedFiles } from './start.js';
 export { pngOmission, pngZoom, PNG_LIMIT_PIXELS } from './raster.js';
 export { chartDefs, heatmapSpec, balanceSpec, prevalenceSpec, profileSpec, type ChartDef } from './specs.js';
-export { reportData, reportHtml, packJson, escapeHtml } from './report.js';
+export { reportCore, reportData, reportHtml, reportHtmlPartsStreamed, reportSentences, packJson, packJsonArray, escapeHtml } from './report.js';
+export type { ReportData, ReportSentence, ReportSentences } from './report.js';
 
 export interface RenderedChart {
   def: ChartDef;

@@ -10,7 +10,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Aggregates } from '../aggregate/index.js';
 import type { Benchmark } from '../aggregate/benchmark.js';
 import type { EmergingTerm } from '../aggregate/emerging.js';
@@ -63,7 +65,7 @@ export interface ReportData {
    * other inspections of the focus council, or of every council when the corpus is small
    * (REPORT_ALL_SENTENCES_MAX).
    */
-  sentences: { o: number; id: string; doc: string; council: string; label: string; section: string; text: string; evidence: string; themes: string[]; alsoIn: string[]; w: boolean }[];
+  sentences: ReportSentence[];
   /** pngOmitted: why the chart has no PNG file (over the PNG size limit), when it has none. */
   charts: { name: string; title: string; drill: string; spec: unknown; pngOmitted?: string }[];
   /** Cells with fewer evaluative findings are faded (and unranked in the CSVs). */
@@ -84,6 +86,37 @@ export interface ReportData {
   };
 }
 
+/** One sentence as the report embeds it (`o`: its position in report order). */
+export interface ReportSentence {
+  o: number;
+  id: string;
+  doc: string;
+  council: string;
+  label: string;
+  section: string;
+  text: string;
+  evidence: string;
+  themes: string[];
+  alsoIn: string[];
+  w: boolean;
+}
+
+/**
+ * The report's sentences by council, each record made only when asked for: the report is written
+ * a council's block at a time, so that the records of a whole national corpus (their evidence in
+ * words is most of their size) are never held at once.
+ */
+export interface ReportSentences {
+  /** Councils with sentences, sorted. */
+  councils: string[];
+  /** How many sentences a council has. */
+  count(council: string): number;
+  /** A council's sentence records in report order. */
+  records(council: string): Iterable<ReportSentence>;
+  /** Every record in report order. */
+  all(): Iterable<ReportSentence>;
+}
+
 /** An example sentence of an emerging phrase. */
 export interface ReportExample {
   id: string;
@@ -94,16 +127,62 @@ export interface ReportExample {
 /** Below this many themed findings in the whole corpus, the report embeds them all (so every council's timeline lists its sentences). */
 export const REPORT_ALL_SENTENCES_MAX = 20_000;
 
+/** The report's data with every sentence record made (library use; the pipeline writes the report with reportSentences, a council at a time). */
 export function reportData(agg: Aggregates, codebook: Codebook, bench: Benchmark, charts: ChartDef[], emerging: readonly EmergingTerm[] = []): ReportData {
+  return { ...reportCore(agg, codebook, bench, charts, emerging), sentences: [...reportSentences(agg, bench).all()] };
+}
+
+/**
+ * Counted (de-duplicated) evaluative findings with at least one theme, in document order, that the
+ * report embeds (see ReportData.sentences), by council.
+ */
+export function reportSentences(agg: Aggregates, bench: Benchmark): ReportSentences {
   const alsoIn = new Map<string, Set<string>>();
   for (const d of agg.all.duplicates) {
     if (!alsoIn.has(d.duplicateOf)) alsoIn.set(d.duplicateOf, new Set());
     alsoIn.get(d.duplicateOf)!.add(d.doc);
   }
-  const peers = new Set(bench.focusPeers);
   const themed = (f: { code: string; themes: unknown[]; id: string }) => f.code !== 'N' && f.themes.length > 0 && !(f.id in agg.duplicateOf);
   const everyCouncil = agg.all.findings.filter(themed).length <= REPORT_ALL_SENTENCES_MAX;
   const counted = agg.all.findings.filter((f) => themed(f) && (agg.inWindow[f.doc] || everyCouncil || agg.councilOf[f.doc] === bench.focus));
+  const byCouncil = new Map<string, number[]>();
+  counted.forEach((f, o) => {
+    const c = agg.councilOf[f.doc]!;
+    let list = byCouncil.get(c);
+    if (!list) byCouncil.set(c, (list = []));
+    list.push(o);
+  });
+  const record = (o: number): ReportSentence => {
+    const f = counted[o]!;
+    return {
+      o,
+      id: f.id,
+      doc: f.doc,
+      council: agg.councilOf[f.doc]!,
+      label: f.label,
+      section: f.sectionPath.join(' > '),
+      text: f.text,
+      evidence: [...f.evidence.map((e) => `${e.kind}: ${e.value}`), ...f.themes.map((t) => `theme ${t.theme}: ${t.terms.join(', ')}`)].join('; '),
+      themes: f.themes.map((t) => t.theme),
+      alsoIn: [...(alsoIn.get(f.id) ?? [])].sort(),
+      w: agg.inWindow[f.doc]!,
+    };
+  };
+  return {
+    councils: [...byCouncil.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    count: (c) => byCouncil.get(c)?.length ?? 0,
+    *records(c) {
+      for (const o of byCouncil.get(c) ?? []) yield record(o);
+    },
+    *all() {
+      for (let o = 0; o < counted.length; o++) yield record(o);
+    },
+  };
+}
+
+/** Everything the report embeds but its sentences. */
+export function reportCore(agg: Aggregates, codebook: Codebook, bench: Benchmark, charts: ChartDef[], emerging: readonly EmergingTerm[] = []): Omit<ReportData, 'sentences'> {
+  const peers = new Set(bench.focusPeers);
   const latest = new Map<string, string[]>();
   for (const framework of ['', ...FRAMEWORKS] as const) {
     for (const id of selectInspections(agg.inspections, { period: { kind: 'latest' }, ...(framework ? { framework } : {}) })) {
@@ -142,19 +221,6 @@ export function reportData(agg: Aggregates, codebook: Codebook, bench: Benchmark
     categories: codebook.categories.map((c) => ({ id: c.id, name: c.name })),
     councils: agg.councilInfo.map((c) => ({ council: c.council, onsCode: c.onsCode, region: c.region, documents: c.documents.length, evaluative: c.evaluative, duplicates: c.duplicates, isPeer: peers.has(c.council) })),
     docs: Object.fromEntries(agg.all.documents.map((d) => [d.id, { council: agg.councilOf[d.id]!, date: d.meta.date, type: d.meta.documentType, inspection: agg.inspectionOf[d.id]! }])),
-    sentences: counted.map((f, o) => ({
-      o,
-      id: f.id,
-      doc: f.doc,
-      council: agg.councilOf[f.doc],
-      label: f.label,
-      section: f.sectionPath.join(' > '),
-      text: f.text,
-      evidence: [...f.evidence.map((e) => `${e.kind}: ${e.value}`), ...f.themes.map((t) => `theme ${t.theme}: ${t.terms.join(', ')}`)].join('; '),
-      themes: f.themes.map((t) => t.theme),
-      alsoIn: [...(alsoIn.get(f.id) ?? [])].sort(),
-      w: agg.inWindow[f.doc]!,
-    })),
     charts: charts.map((c) => ({ name: c.name, title: c.title, drill: c.drill, spec: c.spec })),
     minFindings: bench.minFindings,
     kindNames: INSPECTION_KIND_NAMES,
@@ -585,10 +651,53 @@ export function reportHtml(data: ReportData): string {
  * platform zlib was built for.
  */
 export function packJson(value: unknown): string {
-  const gz = gzipSync(Buffer.from(JSON.stringify(value), 'utf8'), { level: 9 });
+  return gzipBase64(gzipSync(Buffer.from(JSON.stringify(value), 'utf8'), { level: 9 }));
+}
+
+/** Base64 of gzip bytes, the header's OS byte fixed (see packJson). */
+function gzipBase64(gz: Buffer): string {
   gz[9] = 255;
   return gz.toString('base64');
 }
+
+/** JSON text is handed to the compressor in pieces of about this many characters. */
+const PACK_PIECE = 1 << 20;
+
+/**
+ * packJson of an array given as its items, made and compressed a piece at a time (the JSON text
+ * of the whole array is never held). The same bytes as packJson([...items]): zlib's output does
+ * not depend on how its input is cut.
+ */
+export async function packJsonArray(items: Iterable<unknown>): Promise<string> {
+  function* pieces(): Generator<Buffer> {
+    let piece = '[';
+    let first = true;
+    for (const item of items) {
+      piece += (first ? '' : ',') + JSON.stringify(item);
+      first = false;
+      if (piece.length >= PACK_PIECE) {
+        yield Buffer.from(piece, 'utf8');
+        piece = '';
+      }
+    }
+    yield Buffer.from(piece + ']', 'utf8');
+  }
+  const out: Buffer[] = [];
+  await pipeline(
+    Readable.from(pieces()),
+    createGzip({ level: 9 }),
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        out.push(chunk);
+        done();
+      },
+    }),
+  );
+  return gzipBase64(Buffer.concat(out));
+}
+
+/** One council's block of sentences (compressed JSON: packJson of its records). */
+const sentenceBlock = (council: string, count: number, packed: string) => `<script type="application/octet-stream" class="sentences" data-council="${escapeHtml(council)}" data-count="${count}">${packed}</script>`;
 
 /**
  * report.html as parts (joined, exactly reportHtml): the page, the compressed data without the
@@ -597,19 +706,34 @@ export function packJson(value: unknown): string {
  */
 export function reportHtmlParts(data: ReportData): string[] {
   const { sentences, ...core } = data;
-  const packed = packJson(core);
-  const byCouncil = new Map<string, ReportData['sentences']>();
+  const byCouncil = new Map<string, ReportSentence[]>();
   for (const s of sentences) {
     if (!byCouncil.has(s.council)) byCouncil.set(s.council, []);
     byCouncil.get(s.council)!.push(s);
   }
-  const sentenceBlocks = [...byCouncil.keys()]
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((c) => `<script type="application/octet-stream" class="sentences" data-council="${escapeHtml(c)}" data-count="${byCouncil.get(c)!.length}">${packJson(byCouncil.get(c))}</script>`);
+  const councils = [...byCouncil.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return reportPage(core, councils.map((c) => sentenceBlock(c, byCouncil.get(c)!.length, packJson(byCouncil.get(c)))));
+}
+
+/**
+ * reportHtmlParts with the sentences made and compressed a council at a time (what the pipeline
+ * writes: only the compressed blocks are held, never every sentence record of the corpus).
+ */
+export async function reportHtmlPartsStreamed(core: Omit<ReportData, 'sentences'>, sentences: ReportSentences): Promise<string[]> {
+  const blocks: string[] = [];
+  for (const c of sentences.councils) blocks.push(sentenceBlock(c, sentences.count(c), await packJsonArray(sentences.records(c))));
+  return reportPage(core, blocks);
+}
+
+/** The page around its data: the core data compressed, and the councils' sentence blocks. */
+function reportPage(core: Omit<ReportData, 'sentences'>, sentenceBlocks: string[]): string[] {
+  const packed = packJson(core);
   const bundles = browserBundles();
-  const nonce = createHash('sha256').update(packed).update(sentenceBlocks.join('')).update(CLIENT_JS).digest('base64').slice(0, 24);
+  const hash = createHash('sha256').update(packed);
+  for (const b of sentenceBlocks) hash.update(b);
+  const nonce = hash.update(CLIENT_JS).digest('base64').slice(0, 24);
   const csp = `default-src 'none'; script-src 'nonce-${nonce}' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'`;
-  const chartBlocks = data.charts
+  const chartBlocks = core.charts
     .map((c) => `<section class="chart-block"><h2>${escapeHtml(c.title)}</h2><p class="muted">Files: <a href="charts/${escapeHtml(c.name)}.vl.json">${escapeHtml(c.name)}.vl.json</a> (open in the Vega editor), <a href="charts/${escapeHtml(c.name)}.svg">SVG</a>, ${c.pngOmitted ? `no PNG (${escapeHtml(c.pngOmitted)})` : `<a href="charts/${escapeHtml(c.name)}.png">PNG</a>`}</p>${c.name === 'heatmap' ? HEATMAP_CONTROLS : ''}<div class="chart"><div id="chart-${escapeHtml(c.name)}" data-drill="${escapeHtml(c.drill)}"></div></div></section>`)
     .join('\n');
   const head = `<!DOCTYPE html>
@@ -618,14 +742,14 @@ export function reportHtmlParts(data: ReportData): string[] {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(data.title)}</title>
+<title>${escapeHtml(core.title)}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <header>
-<h1>${escapeHtml(data.title)}</h1>
+<h1>${escapeHtml(core.title)}</h1>
 <p id="summary"></p>
-<p id="window" class="muted">Window: ${escapeHtml(data.window)} (<code>--period ${escapeHtml(data.windowKey)}</code>; every inspection is listed in <a href="inspections.csv">inspections.csv</a>).</p>
+<p id="window" class="muted">Window: ${escapeHtml(core.window)} (<code>--period ${escapeHtml(core.windowKey)}</code>; every inspection is listed in <a href="inspections.csv">inspections.csv</a>).</p>
 <p id="focus" class="focus"></p>
 <p class="muted">Data: <a href="sentences.csv">sentences.csv</a>, <a href="documents.csv">documents.csv</a>, <a href="inspections.csv">inspections.csv</a>, <a href="council_themes.csv">council_themes.csv</a>, <a href="changes.csv">changes.csv</a>, <a href="trends.csv">trends.csv</a>, <a href="groups.csv">groups.csv</a>, <a href="benchmark.csv">benchmark.csv</a>, <a href="duplicates.csv">duplicates.csv</a>, <a href="emerging_terms.csv">emerging_terms.csv</a>. Improvement share = (areas for improvement + mixed) / evaluative findings on the theme.</p>
 </header>

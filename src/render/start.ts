@@ -10,7 +10,7 @@ import type { Codebook } from '../theme/codebook.js';
 import type { EmergingTerm } from '../aggregate/emerging.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { chartDefs, type ChartDef } from './specs.js';
-import { reportData, reportHtmlParts } from './report.js';
+import { reportCore, reportHtmlPartsStreamed, reportSentences } from './report.js';
 import { pngOmission, pngZoom, svgSize, PNG_MAX_PIXELS } from './raster.js';
 import type { OmittedOutput } from '../types.js';
 
@@ -130,9 +130,9 @@ export async function startCharts(
       }
     }
     lap('waiting for charts');
-    const data = reportData(agg, codebook, bench, defs, emerging);
-    for (const c of data.charts) if (noPng.has(c.name)) c.pngOmitted = noPng.get(c.name);
-    await writeFileAtomic(join(outDir, 'report.html'), reportHtmlParts(data));
+    const core = reportCore(agg, codebook, bench, defs, emerging);
+    for (const c of core.charts) if (noPng.has(c.name)) c.pngOmitted = noPng.get(c.name);
+    await writeFileAtomic(join(outDir, 'report.html'), await reportHtmlPartsStreamed(core, reportSentences(agg, bench)));
     written.push('report.html');
     lap('report.html');
     return written;

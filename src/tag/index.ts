@@ -105,22 +105,34 @@ export function decideSentence(d: DocumentAnalysis, k: number, model: TagModel |
  * (null: rules alone).
  */
 export function tagSentences(sentences: Sentence[], model: TagModel | null = defaultModel()): Finding[] {
-  const register = detectRegister(sentences);
-  if (sentences.length <= TAG_CHUNK) {
-    const d = analyseDocument(sentences, register);
-    return sentences.map((s, k) => toFinding(s, d.analyses[k]!, decideSentence(d, k, model)));
-  }
-  // A long document is analysed a slice at a time, each slice with the sentences its features look
-  // at around it (the list lead-in up to MAX_LEAD_DISTANCE back, one sentence ahead), so the model
-  // features of only one slice are held at once; the labels are those of the whole-document pass.
   const out: Finding[] = [];
-  for (let a = 0; a < sentences.length; a += TAG_CHUNK) {
-    const b = Math.min(sentences.length, a + TAG_CHUNK);
-    const from = Math.max(0, a - CONTEXT_BEFORE);
-    const d = analyseDocument(sentences.slice(from, Math.min(sentences.length, b + CONTEXT_AFTER)), register);
-    for (let k = a; k < b; k++) out.push(toFinding(sentences[k]!, d.analyses[k - from]!, decideSentence(d, k - from, model)));
-  }
+  for (const slice of tagSlices(sentences, model)) for (const f of slice) out.push(f);
   return out;
+}
+
+/**
+ * tagSentences a slice of TAG_CHUNK sentences at a time, in order. Each slice is analysed with the
+ * sentences its features look at around it (the list lead-in up to MAX_LEAD_DISTANCE back, one
+ * sentence ahead), so only one slice's rule analyses and model features are held at once, and
+ * the labels are those of the whole-document pass. A short document is one slice.
+ *
+ * With `release`, for a caller that owns `sentences` and needs only the findings: once no later
+ * slice reads a sentence, its slot in the array is emptied, so that its tokens and stems can be
+ * freed while the next slices are tagged (the array is left with holes).
+ */
+export function* tagSlices(sentences: Sentence[], model: TagModel | null = defaultModel(), opts: { release?: boolean } = {}): Generator<Finding[], void, undefined> {
+  const register = detectRegister(sentences);
+  const n = sentences.length;
+  // (An empty document is one empty slice.)
+  for (let a = 0; a === 0 || a < n; a += TAG_CHUNK) {
+    const b = Math.min(n, a + TAG_CHUNK);
+    const from = n <= TAG_CHUNK ? 0 : Math.max(0, a - CONTEXT_BEFORE);
+    const d = analyseDocument(n <= TAG_CHUNK ? sentences : sentences.slice(from, Math.min(n, b + CONTEXT_AFTER)), register);
+    const out: Finding[] = [];
+    for (let k = a; k < b; k++) out.push(toFinding(sentences[k]!, d.analyses[k - from]!, decideSentence(d, k - from, model)));
+    yield out;
+    if (opts.release) for (let k = Math.max(0, a - CONTEXT_BEFORE); k < Math.max(0, b - CONTEXT_BEFORE); k++) delete sentences[k];
+  }
 }
 
 /** Sentences tagged per slice of a long document (bounds the features held at once). */

@@ -46,23 +46,49 @@ function coveredBy(cb: CompiledCodebook, term: string): boolean {
  * its own is no theme's phrase), with its occurrence count and the findings holding it, sorted by term.
  */
 export function documentTerms(findings: readonly Omit<ThemedFinding, 'clauses'>[], codebook: Codebook): DocumentTerm[] {
-  const cb = compileCodebook(codebook);
-  const table = new Map<string, DocumentTerm>();
-  findings.forEach((f, i) => {
-    if (f.code === 'N' || f.tokens.length === 0) return;
-    const covered = new Array<boolean>(f.tokens.length).fill(false);
-    for (const m of coveredSpans(cb, f.tokens, f.stems, new Set(f.themes.map((t) => t.theme)))) covered.fill(true, m.start, m.end);
-    const tags = posTags(f.tokens);
-    const seen = new Set<string>();
-    for (const span of nounPhrases(f.tokens, tags, (k) => !covered[k], tokenBreaks(f.text, f.tokens))) {
-      const term = f.tokens.slice(span.start, span.end).join(' ');
-      if (seen.has(term) || coveredBy(cb, term)) continue;
-      seen.add(term);
-      let t = table.get(term);
-      if (!t) table.set(term, (t = { term, count: 0, findings: [] }));
-      t.count++;
-      t.findings.push(i);
-    }
-  });
-  return [...table.values()].sort((a, b) => (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+  const table = new TermTable(codebook);
+  table.add(findings);
+  return table.terms();
+}
+
+/**
+ * documentTerms a slice at a time: add a document's findings in order (a long document one slice
+ * after another, so that only one slice's tokens need be held), then read the table.
+ */
+export class TermTable {
+  readonly #cb: CompiledCodebook;
+  readonly #table = new Map<string, DocumentTerm>();
+  /** Findings added so far: the position in the document of the next slice's first finding. */
+  #offset = 0;
+  constructor(codebook: Codebook) {
+    this.#cb = compileCodebook(codebook);
+  }
+
+  add(findings: readonly Omit<ThemedFinding, 'clauses'>[]): void {
+    const cb = this.#cb;
+    const table = this.#table;
+    const offset = this.#offset;
+    findings.forEach((f, i) => {
+      if (f.code === 'N' || f.tokens.length === 0) return;
+      const covered = new Array<boolean>(f.tokens.length).fill(false);
+      for (const m of coveredSpans(cb, f.tokens, f.stems, new Set(f.themes.map((t) => t.theme)))) covered.fill(true, m.start, m.end);
+      const tags = posTags(f.tokens);
+      const seen = new Set<string>();
+      for (const span of nounPhrases(f.tokens, tags, (k) => !covered[k], tokenBreaks(f.text, f.tokens))) {
+        const term = f.tokens.slice(span.start, span.end).join(' ');
+        if (seen.has(term) || coveredBy(cb, term)) continue;
+        seen.add(term);
+        let t = table.get(term);
+        if (!t) table.set(term, (t = { term, count: 0, findings: [] }));
+        t.count++;
+        t.findings.push(offset + i);
+      }
+    });
+    this.#offset += findings.length;
+  }
+
+  /** The terms so far, sorted by term. */
+  terms(): DocumentTerm[] {
+    return [...this.#table.values()].sort((a, b) => (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+  }
 }

@@ -245,12 +245,20 @@ export interface ThemeInput {
   adjacent: boolean;
 }
 
+/** The sentence just before a slice of a document and its hits, which continuation into the slice reads. */
+export interface ThemeCarry {
+  item: ThemeInput;
+  hits: ThemeHit[];
+}
+
 /**
  * Themes of a sequence of sentences of one document, in order: rule hits per sentence, then
  * continuation (a themeless evaluative sentence starting with a continuation cue takes the
- * themes of the adjacent previous evaluative sentence in the same section).
+ * themes of the adjacent previous evaluative sentence in the same section). A long document can
+ * be matched a slice at a time: `before` is the last sentence of the previous slice with its hits,
+ * and the hits are those of matching the whole document at once.
  */
-export function matchThemeSequence(codebook: Codebook, items: ThemeInput[]): ThemeHit[][] {
+export function matchThemeSequence(codebook: Codebook, items: ThemeInput[], before?: ThemeCarry): ThemeHit[][] {
   const out: ThemeHit[][] = [];
   items.forEach((it, i) => {
     if (!it.evaluative) {
@@ -258,13 +266,14 @@ export function matchThemeSequence(codebook: Codebook, items: ThemeInput[]): The
       return;
     }
     let hits = matchThemes(codebook, it.tokens, it.stems, it.sectionPath);
-    const prev = items[i - 1];
-    if (i > 0 && it.adjacent && prev.evaluative && out[i - 1].length && prev.sectionPath.join('\u0000') === it.sectionPath.join('\u0000')) {
+    const prev = i > 0 ? items[i - 1] : before?.item;
+    const prevHits = i > 0 ? out[i - 1]! : (before?.hits ?? []);
+    if (prev && it.adjacent && prev.evaluative && prevHits.length && prev.sectionPath.join('\u0000') === it.sectionPath.join('\u0000')) {
       const cue = continuationCue(codebook, it.tokens, it.stems, 'anaphora') ?? (hits.length ? null : continuationCue(codebook, it.tokens, it.stems));
       if (cue) {
         const own = new Set(hits.map((h) => h.theme));
         const order = compileCodebook(codebook).order;
-        const carried = out[i - 1].filter((h) => !own.has(h.theme)).map((h) => ({ theme: h.theme, terms: [`continues previous sentence ("${cue}")`] }));
+        const carried = prevHits.filter((h) => !own.has(h.theme)).map((h) => ({ theme: h.theme, terms: [`continues previous sentence ("${cue}")`] }));
         hits = [...hits, ...carried].sort((a, b) => order.get(a.theme)! - order.get(b.theme)!);
       }
     }
