@@ -76,7 +76,9 @@ program
   .description('Tag Ofsted children\'s services findings as strengths / areas for improvement, group them into themes and compare councils.')
   .version(VERSION)
   .exitOverride()
-  .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') });
+  .showSuggestionAfterError()
+  // One line, commander's suggestion ("(Did you mean --focus?)") kept on it.
+  .configureOutput({ outputError: (str, write) => write(str.trim().split(/\s*\n\s*/).join(' ') + '\n') });
 
 program
   .command('run')

@@ -9,7 +9,8 @@ import { aggregate, assignInspections, findDuplicates, normaliseFinding, parseFr
 import { benchmark, median, resolveCouncil } from '../src/aggregate/benchmark.js';
 import { compareWith, wilson } from '../src/aggregate/interval.js';
 import { differenceInterval } from '../src/aggregate/over-time.js';
-import { loadPeers, normaliseCouncilName, parsePeers } from '../src/aggregate/peers.js';
+import { loadPeers, parsePeers } from '../src/aggregate/peers.js';
+import { normaliseCouncilName } from '../src/vocab/councils.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 import type { AnalysedDocument, DocumentMeta, LabelCode } from '../src/types.js';
 import { UserError } from '../src/util/errors.js';
@@ -190,7 +191,11 @@ describe('benchmark', () => {
     const withCode = aggregate([doc('k.txt', { council: 'Kent', onsCode: 'E10000016' }, [])], cb);
     expect(resolveCouncil(withCode, 'e10000016')).toBe('Kent');
     expect(() => resolveCouncil(agg, 'Atlantis')).toThrow(UserError);
-    expect(() => resolveCouncil(agg, 'Atlantis')).toThrow(/^--focus "Atlantis" matches no council in the corpus; councils: Barnsley, Doncaster, Leeds, Rotherham, Sheffield$/);
+    expect(() => resolveCouncil(agg, 'Atlantis')).toThrow(/^--focus "Atlantis" matches no council in the corpus \(councils: Barnsley, Doncaster, Leeds, Rotherham, Sheffield; all are in documents.csv\)$/);
+    expect(() => resolveCouncil(agg, 'Sheffeild')).toThrow(/did you mean --focus "Sheffield"\?/);
+    // Every spelling the gazetteer accepts, --focus accepts (one normaliser: vocab/councils.ts).
+    expect(resolveCouncil(agg, 'Barnsley Metropolitan District Council')).toBe('Barnsley');
+    expect(resolveCouncil(agg, 'Barnsley Metropolitan Borough Council')).toBe('Barnsley');
   });
 
   it('rejects malformed neighbour tables with a one-line message', () => {

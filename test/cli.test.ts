@@ -70,6 +70,16 @@ describe('CLI', () => {
     expect(r2.status).not.toBe(0);
   });
 
+  it('keeps commander\'s suggestion for a mistyped option or command on its one line', () => {
+    const r = run(['run', 'corpus', '--out', join(tmpdir(), 'it-never'), '--foccus', 'Hampshire']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/unknown option '--foccus' \(Did you mean --focus\?\)/);
+    const r2 = run(['runn', 'corpus']);
+    expect(r2.status).toBe(2);
+    expect(r2.stderr.trim()).toMatch(/unknown command 'runn' \(Did you mean run\?\)$/);
+  });
+
   it('has --help on every command', () => {
     expect(run(['--help']).stdout).toMatch(/Usage: inspection-themes/);
     expect(run(['run', '--help']).stdout).toMatch(/--out/);
@@ -149,3 +159,36 @@ describe('CLI: exit codes, limits, cache and progress', () => {
     expect(r.stderr).toMatch(/5 documents, \d+ sentences -> /);
   });
 });
+
+describe('CLI: bad arguments are refused before any document is read', () => {
+  const NATIONAL = '../shared/corpus-ofsted-national';
+  const corpusDir = existsSync(NATIONAL) ? NATIONAL : 'corpus';
+  /** Runs the CLI with a fresh cache folder: a refusal before reading leaves it (and --out) uncreated. */
+  const refuse = (args: string[]) => {
+    const base = mkdtempSync(join(tmpdir(), 'it-early-'));
+    const cache = join(base, 'cache');
+    const r = run(['run', corpusDir, '--cache-dir', cache, ...args]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    expect(existsSync(cache)).toBe(false);
+    return { stderr: r.stderr, base };
+  };
+
+  it('a --focus that is no council the corpus can hold, with the nearest council suggested', () => {
+    const { stderr, base } = refuse(['--out', join(tmpdir(), `it-never-${process.pid}`), '--focus', 'Hamshire']);
+    expect(stderr).toMatch(/--focus "Hamshire" is not a council .*did you mean --focus "Hampshire"\?/);
+    expect(existsSync(join(tmpdir(), `it-never-${process.pid}`))).toBe(false);
+    expect(refuse(['--out', join(base, 'o'), '--focus', 'Zzyzx Qqq']).stderr).toMatch(/give a council name or ONS code/);
+  });
+
+  it.each([
+    ['the root folder', () => '/', /it is the root folder/],
+    ['the corpus folder', () => corpusDir, /it is the corpus folder/],
+    ['a folder inside the corpus', () => join(corpusDir, 'outputs-here'), /lies inside the corpus folder/],
+    ['a file', () => 'package.json', /exists and is not a folder/],
+  ])('--out that is %s', (_name, out, pattern) => {
+    expect(refuse(['--out', out()]).stderr).toMatch(pattern);
+  });
+});
+

@@ -6,7 +6,8 @@
 import { UserError } from '../util/errors.js';
 import type { Aggregates } from './index.js';
 import { compareWith, DEFAULT_MIN_FINDINGS, type Comparison } from './interval.js';
-import { findPeerEntry, normaliseCouncilName, type PeerTable } from './peers.js';
+import { findPeerEntry, type PeerTable } from './peers.js';
+import { nearestCouncil, normaliseCouncilName } from '../vocab/councils.js';
 
 export interface BenchmarkOptions {
   /** Council name (any spelling the name matcher accepts) or ONS code. */
@@ -81,8 +82,9 @@ export function resolveCouncil(agg: Pick<Aggregates, 'councilInfo'>, given: stri
   const byName = agg.councilInfo.filter((c) => normaliseCouncilName(c.council) === norm);
   if (byName.length === 1) return byName[0].council;
   const names = agg.councilInfo.map((c) => c.council);
+  const near = nearestCouncil(want, names);
   const shown = names.slice(0, 8).join(', ') + (names.length > 8 ? `, ... (${names.length} in all)` : '');
-  throw new UserError(`--focus "${given}" matches no council in the corpus; councils: ${shown}`);
+  throw new UserError(`--focus "${given}" matches no council in the corpus${near ? `; did you mean --focus "${near}"?` : ''} (councils: ${shown}; all are in documents.csv)`);
 }
 
 export function benchmark(agg: Aggregates, opts: BenchmarkOptions = {}): Benchmark {

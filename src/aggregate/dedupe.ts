@@ -18,6 +18,7 @@
  */
 import type { AnalysedDocument, DocumentFinding } from '../types.js';
 import { OFSTED_DOCUMENT_TYPES } from '../vocab/documents.js';
+import { UNKNOWN_COUNCIL } from '../vocab/councils.js';
 
 /** Ofsted's own documents anchor an inspection (src/vocab/documents.ts). */
 export const PRIMARY_TYPES: ReadonlySet<string> = OFSTED_DOCUMENT_TYPES;
@@ -45,7 +46,7 @@ const dayNumber = (iso: string): number | null => {
   return Number.isNaN(t) ? null : Math.round(t / 86_400_000);
 };
 
-export const councilName = (d: AnalysedDocument): string => d.meta.council.trim() || 'Unknown';
+export const councilName = (d: AnalysedDocument): string => d.meta.council.trim() || UNKNOWN_COUNCIL;
 
 /** Map each document id to its inspection id (see module comment). */
 export function assignInspections(documents: AnalysedDocument[]): Map<string, string> {

@@ -53,7 +53,7 @@ export interface Aggregates {
   /** Council x theme summaries (councils sorted, themes in codebook order), counted after de-duplication. */
   councilThemes: CouncilSummary[];
   councilInfo: CouncilInfo[];
-  /** Document id -> council display name ('Unknown' when the metadata gives none). */
+  /** Document id -> council display name (UNKNOWN_COUNCIL, 'Unknown', when the metadata gives none). */
   councilOf: Record<string, string>;
   /** Document id -> inspection id (see dedupe.ts). */
   inspectionOf: Record<string, string>;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { UserError } from '../util/errors.js';
+import { normaliseCouncilName } from '../vocab/councils.js';
 
 export interface PeerEntry {
   laCode: string;
@@ -27,20 +28,6 @@ export interface PeerTable {
 const NAME_COLUMNS = ['local_authority_ons_name', 'la_name', 'local_authority', 'council', 'name', 'also_known_as', 'ofsted_ilacs_scrape_la_name', 'utla23nm', 'ltla23nm'];
 const isOnsColumn = (c: string) => /^(la_code_new|ons_code|lad\d\dcd|ltla\d\dcd|utla\d\dcd|ltla\d\d_ons|new_la_code)$/.test(c);
 const ONS_CODE = /^[EWSN]\d{8}$/;
-
-/** Name normalised for matching councils across sources ("Bristol, City of" = "Bristol"; "&" = "and"). */
-export function normaliseCouncilName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/\b(city|county|royal|london|metropolitan)? ?(borough )?council\b/g, ' ')
-    .replace(/,\s*(city|county) of\b/g, ' ')
-    .replace(/^\s*(the )?(city|county|royal borough|london borough|metropolitan borough|borough) of\b/g, ' ')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
 
 const splitList = (v: string) =>
   v

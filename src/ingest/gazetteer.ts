@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../util/paths.js';
 import Papa from 'papaparse';
+import { normaliseCouncilName } from '../vocab/councils.js';
 
 export interface LocalAuthority {
   name: string;
@@ -92,20 +93,4 @@ export class Gazetteer {
   fromMention(mention: string): LocalAuthority | undefined {
     return this.nameOf.get(mention.replace(/\s+/g, ' ')) ?? this.lookup(mention);
   }
-}
-
-const COUNCIL_AFFIXES =
-  /\b(?:london borough of|royal borough of|metropolitan borough of|borough of|city and county of|county of|city of|council of the|metropolitan borough council|metropolitan district council|metropolitan council|borough council|county council|city council|district council|unitary authority|council|corporation)\b/g;
-
-/** Canonical key for a council name: lower case, '&' -> 'and', affixes and punctuation removed. */
-export function normaliseCouncilName(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/&/g, ' and ')
-    .replace(/\bst\.\s/g, 'st ')
-    .replace(COUNCIL_AFFIXES, ' ')
-    .replace(/[’']/g, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    .replace(/\s+/g, ' ');
 }

@@ -14,7 +14,8 @@ import { buildBlocks } from './structure.js';
 
 export { discoverCorpus, SUPPORTED_EXTENSIONS } from './discover.js';
 export type { CorpusListing } from './discover.js';
-export { Gazetteer, normaliseCouncilName } from './gazetteer.js';
+export { Gazetteer } from './gazetteer.js';
+export { normaliseCouncilName, nearestCouncil, UNKNOWN_COUNCIL } from '../vocab/councils.js';
 export type { LocalAuthority } from './gazetteer.js';
 
 /** Default limit on file size: the pipeline's (real inspection PDFs are under 2 MB; council exports under 1 MB). */

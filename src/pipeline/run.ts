@@ -22,6 +22,7 @@ import { DEFAULT_PDF_ENGINE, type PdfEngine } from '../ingest/pdf.js';
 import type { CorpusListing } from '../ingest/discover.js';
 import { readAnnotations, type AnnotationFile } from '../annotate/annotations.js';
 import { compactDocument, Interner } from './compact.js';
+import { checkFocus } from './focus.js';
 import { applyOverrides } from '../annotate/overrides.js';
 
 export { DEFAULT_LIMITS, type Limits } from '../limits.js';
@@ -149,6 +150,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   // The run's own output and cache folders may sit inside the corpus folder's tree: never read as documents.
   const exclude = [...(opts.outDir !== undefined ? [opts.outDir] : []), ...(opts.cacheDir === null ? [] : [opts.cacheDir ?? DEFAULT_CACHE_DIR])];
   const listing = await time('discover', () => discoverCorpus(opts.corpusDir, { followSymlinks: opts.followSymlinks, exclude }));
+  // So is --focus, as far as it can be before the documents say which councils they are about.
+  if (opts.focus !== undefined) checkFocus(opts.focus, listing.files);
   // The output folder is checked and locked before any document is read.
   const staged = opts.outDir !== undefined ? await stageOutput(opts.outDir, { corpusDir: opts.corpusDir }) : undefined;
   try {

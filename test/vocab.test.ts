@@ -1,0 +1,52 @@
+/**
+ * The project's vocabulary, each item defined in one module (src/vocab/): the parts of the tool
+ * that compare council names (gazetteer, statistical-neighbour tables, --focus) agree because
+ * they share one normaliser.
+ */
+import { describe, expect, it } from 'vitest';
+import { nearestCouncil, normaliseCouncilName, UNKNOWN_COUNCIL } from '../src/vocab/councils.js';
+import { Gazetteer } from '../src/ingest/gazetteer.js';
+import { findPeerEntry, loadPeers } from '../src/aggregate/peers.js';
+import { councilName } from '../src/aggregate/dedupe.js';
+import { existsSync } from 'node:fs';
+import { analysedDoc } from './helpers.js';
+
+const PEERS = '../shared/reference/la_lookup.csv';
+
+describe('council names (src/vocab/councils.ts)', () => {
+  it('gives one key to the spellings that sources use', () => {
+    const key = normaliseCouncilName('Barnsley');
+    for (const v of ['Barnsley Metropolitan District Council', 'Barnsley Metropolitan Borough Council', 'BARNSLEY COUNCIL', 'barnsley']) expect(normaliseCouncilName(v)).toBe(key);
+    expect(normaliseCouncilName('Bristol, City of')).toBe(normaliseCouncilName('Bristol City Council'));
+    expect(normaliseCouncilName('St. Helens')).toBe(normaliseCouncilName('St Helens Council'));
+    expect(normaliseCouncilName('Hammersmith & Fulham')).toBe(normaliseCouncilName('London Borough of Hammersmith and Fulham'));
+    expect(normaliseCouncilName('Saint-Étienne')).toBe('saint etienne');
+    expect(normaliseCouncilName('Leeds')).not.toBe(normaliseCouncilName('Leicester'));
+  });
+
+  it('suggests the nearest name for a mistyped one, and nothing for a name far from every council', () => {
+    const names = Gazetteer.load().authorities.map((a) => a.name);
+    expect(nearestCouncil('Hamshire', names)).toBe('Hampshire');
+    expect(nearestCouncil('Sheffeild City Council', names)).toBe('Sheffield');
+    expect(nearestCouncil('Nottinghamshir', names)).toBe('Nottinghamshire');
+    expect(nearestCouncil('Atlantis', names)).toBeUndefined();
+    expect(nearestCouncil('', names)).toBeUndefined();
+  });
+
+  it('names a document with no council UNKNOWN_COUNCIL', () => {
+    expect(councilName(analysedDoc('x.txt', { council: '' }, []))).toBe(UNKNOWN_COUNCIL);
+    expect(councilName(analysedDoc('x.txt', { council: 'Kent' }, []))).toBe('Kent');
+  });
+
+  it.skipIf(!existsSync(PEERS) && !process.env.CI)('finds every current council of the gazetteer in the statistical-neighbour table under its "Metropolitan District Council" and "County Council" spellings too', () => {
+    const table = loadPeers(PEERS);
+    const gaz = Gazetteer.load();
+    const missing: string[] = [];
+    for (const a of gaz.authorities.filter((x) => x.status === 'current')) {
+      const entry = findPeerEntry(table, a.name, '');
+      if (!entry) continue; // (the table predates some councils)
+      for (const v of [`${a.name} Council`, `${a.name} Metropolitan District Council`, `${a.name} County Council`]) if (findPeerEntry(table, v, '') !== entry) missing.push(v);
+    }
+    expect(missing).toEqual([]);
+  });
+});
