@@ -36,7 +36,8 @@ export const LABEL_TO_CODE: Readonly<Record<Label, LabelCode>> = {
 export type SourceFormat = 'pdf' | 'txt' | 'md' | 'html';
 
 /** Ofsted judgement grades ('adequate' is grade 3 of the four-point scale used until 2013). */
-export type Grade = 'outstanding' | 'good' | 'requires_improvement' | 'inadequate' | 'adequate';
+export type { Grade } from './vocab/grades.js';
+import type { Grade } from './vocab/grades.js';
 
 export interface Grades {
   overall?: Grade;

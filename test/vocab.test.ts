@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nearestCouncil, normaliseCouncilName, UNKNOWN_COUNCIL } from '../src/vocab/councils.js';
+import { GRADES, JUDGEMENT, parseGrade } from '../src/vocab/grades.js';
 import { Gazetteer } from '../src/ingest/gazetteer.js';
 import { findPeerEntry, loadPeers } from '../src/aggregate/peers.js';
 import { councilName } from '../src/aggregate/dedupe.js';
@@ -48,5 +49,26 @@ describe('council names (src/vocab/councils.ts)', () => {
       for (const v of [`${a.name} Council`, `${a.name} Metropolitan District Council`, `${a.name} County Council`]) if (findPeerEntry(table, v, '') !== entry) missing.push(v);
     }
     expect(missing).toEqual([]);
+  });
+});
+
+describe('grades (src/vocab/grades.ts)', () => {
+  it('reads a grade however a report writes it', () => {
+    expect(parseGrade('Requires improvement to be good')).toBe('requires_improvement');
+    expect(parseGrade('require improvement')).toBe('requires_improvement');
+    expect(parseGrade('improvement to be good')).toBe('requires_improvement');
+    expect(parseGrade('Overall effectiveness: Good')).toBe('good');
+    expect(parseGrade('Grade 3 (adequate)')).toBe('adequate');
+    expect(parseGrade('INADEQUATE')).toBe('inadequate');
+    expect(parseGrade('The service is improving')).toBeUndefined();
+    for (const g of GRADES) expect(parseGrade(g.replace('_', ' '))).toBe(g);
+  });
+
+  it('gives one pattern that graded headings are read with', () => {
+    const heading = new RegExp(`:\\s*(?:${JUDGEMENT})$`, 'i');
+    expect(heading.test('The experiences and progress of care leavers: requires improvement to be good')).toBe(true);
+    expect(heading.test('Children in care: good')).toBe(true);
+    expect(heading.test('Children in care: goodness')).toBe(false);
+    expect(heading.test('Children in care: adequate')).toBe(false);
   });
 });

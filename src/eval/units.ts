@@ -4,6 +4,7 @@
  */
 import { makeSentence } from '../segment/sentence.js';
 import type { Sentence } from '../types.js';
+import { JUDGEMENT } from '../vocab/grades.js';
 import type { EvalUnit } from './data.js';
 
 
@@ -27,7 +28,7 @@ export function looksLikeHeading(text: string): boolean {
 
 const FRAGMENT_END_RE =
   /^(?:the|a|an|of|and|or|but|to|in|on|at|by|for|with|from|is|are|was|were|be|being|been|has|have|had|that|which|who|this|these|their|its|as|than|either|[a-z]+ly)$/;
-const GRADED_HEADING_RE = /:\s*(?:outstanding|good|requires improvement(?: to be good)?|inadequate)\s*$/i;
+const GRADED_HEADING_RE = new RegExp(`:\\s*(?:${JUDGEMENT})\\s*$`, 'i');
 
 /** Build Sentence records for one document's units (in order), with headings and section paths. */
 export function unitsToSentences(units: EvalUnit[]): Sentence[] {

@@ -2,7 +2,8 @@
  * Document metadata: council (manifest, else inferred from the text against the gazetteer),
  * date, document type and judgement grades. Manifest values win; provenance records the source.
  */
-import type { DocumentMeta, Grade, Grades, TextBlock } from '../types.js';
+import type { DocumentMeta, Grades, TextBlock } from '../types.js';
+import { JUDGEMENT, JUDGEMENT_OR_ADEQUATE, parseGrade, type Grade } from '../vocab/grades.js';
 import { asDocumentType, asFramework, frameworkOn, OFSTED_DOCUMENT_TYPES, type DocumentType, type Framework } from '../vocab/documents.js';
 
 /** Document types that carry judgement grades ('other': an unrecognised report may still have its table). */
@@ -269,21 +270,9 @@ export function inferFramework(type: DocumentType, text: string, dates: string[]
 }
 
 /** Grade words (and the split "Requires improvement ... to be good"), removed to read a row's label. */
-const GRADE_WORDS = /\b(?:outstanding|good|requires? improvement|to be good|inadequate|adequate)\b/gi;
+const GRADE_WORDS = new RegExp(`\\b(?:${JUDGEMENT_OR_ADEQUATE}|to be good)\\b`, 'gi');
 /** A judgement-area row's label starts so. */
 const AREA_ROW_START = /^the (?:impact|experiences)/i;
-const GRADE = /\b(outstanding|good|requires? improvement(?: to be good)?|inadequate|adequate)\b/i;
-
-export function toGrade(s: string): Grade | undefined {
-  // A grade cell whose "Requires" sits on the line above: "improvement to be good".
-  if (/^\s*improvement\b/i.test(s)) return 'requires_improvement';
-  const m = GRADE.exec(s);
-  if (!m) return undefined;
-  const g = m[1]!.toLowerCase();
-  if (g.startsWith('require')) return 'requires_improvement';
-  return g as Grade;
-}
-
 /** Judgement areas (ILACS and the earlier single inspection framework), stable ids. */
 const AREAS: [string, RegExp][] = [
   ['impact_of_leaders', /impact of leaders/i],
@@ -297,15 +286,15 @@ const AREAS: [string, RegExp][] = [
 ];
 const OVERALL_ROW = /overall effectiveness|overall judgement/i;
 const OVERALL_SENTENCE = [
-  /\bthe overall judgement is (?:that )?(?:children.s services (?:are |is )?|the local authority is )?(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i,
-  /^children.s services in .{2,80}? (?:are |is )?(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i,
-  /^overall effectiveness\s*(?:\||:|is)?\s*(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i,
+  new RegExp(`\\bthe overall judgement is (?:that )?(?:children.s services (?:are |is )?|the local authority is )?(${JUDGEMENT})\\b`, 'i'),
+  new RegExp(`^children.s services in .{2,80}? (?:are |is )?(${JUDGEMENT})\\b`, 'i'),
+  new RegExp(`^overall effectiveness\\s*(?:\\||:|is)?\\s*(${JUDGEMENT})\\b`, 'i'),
 ];
-const GRADE_LINE = /^grade [1-4]\s*\((outstanding|good|adequate|inadequate)\)$/i;
-const AREA_HEADING = /^(?:the )?(?:experiences and progress of .+|impact of leaders .+):\s*(outstanding|good|requires improvement(?: to be good)?|inadequate)\s*$/i;
+const GRADE_LINE = new RegExp(`^grade [1-4]\\s*\\((${JUDGEMENT_OR_ADEQUATE})\\)$`, 'i');
+const AREA_HEADING = new RegExp(`^(?:the )?(?:experiences and progress of .+|impact of leaders .+):\\s*(${JUDGEMENT})\\s*$`, 'i');
 
 /** The LSCB review's own judgement ("The Local Safeguarding Children Board requires improvement"). */
-const LSCB_SENTENCE = /^the (?:local safeguarding children board|lscb)(?: \([^)]*\))? (?:is |are )?(outstanding|good|requires? improvement(?: to be good)?|inadequate)\b/i;
+const LSCB_SENTENCE = new RegExp(`^the (?:local safeguarding children board|lscb)(?: \\([^)]*\\))? (?:is |are )?(${JUDGEMENT})\\b`, 'i');
 /** A judgement-table row the layout broke into a paragraph: short, on the first pages. */
 const BROKEN_ROW_MAX_CHARS = 140;
 
@@ -316,7 +305,7 @@ const BROKEN_ROW_MAX_CHARS = 140;
  */
 function brokenRowGrade(t: string, label: RegExp): Grade | undefined {
   if (t.length > BROKEN_ROW_MAX_CHARS || !label.test(t) || /[.;]$/.test(t)) return undefined;
-  return toGrade(t.replace(label, ' '));
+  return parseGrade(t.replace(label, ' '));
 }
 
 /** Judgement grades from the judgement table (first pages) and the graded section headings. */
@@ -327,7 +316,7 @@ export function extractGrades(blocks: TextBlock[], type: DocumentType = 'full_in
     const t = b.text.replace(/\s+/g, ' ');
     if (type === 'lscb_review' && !grades.overall) {
       const m = LSCB_SENTENCE.exec(t);
-      if (m) grades.overall = toGrade(m[1]!);
+      if (m) grades.overall = parseGrade(m[1]!);
     }
     if (b.kind === 'paragraph' && b.page <= 2) {
       const overall = brokenRowGrade(t, OVERALL_ROW);
@@ -349,7 +338,7 @@ export function extractGrades(blocks: TextBlock[], type: DocumentType = 'full_in
     if (b.kind === 'table_row' || (b.kind === 'list_item' && t.includes(' | '))) {
       const cells = t.split(' | ');
       if (cells.length < 2) continue;
-      const grade = toGrade(cells.slice(1).join(' '));
+      const grade = parseGrade(cells.slice(1).join(' '));
       if (!grade) continue;
       const label = cells[0]!;
       if (OVERALL_ROW.test(label)) {
@@ -366,7 +355,7 @@ export function extractGrades(blocks: TextBlock[], type: DocumentType = 'full_in
       for (const re of OVERALL_SENTENCE) {
         const m = re.exec(t);
         if (m) {
-          grades.overall ??= toGrade(m[1]!);
+          grades.overall ??= parseGrade(m[1]!);
           break;
         }
       }
@@ -376,13 +365,13 @@ export function extractGrades(blocks: TextBlock[], type: DocumentType = 'full_in
   const opening = blocks.slice(0, 400);
   for (let k = 1; k < opening.length && !grades.overall; k++) {
     const gm = GRADE_LINE.exec(opening[k]!.text);
-    if (gm && /overall effectiveness/i.test(opening[k - 1]!.text)) grades.overall = toGrade(gm[1]!);
+    if (gm && /overall effectiveness/i.test(opening[k - 1]!.text)) grades.overall = parseGrade(gm[1]!);
   }
   for (const b of blocks) {
     if (b.kind !== 'heading') continue;
     const m = AREA_HEADING.exec(b.text.replace(/\s+/g, ' '));
     if (!m) continue;
-    const g = toGrade(m[1]!);
+    const g = parseGrade(m[1]!);
     if (!g) continue;
     for (const [id, re] of AREAS) {
       if (re.test(b.text)) {

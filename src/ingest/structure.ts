@@ -4,6 +4,7 @@
  */
 import type { TextBlock } from '../types.js';
 import { joint } from './dehyphen.js';
+import { JUDGEMENT } from '../vocab/grades.js';
 import type { Line } from './lines.js';
 import { MARKER_ONLY } from './markup.js';
 
@@ -247,7 +248,7 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
  * of them is a heading even where layout gave no sign of it (e.g. text exported from a PDF).
  */
 const KNOWN_HEADING =
-  /^(?:the experiences and progress of .{5,80}|the impact of leaders on social work practice .{0,40}|the effectiveness of leaders and managers .{0,40}):\s*(?:outstanding|good|requires improvement(?: to be good)?|inadequate)\.?$|^what needs to improve(?: in this area of social work practice)?\s*[?:]?$|^(?:areas for (?:improvement|development|priority action)|recommendations|what does the (?:local authority|lscb) need to improve\??|summary of (?:key )?findings|executive summary|other key issues)$/i;
+  new RegExp(`^(?:the experiences and progress of .{5,80}|the impact of leaders on social work practice .{0,40}|the effectiveness of leaders and managers .{0,40}):\\s*(?:${JUDGEMENT})\\.?$|^what needs to improve(?: in this area of social work practice)?\\s*[?:]?$|^(?:areas for (?:improvement|development|priority action)|recommendations|what does the (?:local authority|lscb) need to improve\\??|summary of (?:key )?findings|executive summary|other key issues)$`, 'i');
 
 function promoteKnownHeadings(blocks: TextBlock[]): void {
   let level = 2;
@@ -344,7 +345,7 @@ function addToTable(t: PdfTable, l: Line, first = false): void {
   }
 }
 
-const GRADE_ONLY = /^(?:outstanding|good|requires? improvement(?: to be good)?|inadequate)\.?$/i;
+const GRADE_ONLY = new RegExp(`^(?:${JUDGEMENT})\\.?$`, 'i');
 
 /** Can `next` continue a heading ending in `headingText` ("...care leavers:" + "inadequate")? */
 function headingOpen(headingText: string, next: string): boolean {
