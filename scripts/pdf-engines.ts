@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pdftotext } from './pdftotext.js';
 import { extractPdf, pageTexts, PDF_ENGINES, type PdfEngine } from '../src/ingest/pdf.js';
-import { comparePages } from '../src/ingest/compare.js';
+import { comparePages } from '../src/eval/text-agreement.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..');

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatAgreement, measureEvalAgreement } from '../src/segment/eval-agreement.js';
+import { formatAgreement, measureEvalAgreement } from '../src/eval/segment-agreement-data.js';
 
 // dist/scripts/ -> repo root -> ../shared/eval; else relative to the working directory (tsx).
 const besideRepo = fileURLToPath(new URL('../../../shared/eval', import.meta.url));

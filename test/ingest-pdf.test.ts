@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { extractPdf, pageTexts, PDF_ENGINES } from '../src/ingest/pdf.js';
-import { comparePages, compareTokens, sequenceAgreement } from '../src/ingest/compare.js';
+import { comparePages, compareTokens, sequenceAgreement } from '../src/eval/text-agreement.js';
 
 const SAMPLE = resolve(import.meta.dirname, '../../shared/corpus-ofsted-sample');
 const FILES = readdirSync(SAMPLE)

@@ -6,8 +6,8 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { join, resolve } from 'node:path';
 import { ingest } from '../src/ingest/index.js';
 import { segment, splitSentences } from '../src/segment/index.js';
-import { segmentationAgreement } from '../src/segment/agreement.js';
-import { formatAgreement, measureEvalAgreement, type EvalAgreement } from '../src/segment/eval-agreement.js';
+import { segmentationAgreement } from '../src/eval/segment-agreement.js';
+import { formatAgreement, measureEvalAgreement, type EvalAgreement } from '../src/eval/segment-agreement-data.js';
 import type { IngestedDocument, SegmentedDocument, TextBlock } from '../src/types.js';
 import { expectImprovementBullets } from './helpers.js';
 

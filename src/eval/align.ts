@@ -1,7 +1,7 @@
 /**
  * Put annotated units where the pipeline would see them: each eval document's source is ingested
  * and segmented by the pipeline's own stages, each unit is matched to the pipeline sentence that
- * holds it (src/segment/agreement.ts), and the unit becomes a Sentence record with the unit's text
+ * holds it (src/eval/segment-agreement.ts), and the unit becomes a Sentence record with the unit's text
  * and that sentence's structure (heading path, block kind, page) and neighbours. Training and
  * cross-validation therefore see the same context features as a run over the documents does,
  * instead of headings guessed from the units.
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { ingest } from '../ingest/index.js';
 import { segment } from '../segment/index.js';
-import { segmentationAgreement } from '../segment/agreement.js';
+import { segmentationAgreement } from './segment-agreement.js';
 import { makeSentence } from '../segment/sentence.js';
 import type { Sentence, SourceFormat } from '../types.js';
 import { DEFAULT_EVAL_DIR, evalDocKind, evalSources, groupByDoc, type EvalDocKind, type EvalUnit } from './data.js';

@@ -7,8 +7,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import { ingest } from '../ingest/index.js';
 import type { SourceFormat } from '../types.js';
-import { segment } from './index.js';
-import { segmentationAgreement, type AgreementResult, type AgreementUnit } from './agreement.js';
+import { segment } from '../segment/index.js';
+import { segmentationAgreement, type AgreementResult, type AgreementUnit } from './segment-agreement.js';
 
 const FORMATS: Record<string, SourceFormat> = { '.pdf': 'pdf', '.txt': 'txt', '.md': 'md', '.html': 'html', '.htm': 'html' };
 

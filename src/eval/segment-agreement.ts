@@ -18,7 +18,7 @@
  *  - 'dropped':   no pipeline sentence holds the unit's tokens (page furniture the pipeline
  *                 removes, such as running headers and page numbers).
  */
-import { compareTokens } from '../ingest/compare.js';
+import { compareTokens } from './text-agreement.js';
 
 export interface AgreementUnit {
   doc: string;
