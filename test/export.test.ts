@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
@@ -150,10 +150,12 @@ describe('CSV exports of a run', () => {
 
   it('fails with one line for an unknown focus council or a malformed peers file', () => {
     const out = join(tmpdir(), `it-export-never-${process.pid}`);
-    const r1 = spawnSync(process.execPath, [CLI, 'run', 'corpus', '--out', out, '--quiet', '--focus', 'Atlantis'], { encoding: 'utf8' });
+    // No such council: refused before reading (test/cli.test.ts). A real council none of the documents is about: after the analysis.
+    const r1 = spawnSync(process.execPath, [CLI, 'run', 'corpus', '--out', out, '--quiet', '--focus', 'Kent'], { encoding: 'utf8' });
     expect(r1.status).toBe(2);
     expect(r1.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r1.stderr).toMatch(/--focus "Atlantis" matches no council in the corpus; councils: .*Hampshire/);
+    expect(r1.stderr).toMatch(/--focus "Kent" matches no council in the corpus \(councils: .*Hampshire/);
+    expect(existsSync(out)).toBe(false);
     const bad = join(mkdtempSync(join(tmpdir(), 'it-peers-')), 'peers.csv');
     writeFileSync(bad, 'council,neighbours\nHampshire,"Kent, Surrey"\n');
     const r2 = spawnSync(process.execPath, [CLI, 'run', 'corpus', '--out', out, '--quiet', '--peers', bad], { encoding: 'utf8' });

@@ -3,7 +3,7 @@ import { benchmark, type Benchmark } from '../aggregate/benchmark.js';
 import type { PeerTable } from '../aggregate/peers.js';
 import type { Codebook } from '../theme/codebook.js';
 import { emergingTerms } from '../aggregate/emerging.js';
-import { startCharts, type ChartRenderer } from '../render/start.js';
+import { startCharts, writeChartFiles, writeReport, type ChartRenderer } from '../render/start.js';
 import { writeCsvs } from './index.js';
 import type { OmittedOutput } from '../types.js';
 
@@ -37,12 +37,18 @@ export async function writeOutputs(agg: Aggregates, codebook: Codebook, outDir: 
   };
   const bench: Benchmark = benchmark(agg, opts);
   // Charts first: their PNGs rasterise on resvg's threads while the CSVs are built here.
-  const finishCharts = await startCharts(agg, codebook, outDir, bench, opts.chartRenderer);
+  const charts = await startCharts(agg, codebook, bench, opts.chartRenderer);
   lap(opts.chartRenderer ? 'charts (handed to workers)' : 'charts (SVG)');
   const emerging = emergingTerms(agg, codebook);
   lap('emerging terms');
   const written = await writeCsvs(agg, codebook, outDir, bench, emerging);
   lap('CSVs');
-  written.push(...(await finishCharts(lap, emerging, opts.omitted)));
+  // The chart files before the report: the report says which charts have no PNG.
+  const chartFiles = await writeChartFiles(charts, outDir);
+  written.push(...chartFiles.written);
+  opts.omitted?.push(...chartFiles.omitted);
+  lap('waiting for charts');
+  written.push(await writeReport(agg, codebook, bench, charts.defs, outDir, emerging, chartFiles.noPng));
+  lap('report.html');
   return written;
 }

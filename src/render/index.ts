@@ -3,10 +3,10 @@ import { benchmark as computeBenchmark, type Benchmark } from '../aggregate/benc
 import type { Codebook } from '../theme/codebook.js';
 import { renderSvg, compileSpec } from './charts.js';
 import { chartDefs, type ChartDef } from './specs.js';
-import { startCharts } from './start.js';
+import { startCharts, writeChartFiles, writeReport } from './start.js';
 
 export { renderSvg, svgToPng, svgToPngAsync, compileSpec } from './charts.js';
-export { startCharts, renderChartAsync, type ChartRenderer, type RenderedFiles } from './start.js';
+export { startCharts, writeChartFiles, writeReport, renderChartAsync, type ChartRenderer, type ChartFilesWritten, type ChartRendering, type RenderedFiles } from './start.js';
 export { pngOmission, pngZoom, PNG_LIMIT_PIXELS } from './raster.js';
 export { chartDefs, heatmapSpec, balanceSpec, prevalenceSpec, profileSpec, type ChartDef } from './specs.js';
 export { reportCore, reportData, reportHtml, reportHtmlPartsStreamed, reportSentences, packJson, packJsonArray, escapeHtml } from './report.js';
@@ -26,7 +26,9 @@ export async function renderCharts(agg: Aggregates, codebook: Codebook, bench: B
 
 /** Stage 6b: charts (charts/<name>.vl.json, .svg, .png) and report.html; returns files written (relative). */
 export async function writeCharts(agg: Aggregates, codebook: Codebook, outDir: string, bench: Benchmark = computeBenchmark(agg)): Promise<string[]> {
-  return (await startCharts(agg, codebook, outDir, bench))();
+  const charts = await startCharts(agg, codebook, bench);
+  const files = await writeChartFiles(charts, outDir);
+  return [...files.written, await writeReport(agg, codebook, bench, charts.defs, outDir, [], files.noPng)];
 }
 
 /** Compile-check every spec (used by tests and callers that only want the specs). */

@@ -70,71 +70,80 @@ const dataRows = (d: ChartDef) => {
   return Array.isArray(values) ? values.length : 0;
 };
 
+/** Charts being rendered: their definitions, and each one's files as they are made (same order). */
+export interface ChartRendering {
+  defs: ChartDef[];
+  files: Promise<RenderedFiles>[];
+}
+
+/** What writing the chart files did: the files written, and the charts that got no PNG, with why. */
+export interface ChartFilesWritten {
+  written: string[];
+  omitted: OmittedOutput[];
+  /** Chart name -> why it has no PNG (the report says so). */
+  noPng: Map<string, string>;
+}
+
 /**
- * First half of writeCharts: start rendering every chart (SVG and PNG). The returned function
- * writes the chart files, waiting for the charts as it goes, then report.html (with the emerging
- * phrases, when given), so callers can do other work (the CSVs) meanwhile. A PNG not written (a
- * chart over PNG_LIMIT_PIXELS) goes into `omitted` with its reason, and the report says so.
+ * Start rendering every chart (SVG and PNG) and return at once with the renderings under way, so
+ * that the caller can do other work (the CSVs) before writeChartFiles waits for them.
  *
  * Without a renderer the SVGs render here and each PNG starts on a libuv thread as soon as its SVG
  * exists. With one (the pipeline passes a worker thread), every chart is handed over at once, the
  * largest first, and this thread is free at once.
  */
-export async function startCharts(
-  agg: Aggregates,
-  codebook: Codebook,
-  outDir: string,
-  bench: Benchmark = computeBenchmark(agg),
-  renderer?: ChartRenderer,
-): Promise<(lap?: (step: string) => void, emerging?: readonly EmergingTerm[], omitted?: OmittedOutput[]) => Promise<string[]>> {
+export async function startCharts(agg: Aggregates, codebook: Codebook, bench: Benchmark = computeBenchmark(agg), renderer?: ChartRenderer): Promise<ChartRendering> {
   const defs = chartDefs(agg, codebook, bench);
-  const svgs: Promise<string>[] = [];
-  const pngs: Promise<Uint8Array | null>[] = [];
+  const files = new Array<Promise<RenderedFiles>>(defs.length);
   if (renderer) {
-    const jobs = new Array<Promise<RenderedFiles>>(defs.length);
     const order = defs.map((d, i) => ({ i, n: dataRows(d) })).sort((a, b) => b.n - a.n || a.i - b.i);
-    for (const { i } of order) jobs[i] = renderer(defs[i]!.spec);
-    jobs.forEach((j, i) => {
-      svgs[i] = j.then((r) => r.svg);
-      pngs[i] = j.then((r) => r.png);
-    });
+    for (const { i } of order) files[i] = renderer(defs[i]!.spec);
   } else {
     const { renderSvg } = await import('./charts.js');
     // A small pool: chart i's PNG waits for chart i - PNG_CONCURRENCY, bounding peak memory.
-    for (const def of defs) {
+    const pngs: Promise<Uint8Array | null>[] = [];
+    for (const [i, def] of defs.entries()) {
       const svg = await renderSvg(def.spec);
-      const before = pngs[svgs.length - PNG_CONCURRENCY];
-      svgs.push(Promise.resolve(svg));
+      const before = pngs[i - PNG_CONCURRENCY];
       pngs.push(before ? before.then(() => rasterise(svg), () => rasterise(svg)) : rasterise(svg));
+      files[i] = pngs[i]!.then((png) => ({ svg, png }));
     }
   }
-  // Awaited below; this only stops an early failure elsewhere from being an unhandled rejection.
-  for (const p of [...svgs, ...pngs]) p.catch(() => undefined);
-  return async (lap = () => {}, emerging = [], omitted = []) => {
-    const written: string[] = [];
-    // The chart files first: the report says which charts have no PNG, which their SVG decides.
-    const noPng = new Map<string, string>();
-    for (const [i, def] of defs.entries()) {
-      const svg = await svgs[i]!;
-      const png = await pngs[i]!;
-      await writeFileAtomic(join(outDir, 'charts', `${def.name}.vl.json`), JSON.stringify(def.spec, null, 2) + '\n');
-      await writeFileAtomic(join(outDir, 'charts', `${def.name}.svg`), svg);
-      written.push(`charts/${def.name}.vl.json`, `charts/${def.name}.svg`);
-      const why = pngOmission(svg);
-      if (png && !why) {
-        await writeFileAtomic(join(outDir, 'charts', `${def.name}.png`), png);
-        written.push(`charts/${def.name}.png`);
-      } else {
-        noPng.set(def.name, why ?? 'the renderer wrote no PNG');
-        omitted.push({ file: `charts/${def.name}.png`, reason: why ?? 'the renderer wrote no PNG' });
-      }
+  // Awaited by writeChartFiles; this only stops an early failure elsewhere from being an unhandled rejection.
+  for (const p of files) p.catch(() => undefined);
+  return { defs, files };
+}
+
+/**
+ * Write the chart files (charts/<name>.vl.json, .svg, .png), waiting for each chart in turn. A PNG
+ * not written (a chart over PNG_LIMIT_PIXELS) is returned in `omitted` with its reason.
+ */
+export async function writeChartFiles(charts: ChartRendering, outDir: string): Promise<ChartFilesWritten> {
+  const out: ChartFilesWritten = { written: [], omitted: [], noPng: new Map() };
+  for (const [i, def] of charts.defs.entries()) {
+    const { svg, png } = await charts.files[i]!;
+    await writeFileAtomic(join(outDir, 'charts', `${def.name}.vl.json`), JSON.stringify(def.spec, null, 2) + '\n');
+    await writeFileAtomic(join(outDir, 'charts', `${def.name}.svg`), svg);
+    out.written.push(`charts/${def.name}.vl.json`, `charts/${def.name}.svg`);
+    const why = pngOmission(svg);
+    if (png && !why) {
+      await writeFileAtomic(join(outDir, 'charts', `${def.name}.png`), png);
+      out.written.push(`charts/${def.name}.png`);
+    } else {
+      out.noPng.set(def.name, why ?? 'the renderer wrote no PNG');
+      out.omitted.push({ file: `charts/${def.name}.png`, reason: why ?? 'the renderer wrote no PNG' });
     }
-    lap('waiting for charts');
-    const core = reportCore(agg, codebook, bench, defs, emerging);
-    for (const c of core.charts) if (noPng.has(c.name)) c.pngOmitted = noPng.get(c.name);
-    await writeFileAtomic(join(outDir, 'report.html'), await reportHtmlPartsStreamed(core, reportSentences(agg, bench)));
-    written.push('report.html');
-    lap('report.html');
-    return written;
-  };
+  }
+  return out;
+}
+
+/**
+ * Write report.html: the charts (saying which have no PNG: `noPng`, from writeChartFiles), the
+ * emerging phrases, and the sentences, made and compressed a council at a time.
+ */
+export async function writeReport(agg: Aggregates, codebook: Codebook, bench: Benchmark, defs: ChartDef[], outDir: string, emerging: readonly EmergingTerm[] = [], noPng: ReadonlyMap<string, string> = new Map()): Promise<string> {
+  const core = reportCore(agg, codebook, bench, defs, emerging);
+  for (const c of core.charts) if (noPng.has(c.name)) c.pngOmitted = noPng.get(c.name);
+  await writeFileAtomic(join(outDir, 'report.html'), await reportHtmlPartsStreamed(core, reportSentences(agg, bench)));
+  return 'report.html';
 }
