@@ -1,35 +1,24 @@
 /**
  * Structure: cleaned lines -> text blocks (headings, paragraphs, list items, table rows,
  * quotes), with layout wraps joined, page-break splits mended and line-end hyphens resolved.
+ * Which lines are headings is headings.ts, how table rows gather is tables.ts; the patterns they
+ * share are block-text.ts. The one walk over the lines here reads PDF layout (sizes, x positions,
+ * gaps in line heights) or plain text (blank lines, case), as the context says.
  */
 import type { TextBlock } from '../types.js';
 import { joint } from './dehyphen.js';
-import { JUDGEMENT } from '../vocab/grades.js';
 import type { Line } from './lines.js';
 import { MARKER_ONLY } from './markup.js';
+import { FUNCTION_WORD_END, HAS_LETTER, HEADING_SIZE_RATIO, LOWER_START, SENTENCE_END, TERMINAL_END, UPPER_START, words, type Building } from './block-text.js';
+import { headingOpen, pdfHeadingLevel, promoteKnownHeadings, promoteLayoutHeadings, textHeadingLevel } from './headings.js';
+import { addToTable, continuesRow, fitsTable, type PdfTable } from './tables.js';
 
-/**
- * A PDF line at least this much larger than the body text (its size relative to the body size,
- * pdf.ts pdfToLines) can be a heading; smaller lines are body text, table cells or labels.
- */
-const HEADING_SIZE_RATIO = 1.12;
-const TERMINAL_END = /[.!?:;]["”’)\]]*$/;
-const SENTENCE_END = /[.!?]["”’)\]]*$/;
 const PDF_LEADING_MARKER =
   /^(\d{1,3}(?:\.\d{1,3})*\.|\((?:[ivxlc]{1,6}|[a-z]|\d{1,2})\)|[a-z]\)|[•◼▪●■◦▫□‣∙·\uF0B7\uF0A7\uF076\uF0D8\uF0FC\uF0A8\uF06E\uF0E0]|[-–*](?=\s))\s*/;
 /** Bullets drawn from symbol fonts (Wingdings, Symbol) come out as private-use characters. */
 const PRIVATE_USE = /^[\uF000-\uF0FF]$/;
 const isMarkerCell = (t: string) => MARKER_ONLY.test(t) || PRIVATE_USE.test(t) || /^[‣∙·]$/.test(t);
 const BULLET_CHAR = /^[•◼▪●■◦▫□‣∙·\uF0B7\uF0A7\uF076\uF0D8\uF0FC\uF0A8\uF06E\uF0E0\-–*]$/;
-const FUNCTION_WORD_END =
-  /\b(?:a|an|the|and|or|but|of|to|in|on|at|for|with|by|from|as|that|which|who|whose|this|these|those|their|its|is|are|was|were|be|been|has|have|had|not|some|such|than|into|onto|under|within|between|about|all|more|most|very|inevitable)$/i;
-const UPPER_START = /^[A-Z0-9‘“"'(]/;
-const LOWER_START = /^[a-z]/;
-const HAS_LETTER = /\p{L}/u;
-const ALL_CAPS = /^[^a-z]*[A-Z]{2,}[^a-z]*$/;
-const FILLER = /^(?:none|n\/a|not applicable|yes|no|all|tbc|nil|not known)\.?$|^\d{1,2}(?:st|nd|rd|th)? [A-Za-z]+,? \d{4}$/i;
-/** "Lead inspector: Jane Smith", "Inspection dates: ...": a label and its value, never a heading. */
-const LABEL_VALUE_LINE = /^[A-Z][A-Za-z’' ]{1,30}:\s+\S/;
 const OPEN_QUOTE = /^[‘“"']/;
 const CLOSE_QUOTE_END = /[’”"'][.!?]?[)\]]?$|[.!?][’”"']$/;
 
@@ -37,34 +26,6 @@ export interface StructureContext {
   isPdf: boolean;
   /** Lower-cased words of the whole document (for de-hyphenation). */
   docWords?: ReadonlySet<string>;
-}
-
-interface Building {
-  kind: TextBlock['kind'];
-  /** The text so far: pieces joined at flush (a long paragraph is never re-copied per line). */
-  parts: string[];
-  /** The last piece (the end of the text, what continuation rules look at). */
-  text: string;
-  /** Characters so far. */
-  len: number;
-  page: number;
-  level?: number;
-  marker?: string;
-  quoted?: boolean;
-  /** x of the first line and of continuation lines (PDF). */
-  x: number;
-  contX: number;
-  size: number;
-  emph: boolean;
-  cells?: string[];
-  /** Right-hand cells of a heading box (the grade beside a judgement-area heading). */
-  tail?: string[];
-}
-
-function words(t: string): number {
-  let n = 0;
-  for (const w of t.split(/\s+/)) if (w) n++;
-  return n;
 }
 
 /** Build blocks from cleaned lines. */
@@ -243,58 +204,6 @@ export function buildBlocks(lines: Line[], ctx: StructureContext): TextBlock[] {
 }
 
 /**
- * The section headings of Ofsted reports (judgement areas with their grade, "What needs to
- * improve ...", "Areas for improvement", "Recommendations"): a paragraph that is exactly one
- * of them is a heading even where layout gave no sign of it (e.g. text exported from a PDF).
- */
-const KNOWN_HEADING =
-  new RegExp(`^(?:the experiences and progress of .{5,80}|the impact of leaders on social work practice .{0,40}|the effectiveness of leaders and managers .{0,40}):\\s*(?:${JUDGEMENT})\\.?$|^what needs to improve(?: in this area of social work practice)?\\s*[?:]?$|^(?:areas for (?:improvement|development|priority action)|recommendations|what does the (?:local authority|lscb) need to improve\\??|summary of (?:key )?findings|executive summary|other key issues)$`, 'i');
-
-function promoteKnownHeadings(blocks: TextBlock[]): void {
-  let level = 2;
-  for (const b of blocks) if (b.kind === 'heading' && KNOWN_HEADING.test(b.text)) {
-    level = b.level ?? 2;
-    break;
-  }
-  for (const b of blocks) {
-    if (b.kind === 'paragraph' && !b.marker && !b.quoted && b.text.length <= 140 && KNOWN_HEADING.test(b.text)) {
-      b.kind = 'heading';
-      b.level = level;
-    }
-  }
-}
-
-/** Longest run of words a plain-text heading block may have (a judgement heading wraps over two lines). */
-const TEXT_HEADING_MAX_WORDS = 22;
-
-/**
- * Plain text has no fonts: a short block of its own (blank lines around it) that starts in upper
- * case and does not end like a sentence or a clause is a heading, e.g. the two-line judgement
- * headings of a report converted with `pdftotext -layout` ("The experiences and progress of
- * children in care and care leavers are good"). "…because:" closes a heading of the 2013–2017
- * reports ("This local authority requires improvement because:"); other lead-ins ending in a colon
- * stay paragraphs.
- */
-function promoteLayoutHeadings(blocks: TextBlock[]): void {
-  let level = 2;
-  for (const b of blocks) if (b.kind === 'heading') {
-    level = Math.max(level, b.level ?? 2);
-  }
-  for (let k = 0; k < blocks.length; k++) {
-    const b = blocks[k]!;
-    if (b.kind !== 'paragraph' || b.marker || b.quoted) continue;
-    const next = blocks[k + 1];
-    if (!next || next.kind === 'heading') continue;
-    const t = b.text;
-    if (t.length > 160 || words(t) > TEXT_HEADING_MAX_WORDS || !UPPER_START.test(t) || FILLER.test(t)) continue;
-    if (/[.!?;,"”’)]$/.test(t) || (/:$/.test(t) && !/\bbecause:$/i.test(t))) continue;
-    if (/\d$/.test(t) && words(t) <= 3) continue;
-    b.kind = 'heading';
-    b.level = level;
-  }
-}
-
-/**
  * Numbered paragraphs (Ofsted's "1.", "2." ... body paragraphs) are body text that carries a
  * number, not list items. A single-level numbering style ("12." or "12") counts as paragraph
  * numbering when its items are mostly long (median over 200 characters); then all its items
@@ -314,52 +223,6 @@ function markNumberedParagraphs(blocks: TextBlock[]): void {
     const median = lens[Math.floor(lens.length / 2)]!;
     if (median > 200) for (const b of items) b.kind = 'paragraph';
   }
-}
-
-interface PdfTable {
-  /** x of each column (from the row that opened the table). */
-  columns: number[];
-  rows: { cells: string[]; page: number }[];
-  page: number;
-}
-
-/** Does a line belong to the open table: same page, body size, and short or column-split? */
-function fitsTable(t: PdfTable, l: Line): boolean {
-  if (l.page !== t.page || l.size >= HEADING_SIZE_RATIO || l.gap >= 3 || l.headingLevel !== undefined) return false;
-  if (l.cells && l.cells.length >= 2) return true;
-  if (l.x >= t.columns[1]! - 5) return words(l.text) <= 8;
-  return words(l.text) < 10 && !/[.!?]$/.test(l.text);
-}
-
-function addToTable(t: PdfTable, l: Line, first = false): void {
-  const pieces = l.cells && l.cells.length >= 2 ? l.cells : [{ text: l.text, x: l.x }];
-  let row = t.rows[t.rows.length - 1];
-  if (!row || first || l.gap >= 0.6) {
-    row = { cells: t.columns.map(() => ''), page: l.page };
-    t.rows.push(row);
-  }
-  for (const p of pieces) {
-    let col = 0;
-    for (let c = 0; c < t.columns.length; c++) if (p.x >= t.columns[c]! - 5) col = c;
-    row.cells[col] = row.cells[col] ? `${row.cells[col]} ${p.text}` : p.text;
-  }
-}
-
-const GRADE_ONLY = new RegExp(`^(?:${JUDGEMENT})\\.?$`, 'i');
-
-/** Can `next` continue a heading ending in `headingText` ("...care leavers:" + "inadequate")? */
-function headingOpen(headingText: string, next: string): boolean {
-  return !TERMINAL_END.test(headingText) || (/:$/.test(headingText) && GRADE_ONLY.test(next.trim()));
-}
-
-/**
- * A layout-text table row whose cells wrap onto the next line ("The impact of leaders on social work
- * practice with | Requires improvement" over "children and families | to be good"): the next row has
- * the same number of cells, follows with no blank line, and every cell of it starts in lower case.
- */
-function continuesRow(prev: string[], next: string[], gap: number): boolean {
-  if (gap !== 0 || next.length !== prev.length || next.length < 2) return false;
-  return next.every((c) => LOWER_START.test(c.trim()));
 }
 
 /** Append a wrapped line to the block being built. */
@@ -420,63 +283,3 @@ function modeX(lines: Line[]): number {
   return best;
 }
 
-function pdfHeadingLevel(
-  lines: Line[],
-  i: number,
-  text: string,
-  headingSizes: number[],
-  leftMargin: number,
-  cur: Building | undefined,
-): number | undefined {
-  const l = lines[i]!;
-  const prev = lines[i - 1];
-  const w = words(text);
-  if (w === 0 || !HAS_LETTER.test(text)) return undefined;
-  const sameStyle = (o: Line | undefined, ref: Line) =>
-    !!o && o.emph === ref.emph && Math.abs(o.size - ref.size) < 0.05 && o.page === ref.page && o.gap < 0.6;
-  // Second and later lines of a heading already open.
-  if (cur?.kind === 'heading' && prev && sameStyle(l, prev) && prev.page === l.page && headingOpen(cur.text, text) && words(cur.text) + w <= 30) {
-    return cur.level;
-  }
-  if (LABEL_VALUE_LINE.test(text) && l.size < HEADING_SIZE_RATIO) return undefined;
-  if (l.size >= HEADING_SIZE_RATIO && w <= 30) {
-    const idx = headingSizes.indexOf(l.size);
-    return (idx < 0 ? headingSizes.length : idx) + 1;
-  }
-  if (l.emph && Math.abs(l.size - 1) < 0.12 && w <= 16 && !/[.,;]$/.test(text) && UPPER_START.test(text) && l.x <= leftMargin + 10) {
-    // Not the continuation of a bold paragraph, nor a line inside a running sentence.
-    if (prev && sameStyle(l, prev) && !TERMINAL_END.test(prev.text)) return undefined;
-    if (prev && prev.page === l.page && l.gap < 0.3 && !TERMINAL_END.test(prev.text) && cur?.kind !== 'heading') return undefined;
-    // The run of same-style lines from here (a heading may wrap): short, and not a sentence.
-    let runWords = w;
-    let last = l;
-    for (let k = i + 1; k < Math.min(lines.length, i + 4) && sameStyle(lines[k], l); k++) {
-      runWords += words(lines[k]!.text);
-      last = lines[k]!;
-    }
-    if (runWords > 25 || /[.;,]$/.test(last.text)) return undefined;
-    const after = lines[lines.indexOf(last, i) + 1];
-    if (after && after.page === l.page && after.gap < 0.6 && LOWER_START.test(after.text)) return undefined;
-    return headingSizes.length + 1;
-  }
-  return undefined;
-}
-
-function textHeadingLevel(l: Line, text: string, prev: Line | undefined, next: Line | undefined, cur: Building | undefined): number | undefined {
-  const w = words(text);
-  if (w === 0 || w > 14 || text.length > 100 || !HAS_LETTER.test(text)) return undefined;
-  if (!/^[A-Z0-9]/.test(text)) return undefined;
-  if (FILLER.test(text)) return undefined;
-  if (/[,;]$/.test(text)) return undefined;
-  const caps = ALL_CAPS.test(text) && w <= 12;
-  if (/[.:]$/.test(text) && !caps && !/\?$/.test(text)) {
-    if (!(l.emph && /:$/.test(text))) return undefined;
-  }
-  if (/[.!]$/.test(text) && !caps) return undefined;
-  const isolatedBefore = !prev || l.gap >= 1 || cur?.kind === 'heading' || !!prev.hard;
-  const isolatedAfter = !next || next.gap >= 1 || !!next.marker || !!next.hard;
-  if (l.emph && isolatedBefore) return 2;
-  if (caps && (isolatedBefore || isolatedAfter)) return 1;
-  if (isolatedBefore && isolatedAfter) return 2;
-  return undefined;
-}
