@@ -45,6 +45,16 @@ describe('CLI', () => {
     ['a missing folder', () => join(tmpdir(), 'does-not-exist-' + process.pid), /not found/],
     ['an empty folder', () => mkdtempSync(join(tmpdir(), 'it-empty-')), /empty/],
     [
+      'a folder whose only document is in a hidden subfolder',
+      () => {
+        const d = mkdtempSync(join(tmpdir(), 'it-hidden-'));
+        mkdirSync(join(d, '.drafts'));
+        writeFileSync(join(d, '.drafts', 'report.txt'), readFileSync('corpus/002_c69c48fbe66e34e8.txt'));
+        return d;
+      },
+      /corpus folder is empty: .*; not looked into: \.drafts\/ \(hidden\)\n/,
+    ],
+    [
       'a folder with no supported files',
       () => {
         const d = mkdtempSync(join(tmpdir(), 'it-nosup-'));

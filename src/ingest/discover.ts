@@ -111,6 +111,8 @@ export async function discoverCorpus(dirArg: string, opts: DiscoverOptions = {})
   if (!st.isDirectory()) throw new UserError(`not a folder: ${dirArg}`);
   const names: string[] = [];
   const refused: RefusedEntry[] = [];
+  /** Subfolders not looked into (hidden; the run's output or cache folder), named when nothing else is found. */
+  const passedOver: string[] = [];
   const realDir = await realpath(dir);
   const excluded = new Set(await Promise.all((opts.exclude ?? []).map((p) => realpath(resolve(p)).catch(() => resolve(p)))));
   // Depth first, each folder's entries in name order: ids are relative POSIX paths, sorted below.
@@ -119,11 +121,15 @@ export async function discoverCorpus(dirArg: string, opts: DiscoverOptions = {})
     const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const d of entries) {
       // Hidden files and folders (.git, .DS_Store, the cache's own dot-folders) are not documents.
-      if (d.name.startsWith('.')) continue;
       const name = rel ? `${rel}/${d.name}` : d.name;
+      if (d.name.startsWith('.')) {
+        if (d.isDirectory()) passedOver.push(`${name}/ (hidden)`);
+        continue;
+      }
       if (d.isFile()) names.push(name);
       else if (d.isDirectory()) {
         if (!excluded.has(await realpath(join(abs, d.name)).catch(() => join(abs, d.name)))) await walk(name);
+        else passedOver.push(`${name}/ (this run's output or cache folder)`);
       } else if (d.isSymbolicLink()) {
         const what = await checkLink(join(abs, d.name), realDir, opts.followSymlinks === true);
         if (what === 'read') names.push(name);
@@ -137,7 +143,8 @@ export async function discoverCorpus(dirArg: string, opts: DiscoverOptions = {})
   await walk('');
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   refused.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  if (names.length === 0 && refused.length === 0) throw new UserError(`corpus folder is empty: ${dirArg}`);
+  const skippedNote = passedOver.length ? `; not looked into: ${passedOver.slice(0, 3).join(', ')}${passedOver.length > 3 ? ` and ${passedOver.length - 3} more` : ''}` : '';
+  if (names.length === 0 && refused.length === 0) throw new UserError(`corpus folder is empty: ${dirArg}${skippedNote}`);
   // The manifest is the corpus folder's own (a subfolder's manifest.csv is just a file, not read).
   const manifestName = names.find((n) => n.toLowerCase() === 'manifest.csv');
   const manifest = manifestName ? await readManifest(join(dir, manifestName), manifestName) : { rows: new Map<string, ManifestRow>(), warnings: [] };
@@ -155,7 +162,7 @@ export async function discoverCorpus(dirArg: string, opts: DiscoverOptions = {})
   }
   if (files.length === 0 && refused.length === 0) {
     throw new UserError(
-      `no supported documents in ${dirArg} (looked for ${Object.keys(SUPPORTED_EXTENSIONS).join(', ')})`,
+      `no supported documents in ${dirArg} (looked for ${Object.keys(SUPPORTED_EXTENSIONS).join(', ')}${skippedNote})`,
     );
   }
   const present = new Set(files.map((f) => f.file));
