@@ -38,6 +38,7 @@ export type SourceFormat = 'pdf' | 'txt' | 'md' | 'html';
 /** Ofsted judgement grades ('adequate' is grade 3 of the four-point scale used until 2013). */
 export type { Grade } from './vocab/grades.js';
 import type { Grade } from './vocab/grades.js';
+import type { EvidenceKind } from './vocab/evidence.js';
 
 export interface Grades {
   overall?: Grade;
@@ -160,8 +161,8 @@ export interface SegmentedDocument extends Omit<IngestedDocument, 'blocks'> {
 
 /** One piece of evidence behind a label: a cue, scope rule, section prior or model feature. */
 export interface Evidence {
-  /** 'cue' | 'negation' | 'hedge' | 'contrast' | 'comparative' | 'grade' | 'section' | 'boilerplate' | 'model' | 'default' */
-  kind: string;
+  /** What it is (vocab/evidence.ts EVIDENCE_KINDS). */
+  kind: EvidenceKind;
   /** What matched, e.g. the cue phrase or feature name. */
   value: string;
   /** Which label it pointed to. */

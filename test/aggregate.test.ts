@@ -22,7 +22,7 @@ const LA_LOOKUP = resolve('../shared/reference/la_lookup.csv');
 type S = [text: string, code: LabelCode, themes: string[]];
 
 function doc(id: string, meta: Partial<DocumentMeta>, sentences: S[]): AnalysedDocument {
-  const evidence = (code: LabelCode) => [{ kind: 'cue', value: 'written for the test', points: code, weight: 1 }];
+  const evidence = (code: LabelCode) => [{ kind: 'cue' as const, value: 'written for the test', points: code, weight: 1 }];
   return analysedDoc(id, meta, sentences.map(([text, code, themes], index) => themed(id, index, { text, code, themes, confidence: 0.9, evidence: evidence(code) })));
 }
 

@@ -6,6 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { nearestCouncil, normaliseCouncilName, UNKNOWN_COUNCIL } from '../src/vocab/councils.js';
 import { GRADES, JUDGEMENT, parseGrade } from '../src/vocab/grades.js';
+import { EVIDENCE_KINDS } from '../src/vocab/evidence.js';
+import { DEFAULT_LEXICON_PATH, validateLexicon } from '../src/tag/lexicon.js';
+import { tagSentences } from '../src/tag/index.js';
+import { readFileSync } from 'node:fs';
 import { Gazetteer } from '../src/ingest/gazetteer.js';
 import { findPeerEntry, loadPeers } from '../src/aggregate/peers.js';
 import { councilName } from '../src/aggregate/dedupe.js';
@@ -70,5 +74,22 @@ describe('grades (src/vocab/grades.ts)', () => {
     expect(heading.test('Children in care: good')).toBe(true);
     expect(heading.test('Children in care: goodness')).toBe(false);
     expect(heading.test('Children in care: adequate')).toBe(false);
+  });
+});
+
+describe('evidence kinds (src/vocab/evidence.ts)', () => {
+  it('every piece of evidence the tagger gives on a real document is of a listed kind', async () => {
+    const { ingest } = await import('../src/ingest/index.js');
+    const { segment } = await import('../src/segment/index.js');
+    const doc = segment(await ingest({ file: '002_c69c48fbe66e34e8.txt', path: 'corpus/002_c69c48fbe66e34e8.txt', format: 'txt' }));
+    const kinds = new Set(tagSentences(doc.sentences).flatMap((f) => f.evidence.map((e) => e.kind)));
+    expect(kinds.size).toBeGreaterThan(4);
+    for (const k of kinds) expect(EVIDENCE_KINDS).toContain(k);
+  });
+
+  it('a lexicon group of a kind that is not listed is refused when the lexicon loads', () => {
+    const json = JSON.parse(readFileSync(DEFAULT_LEXICON_PATH, 'utf8'));
+    json.strength[0].kind = 'praise';
+    expect(() => validateLexicon(json, 'lexicon.json')).toThrow(/kind/);
   });
 });

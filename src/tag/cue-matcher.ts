@@ -4,6 +4,7 @@
  * (and by three-letter head for prefix patterns), and a longest-match, left-to-right scan of a
  * clause's tokens. At equal length the stronger, evaluative entry wins.
  */
+import type { EvidenceKind } from '../vocab/evidence.js';
 import {
   AUXILIARIES,
   COMPARATIVE_CUES,
@@ -30,7 +31,7 @@ export interface Entry {
   phrase: string;
   toks: string[];
   type: EntryType;
-  kind: string;
+  kind: EvidenceKind;
   weight: number;
   flipper: boolean;
 }
@@ -47,7 +48,7 @@ const AUX_RE = new RegExp(`^(?:${AUXILIARIES.join('|')}) (?=not )`);
 
 function buildEntries(): Entry[] {
   const out: Entry[] = [];
-  const add = (phrase: string, type: EntryType, kind: string, weight: number) =>
+  const add = (phrase: string, type: EntryType, kind: EvidenceKind, weight: number) =>
     out.push({ phrase, toks: phrase.split(' '), type, kind, weight, flipper: FLIPPER_SET.has(phrase.replace(AUX_RE, '')) });
   for (const c of STRENGTH_CUES) add(c.phrase, 'S', c.kind ?? 'cue', c.weight);
   for (const c of IMPROVEMENT_CUES) {

@@ -7,6 +7,7 @@ import type { Evidence, LabelCode, Sentence } from '../types.js';
 import { structureFeatures, type TagContext } from './context.js';
 import { argmax } from './linear.js';
 import type { RuleAnalysis } from './rules.js';
+import { evidence as ev } from '../vocab/evidence.js';
 
 /** Points for a full, un-negated descriptive sentence in an inspection report (reads as mild praise). */
 const REGISTER_PRIOR = 1.2;
@@ -19,7 +20,6 @@ const UNDER_IMPROVEMENT = 3;
 const MIN_DESCRIPTIVE_WORDS = 6;
 const YEAR_RE = /\b(?:19|20)\d\d\b/;
 
-const ev = (kind: string, value: string, points: LabelCode, weight: number): Evidence => ({ kind, value, points, weight });
 
 export interface RuleDecision {
   code: LabelCode;

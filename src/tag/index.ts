@@ -21,6 +21,7 @@ import { describeFeature, documentFeatures, MAX_LEAD_DISTANCE } from './features
 import { argmax } from './linear.js';
 import { defaultModel, type TagModel } from './model.js';
 import { analyse, clauseLabel, type RuleAnalysis } from './rules.js';
+import { evidence as ev } from '../vocab/evidence.js';
 
 export { analyse, splitClauses } from './rules.js';
 export { contextOf, detectRegister, structureFeatures, type Register, type TagContext } from './context.js';
@@ -43,7 +44,6 @@ function ruleConfidence(scores: Record<LabelCode, number>, code: LabelCode): num
   return Math.round((1 / z) * 1000) / 1000;
 }
 
-const ev = (kind: string, value: string, points: LabelCode, weight: number): Evidence => ({ kind, value, points, weight });
 
 /**
  * Where the codebook makes a sentence neutral whatever its words, the rule decides: a boilerplate

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { REPO_ROOT } from '../util/paths.js';
+import { EVIDENCE_KINDS, type EvidenceKind } from '../vocab/evidence.js';
 
 export type Polarity = 'S' | 'I';
 
@@ -23,8 +24,8 @@ export interface CueDef {
   phrase: string;
   points: Polarity;
   weight: number;
-  /** Evidence kind: cue, comparative, grade, hedge, negation. */
-  kind?: string;
+  /** Evidence kind (default: cue, or comparative for the comparative cues). */
+  kind?: EvidenceKind;
 }
 
 /** The shipped lexicon. */
@@ -37,7 +38,7 @@ const Phrase = z
   .refine((p) => p.split(' ').every((t) => !t.endsWith('*') || t.length >= 4), 'a prefix pattern needs at least three letters before "*"');
 const Phrases = z.array(Phrase);
 const Words = z.array(z.string().regex(/^[a-z]+$/, 'one lower-case word'));
-const CueGroup = z.object({ weight: z.number().positive().max(5), kind: z.string().min(1).optional(), phrases: Phrases.min(1) }).strict();
+const CueGroup = z.object({ weight: z.number().positive().max(5), kind: z.enum(EVIDENCE_KINDS).optional(), phrases: Phrases.min(1) }).strict();
 const Pattern = z
   .object({ pattern: z.string().min(1), flags: z.string().regex(/^[gimsuy]*$/).default('') })
   .strict()
@@ -133,7 +134,7 @@ export function loadLexicon(path: string = DEFAULT_LEXICON_PATH): LexiconData {
   return validateLexicon(json, path);
 }
 
-const cues = (groups: LexiconData['strength'], points: Polarity, kind?: string): CueDef[] =>
+const cues = (groups: LexiconData['strength'], points: Polarity, kind?: EvidenceKind): CueDef[] =>
   groups.flatMap((g) => g.phrases.map((phrase) => ({ phrase, points, weight: g.weight, kind: g.kind ?? kind })));
 const regex = (p: { pattern: string; flags: string }) => new RegExp(p.pattern, p.flags);
 

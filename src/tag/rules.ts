@@ -7,6 +7,7 @@
 import type { Evidence, LabelCode } from '../types.js';
 import { splitClauses } from './clauses.js';
 import { matchCues, type Match } from './cue-matcher.js';
+import { evidence as ev } from '../vocab/evidence.js';
 import {
   BOILERPLATE_RES,
   CONDITIONAL_WORDS,
@@ -44,7 +45,6 @@ export interface ClauseScore {
   features: string[];
 }
 
-const ev = (kind: string, value: string, points: LabelCode, weight: number): Evidence => ({ kind, value, points, weight });
 
 const phraseOf = (tokens: string[], m: Match) => tokens.slice(m.start, m.end).join(' ');
 
