@@ -252,26 +252,8 @@ export interface CouncilSummary {
   sentenceIds: string[];
 }
 
-/**
- * Why a document was skipped (README, "Robustness"): unreadable content, a limit, a folder entry
- * that is not read, or an unexpected failure on that document ('error').
- */
-export const SKIP_CODES = [
-  'empty',
-  'binary',
-  'corrupt',
-  'wrong_format',
-  'encrypted',
-  'no_text',
-  'too_large',
-  'too_many_pages',
-  'timeout',
-  'unsupported',
-  'unreadable',
-  'outside_corpus',
-  'error',
-] as const;
-export type SkipCode = (typeof SKIP_CODES)[number];
+export { SKIP_CODES, type SkipCode } from './vocab/skips.js';
+import type { SkipCode } from './vocab/skips.js';
 
 /**
  * A message a document carries through the pipeline, as a vfile carries its messages: what

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { nearestCouncil, normaliseCouncilName, UNKNOWN_COUNCIL } from '../src/vocab/councils.js';
 import { GRADES, JUDGEMENT, parseGrade } from '../src/vocab/grades.js';
 import { EVIDENCE_KINDS } from '../src/vocab/evidence.js';
+import { SKIP_CODES } from '../src/vocab/skips.js';
 import { DEFAULT_LEXICON_PATH, validateLexicon } from '../src/tag/lexicon.js';
 import { tagSentences } from '../src/tag/index.js';
 import { readFileSync } from 'node:fs';
@@ -91,5 +92,16 @@ describe('evidence kinds (src/vocab/evidence.ts)', () => {
     const json = JSON.parse(readFileSync(DEFAULT_LEXICON_PATH, 'utf8'));
     json.strength[0].kind = 'praise';
     expect(() => validateLexicon(json, 'lexicon.json')).toThrow(/kind/);
+  });
+});
+
+describe('skip codes (src/vocab/skips.ts)', () => {
+  it('the README lists every code a skipped document can carry, and no other', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const para = readme.slice(readme.indexOf('The codes (`SKIP_CODES`'), readme.indexOf('Nothing in the folder is left out'));
+    expect(para.length).toBeGreaterThan(100);
+    const listed = [...para.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]!).filter((w) => /^[a-z]+(?:_[a-z]+)*$/.test(w) && !w.startsWith('--'));
+    for (const code of SKIP_CODES) expect(listed, code).toContain(code);
+    expect(listed.filter((w) => !(SKIP_CODES as readonly string[]).includes(w))).toEqual([]);
   });
 });
