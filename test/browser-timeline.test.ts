@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Papa from 'papaparse';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { withoutShared } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CLI = join(process.cwd(), 'dist/src/cli.js');
@@ -31,7 +32,7 @@ const FILES = [
 type Row = Record<string, string>;
 const readCsv = (p: string) => Papa.parse<Row>(readFileSync(p, 'utf8'), { header: true, skipEmptyLines: true }).data;
 
-describe.skipIf(!existsSync(CHROMIUM) || (!existsSync(NATIONAL) && !process.env.CI))('report.html: council timeline and window controls in chromium', () => {
+describe.skipIf(!existsSync(CHROMIUM) || withoutShared(NATIONAL))('report.html: council timeline and window controls in chromium', () => {
   let out: string;
   let browser: Browser;
   let page: Page;

@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { withoutShared } from './helpers.js';
 
 const EVAL_DIR = resolve(process.cwd(), '../shared/eval');
 const SCRIPT = join(process.cwd(), 'dist/scripts/eval.js');
@@ -30,7 +31,7 @@ interface Figures {
   layoutText: { documents: number; units: number; pdf: number; text: number } | null;
 }
 
-describe.skipIf(!existsSync(join(EVAL_DIR, 'dev.jsonl')) && !process.env.CI)('accuracy on ../shared/eval (npm run eval)', () => {
+describe.skipIf(withoutShared(join(EVAL_DIR, 'dev.jsonl')))('accuracy on ../shared/eval (npm run eval)', () => {
   let r: Figures;
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'it-eval-'));

@@ -1,5 +1,6 @@
 /** Builders for records the tests hand to later stages (the text in them is always the test's own), and shared checks. */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { expect } from 'vitest';
 import { makeSentence } from '../src/segment/sentence.js';
 import type { AnalysedDocument, DocumentMeta, Evidence, Finding, LabelCode, ThemedFinding } from '../src/types.js';
@@ -60,3 +61,10 @@ export function expectImprovementBullets(items: string[], pdf: string): void {
   expect(items[1]).toBe('The support and responses to care leavers in custody.');
   for (const t of items) expect(reference).toContain(t);
 }
+
+/**
+ * Whether to skip a test that reads `path` in ../shared: only when the path is missing and
+ * INSPECTION_THEMES_WITHOUT_SHARED=1 asks for it (a checkout without the shared data). Otherwise a
+ * missing ../shared fails the test loudly (CI always has it), never skips it in silence.
+ */
+export const withoutShared = (path: string): boolean => !existsSync(path) && process.env.INSPECTION_THEMES_WITHOUT_SHARED === '1';

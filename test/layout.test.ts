@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import { layoutMetadata } from '../src/ingest/layout.js';
 import { discoverCorpus } from '../src/ingest/discover.js';
+import { withoutShared } from './helpers.js';
 
 const SAMPLE = resolve(process.cwd(), '../shared/corpus-ofsted-sample');
 const CLI = join(process.cwd(), 'dist/src/cli.js');
@@ -39,7 +40,7 @@ describe('layoutMetadata', () => {
   });
 });
 
-describe.skipIf(!existsSync(join(SAMPLE, 'manifest.csv')) && !process.env.CI)("the CLI on a nested corpus in the scrape tool's layout", () => {
+describe.skipIf(withoutShared(join(SAMPLE, 'manifest.csv')))("the CLI on a nested corpus in the scrape tool's layout", () => {
   const picked = ['barnsley_2023-10-27.pdf', 'bath-and-north-east-somerset_2017-07-07.pdf', 'darlington_2018-05-21.pdf'];
   let root: string;
   let out: string;

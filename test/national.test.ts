@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import { FULL_INSPECTION_KINDS } from '../src/vocab/documents.js';
+import { withoutShared } from './helpers.js';
 
 const NATIONAL = resolve(process.cwd(), '../shared/corpus-ofsted-national');
 const CLI = join(process.cwd(), 'dist/src/cli.js');
@@ -83,7 +84,7 @@ async function openReport(dir: string, sentences: Record<string, string>[], quer
 
 const days = (a: string, b: string) => (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS;
 
-describe.skipIf(!existsSync(join(NATIONAL, 'manifest.csv')) && !process.env.CI)('the national corpus (430 reports)', () => {
+describe.skipIf(withoutShared(join(NATIONAL, 'manifest.csv')))('the national corpus (430 reports)', () => {
   let out: string;
   let documents: Record<string, string>[];
   let inspections: Record<string, string>[];

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { withoutShared } from './helpers.js';
 
 const EVAL_DIR = resolve(process.cwd(), '../shared/eval');
 const node = (args: string[]) =>
@@ -21,7 +22,7 @@ const node = (args: string[]) =>
     p.on('close', (code) => res({ code, stderr }));
   });
 
-describe.skipIf(!existsSync(join(EVAL_DIR, 'dev.jsonl')) && !process.env.CI)('training on ../shared/eval', () => {
+describe.skipIf(withoutShared(join(EVAL_DIR, 'dev.jsonl')))('training on ../shared/eval', () => {
   it('npm run train reproduces the shipped models byte for byte (the shipped models are current)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'it-train-'));
     const r = await node([join(process.cwd(), 'dist/scripts/train.js'), join(dir, 'tagger.json'), join(dir, 'themes.json')]);
