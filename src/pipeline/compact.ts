@@ -18,6 +18,12 @@ export class Interner {
   readonly #paths = new Map<string, string[]>();
   readonly #evidence = new Map<string, Evidence>();
   readonly #hits = new Map<string, ThemeHit>();
+  /**
+   * What a record object already stands for: records that arrive shared (a document compacted
+   * when it was analysed and read back from the cache or a worker keeps its repeats as one object)
+   * are looked up by identity, without building their key again.
+   */
+  readonly #seen = new WeakMap<object, object>();
 
   /** The one shared copy of a string. */
   string<T extends string>(s: T): T {
@@ -29,31 +35,46 @@ export class Interner {
 
   /** The one shared copy of a heading path (never mutated by later stages). */
   path(p: string[]): string[] {
+    const seen = this.#seen.get(p);
+    if (seen) return seen as string[];
     const key = p.join('\u0000');
-    const had = this.#paths.get(key);
-    if (had) return had;
-    const shared = p.map((s) => this.string(s));
-    this.#paths.set(key, shared);
+    let shared = this.#paths.get(key);
+    if (!shared) {
+      shared = p.map((s) => this.string(s));
+      this.#paths.set(key, shared);
+      this.#seen.set(shared, shared);
+    }
+    this.#seen.set(p, shared);
     return shared;
   }
 
   /** The one shared (frozen) copy of a piece of evidence. */
   evidence(e: Evidence): Evidence {
+    const seen = this.#seen.get(e);
+    if (seen) return seen as Evidence;
     const key = `${e.kind}\u0000${e.value}\u0000${e.points}\u0000${e.weight}`;
-    const had = this.#evidence.get(key);
-    if (had) return had;
-    const shared = Object.freeze({ kind: this.string(e.kind), value: this.string(e.value), points: this.string(e.points), weight: e.weight });
-    this.#evidence.set(key, shared);
+    let shared = this.#evidence.get(key);
+    if (!shared) {
+      shared = Object.freeze({ kind: this.string(e.kind), value: this.string(e.value), points: this.string(e.points), weight: e.weight });
+      this.#evidence.set(key, shared);
+      this.#seen.set(shared, shared);
+    }
+    this.#seen.set(e, shared);
     return shared;
   }
 
   /** The one shared (frozen) copy of a theme hit and its matched terms. */
   hit(h: ThemeHit): ThemeHit {
+    const seen = this.#seen.get(h);
+    if (seen) return seen as ThemeHit;
     const key = `${h.theme}\u0000${h.terms.join('\u0000')}`;
-    const had = this.#hits.get(key);
-    if (had) return had;
-    const shared = Object.freeze({ theme: this.string(h.theme), terms: Object.freeze(h.terms.map((t) => this.string(t))) as string[] });
-    this.#hits.set(key, shared);
+    let shared = this.#hits.get(key);
+    if (!shared) {
+      shared = Object.freeze({ theme: this.string(h.theme), terms: Object.freeze(h.terms.map((t) => this.string(t))) as string[] });
+      this.#hits.set(key, shared);
+      this.#seen.set(shared, shared);
+    }
+    this.#seen.set(h, shared);
     return shared;
   }
 
