@@ -1,5 +1,5 @@
 /**
- * The performance patches to pdfjs's worker (src/ingest/pdfjs-patch.ts, written to
+ * The performance patches to pdfjs's worker (scripts/pdfjs-patch.ts, written to
  * dist/vendor/pdf.worker.mjs by `npm run build`): they still apply to the installed pdfjs-dist,
  * the build wrote the patched copy for that version and the pipeline loads it, and the text
  * content pdfjs produces for the 40 sample reports is identical with and without them
@@ -12,7 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { applySourcePatches, bundleVersion, PDFJS_WORKER_PATCHES } from '../src/ingest/pdfjs-patch.js';
+import { applySourcePatches, PDFJS_WORKER_PATCHES } from '../scripts/pdfjs-patch.js';
+import { bundleVersion } from '../src/ingest/pdfjs-version.js';
 import { PATCHED_PDFJS_WORKER, pdfjsWorkerInfo } from '../src/ingest/pdfjs.js';
 
 const run = promisify(execFile);

@@ -9,13 +9,13 @@ import { pathToFileURL } from 'node:url';
 import { DocumentError } from '../util/errors.js';
 import { REPO_ROOT } from '../util/paths.js';
 import { restoreNatives } from '../util/natives.js';
-import { bundleVersion } from './pdfjs-patch.js';
+import { bundleVersion } from './pdfjs-version.js';
 import { foldCompat, groupLines, type PdfExtraction, type PdfItem, type PdfLimits, type PdfPage } from './pdf.js';
 
 type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<Pdfjs> | undefined;
 
-/** pdfjs's worker bundle with the performance patches of pdfjs-patch.ts (written by `npm run build`). */
+/** pdfjs's worker bundle with the performance patches of scripts/pdfjs-patch.ts (written by `npm run build`). */
 export const PATCHED_PDFJS_WORKER = join(REPO_ROOT, 'dist', 'vendor', 'pdf.worker.mjs');
 
 /** Which pdfjs worker this thread uses: the patched copy, or the stock one (and why). */

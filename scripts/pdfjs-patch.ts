@@ -1,7 +1,9 @@
 /**
  * Two performance fixes to pdfjs-dist's text extraction, applied as exact source replacements
  * to a copy of its worker bundle (`dist/vendor/pdf.worker.mjs`, written by `npm run build`
- * through scripts/vendor-pdfjs.ts; node_modules is never touched).
+ * through scripts/vendor-pdfjs.ts; node_modules is never touched). A build step, so it lives with
+ * the build scripts; the pipeline only checks which version the patched copy was made from
+ * (src/ingest/pdfjs-version.ts).
  *
  * Both replace code on the per-glyph path of `getTextContent` with code that computes the same
  * values in the same floating-point order, so the text items (strings, transforms, widths) are
@@ -85,9 +87,4 @@ export function applySourcePatches(source: string, patches: readonly SourcePatch
     applied.push(p.id);
   }
   return { text, applied, missing };
-}
-
-/** The pdfjs version a worker bundle declares in its header (`pdfjsVersion = 5.5.207`). */
-export function bundleVersion(source: string): string | undefined {
-  return /pdfjsVersion = ([\w.-]+)/.exec(source.slice(0, 4000))?.[1];
 }
