@@ -187,7 +187,7 @@ describe('CLI: bad arguments are refused before any document is read', () => {
 
   it('a --focus that is no council the corpus can hold, with the nearest council suggested', () => {
     const { stderr, base } = refuse(['--out', join(tmpdir(), `it-never-${process.pid}`), '--focus', 'Hamshire']);
-    expect(stderr).toMatch(/--focus "Hamshire" is not a council .*did you mean --focus "Hampshire"\?/);
+    expect(stderr).toMatch(/^inspection-themes: --focus "Hamshire" names no English council and no council of the manifest or folder names; did you mean --focus "Hampshire"\?\n$/);
     expect(existsSync(join(tmpdir(), `it-never-${process.pid}`))).toBe(false);
     expect(refuse(['--out', join(base, 'o'), '--focus', 'Zzyzx Qqq']).stderr).toMatch(/give a council name or ONS code/);
   });

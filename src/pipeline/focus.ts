@@ -33,5 +33,6 @@ export function checkFocus(given: string, files: readonly SourceFile[]): void {
   if ([...named, UNKNOWN_COUNCIL].some((n) => normaliseCouncilName(n) === want)) return;
   const near = nearestCouncil(given, [...gaz.authorities.flatMap((a) => [a.name, ...a.aliases]), ...named]);
   const canonical = near ? (gaz.lookup(near)?.name ?? near) : undefined;
-  throw new UserError(`--focus "${given}" is not a council this corpus can hold (no English council, and no council its manifest or folder names give${want ? '' : ': the name is empty'})${canonical ? `; did you mean --focus "${canonical}"?` : '; give a council name or ONS code, e.g. --focus Hampshire'}`);
+  const what = want ? 'names no English council and no council of the manifest or folder names' : 'is empty';
+  throw new UserError(`--focus "${given}" ${what}${canonical ? `; did you mean --focus "${canonical}"?` : '; give a council name or ONS code, e.g. --focus Hampshire'}`);
 }
