@@ -33,49 +33,47 @@ export class Interner {
     return s;
   }
 
-  /** The one shared copy of a heading path (never mutated by later stages). */
-  path(p: string[]): string[] {
-    const seen = this.#seen.get(p);
-    if (seen) return seen as string[];
-    const key = p.join('\u0000');
-    let shared = this.#paths.get(key);
+  /**
+   * The one shared copy of a record: by identity if this object was seen before, else by its key
+   * in `table`, else `make()` becomes the shared copy.
+   */
+  #share<T extends object>(obj: T, table: Map<string, T>, key: (o: T) => string, make: (o: T) => T): T {
+    const seen = this.#seen.get(obj);
+    if (seen) return seen as T;
+    const k = key(obj);
+    let shared = table.get(k);
     if (!shared) {
-      shared = p.map((s) => this.string(s));
-      this.#paths.set(key, shared);
+      shared = make(obj);
+      table.set(k, shared);
       this.#seen.set(shared, shared);
     }
-    this.#seen.set(p, shared);
+    this.#seen.set(obj, shared);
     return shared;
+  }
+
+  /** The one shared copy of a heading path (never mutated by later stages). */
+  path(p: string[]): string[] {
+    return this.#share(p, this.#paths, (x) => x.join('\u0000'), (x) => x.map((s) => this.string(s)));
   }
 
   /** The one shared (frozen) copy of a piece of evidence. */
   evidence(e: Evidence): Evidence {
-    const seen = this.#seen.get(e);
-    if (seen) return seen as Evidence;
-    const key = `${e.kind}\u0000${e.value}\u0000${e.points}\u0000${e.weight}`;
-    let shared = this.#evidence.get(key);
-    if (!shared) {
-      shared = Object.freeze({ kind: this.string(e.kind), value: this.string(e.value), points: this.string(e.points), weight: e.weight });
-      this.#evidence.set(key, shared);
-      this.#seen.set(shared, shared);
-    }
-    this.#seen.set(e, shared);
-    return shared;
+    return this.#share(
+      e,
+      this.#evidence,
+      (x) => `${x.kind}\u0000${x.value}\u0000${x.points}\u0000${x.weight}`,
+      (x) => Object.freeze({ kind: this.string(x.kind), value: this.string(x.value), points: this.string(x.points), weight: x.weight }),
+    );
   }
 
   /** The one shared (frozen) copy of a theme hit and its matched terms. */
   hit(h: ThemeHit): ThemeHit {
-    const seen = this.#seen.get(h);
-    if (seen) return seen as ThemeHit;
-    const key = `${h.theme}\u0000${h.terms.join('\u0000')}`;
-    let shared = this.#hits.get(key);
-    if (!shared) {
-      shared = Object.freeze({ theme: this.string(h.theme), terms: Object.freeze(h.terms.map((t) => this.string(t))) as string[] });
-      this.#hits.set(key, shared);
-      this.#seen.set(shared, shared);
-    }
-    this.#seen.set(h, shared);
-    return shared;
+    return this.#share(
+      h,
+      this.#hits,
+      (x) => `${x.theme}\u0000${x.terms.join('\u0000')}`,
+      (x) => Object.freeze({ theme: this.string(x.theme), terms: Object.freeze(x.terms.map((t) => this.string(t))) as string[] }),
+    );
   }
 
   get size(): number {
