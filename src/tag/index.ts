@@ -126,8 +126,8 @@ export function* tagSlices(sentences: Sentence[], model: TagModel | null = defau
   // (An empty document is one empty slice.)
   for (let a = 0; a === 0 || a < n; a += TAG_CHUNK) {
     const b = Math.min(n, a + TAG_CHUNK);
-    const from = n <= TAG_CHUNK ? 0 : Math.max(0, a - CONTEXT_BEFORE);
-    const d = analyseDocument(n <= TAG_CHUNK ? sentences : sentences.slice(from, Math.min(n, b + CONTEXT_AFTER)), register);
+    const from = Math.max(0, a - CONTEXT_BEFORE);
+    const d = analyseDocument(sentences.slice(from, Math.min(n, b + CONTEXT_AFTER)), register);
     const out: Finding[] = [];
     for (let k = a; k < b; k++) out.push(toFinding(sentences[k]!, d.analyses[k - from]!, decideSentence(d, k - from, model)));
     yield out;
