@@ -1,6 +1,6 @@
 /**
- * What the structure step's parts share (structure.ts, headings.ts, tables.ts): the text patterns
- * that tell how a line ends or starts, and the block being built.
+ * What the structure step's parts share (pdf-blocks.ts, text-blocks.ts, block-writer.ts, headings.ts,
+ * tables.ts): the text patterns that tell how a line ends or starts, and the block being built.
  */
 import type { TextBlock } from '../types.js';
 
@@ -9,6 +9,15 @@ import type { TextBlock } from '../types.js';
  * pdf.ts pdfToLines) can be a heading; smaller lines are body text, table cells or labels.
  */
 export const HEADING_SIZE_RATIO = 1.12;
+
+/**
+ * A gap between lines (in line heights, pdf.ts) at least this large sets a line apart from the one
+ * above: a new paragraph, table row or heading, unless the text plainly runs on.
+ */
+export const BLOCK_GAP = 0.6;
+
+/** A gap this large (in line heights) always starts a new block, and ends a table. */
+export const SECTION_GAP = 3;
 
 export const TERMINAL_END = /[.!?:;]["”’)\]]*$/;
 

@@ -7,7 +7,7 @@
 import type { TextBlock } from '../types.js';
 import { JUDGEMENT } from '../vocab/grades.js';
 import type { Line } from './lines.js';
-import { ALL_CAPS, FILLER, HAS_LETTER, HEADING_SIZE_RATIO, LABEL_VALUE_LINE, LOWER_START, TERMINAL_END, UPPER_START, words, type Building } from './block-text.js';
+import { ALL_CAPS, BLOCK_GAP, FILLER, HAS_LETTER, HEADING_SIZE_RATIO, LABEL_VALUE_LINE, LOWER_START, TERMINAL_END, UPPER_START, words, type Building } from './block-text.js';
 
 /**
  * The section headings of Ofsted reports (judgement areas with their grade, "What needs to
@@ -81,7 +81,7 @@ export function pdfHeadingLevel(
   const w = words(text);
   if (w === 0 || !HAS_LETTER.test(text)) return undefined;
   const sameStyle = (o: Line | undefined, ref: Line) =>
-    !!o && o.emph === ref.emph && Math.abs(o.size - ref.size) < 0.05 && o.page === ref.page && o.gap < 0.6;
+    !!o && o.emph === ref.emph && Math.abs(o.size - ref.size) < 0.05 && o.page === ref.page && o.gap < BLOCK_GAP;
   // Second and later lines of a heading already open.
   if (cur?.kind === 'heading' && prev && sameStyle(l, prev) && prev.page === l.page && headingOpen(cur.text, text) && words(cur.text) + w <= 30) {
     return cur.level;
@@ -104,7 +104,7 @@ export function pdfHeadingLevel(
     }
     if (runWords > 25 || /[.;,]$/.test(last.text)) return undefined;
     const after = lines[lines.indexOf(last, i) + 1];
-    if (after && after.page === l.page && after.gap < 0.6 && LOWER_START.test(after.text)) return undefined;
+    if (after && after.page === l.page && after.gap < BLOCK_GAP && LOWER_START.test(after.text)) return undefined;
     return headingSizes.length + 1;
   }
   return undefined;

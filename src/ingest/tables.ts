@@ -3,7 +3,7 @@
  * layout-text rows whose cells wrap onto the next line (continuesRow).
  */
 import type { Line } from './lines.js';
-import { HEADING_SIZE_RATIO, LOWER_START, words } from './block-text.js';
+import { BLOCK_GAP, HEADING_SIZE_RATIO, SECTION_GAP, LOWER_START, words } from './block-text.js';
 
 export interface PdfTable {
   /** x of each column (from the row that opened the table). */
@@ -14,7 +14,7 @@ export interface PdfTable {
 
 /** Does a line belong to the open table: same page, body size, and short or column-split? */
 export function fitsTable(t: PdfTable, l: Line): boolean {
-  if (l.page !== t.page || l.size >= HEADING_SIZE_RATIO || l.gap >= 3 || l.headingLevel !== undefined) return false;
+  if (l.page !== t.page || l.size >= HEADING_SIZE_RATIO || l.gap >= SECTION_GAP || l.headingLevel !== undefined) return false;
   if (l.cells && l.cells.length >= 2) return true;
   if (l.x >= t.columns[1]! - 5) return words(l.text) <= 8;
   return words(l.text) < 10 && !/[.!?]$/.test(l.text);
@@ -23,7 +23,7 @@ export function fitsTable(t: PdfTable, l: Line): boolean {
 export function addToTable(t: PdfTable, l: Line, first = false): void {
   const pieces = l.cells && l.cells.length >= 2 ? l.cells : [{ text: l.text, x: l.x }];
   let row = t.rows[t.rows.length - 1];
-  if (!row || first || l.gap >= 0.6) {
+  if (!row || first || l.gap >= BLOCK_GAP) {
     row = { cells: t.columns.map(() => ''), page: l.page };
     t.rows.push(row);
   }
