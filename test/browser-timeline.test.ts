@@ -12,9 +12,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Papa from 'papaparse';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { withoutShared } from './helpers.js';
+import { CHROMIUM, withoutChromium, withoutShared } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+
 const CLI = join(process.cwd(), 'dist/src/cli.js');
 const NATIONAL = resolve(process.cwd(), '../shared/corpus-ofsted-national');
 const FILES = [
@@ -32,7 +32,7 @@ const FILES = [
 type Row = Record<string, string>;
 const readCsv = (p: string) => Papa.parse<Row>(readFileSync(p, 'utf8'), { header: true, skipEmptyLines: true }).data;
 
-describe.skipIf(!existsSync(CHROMIUM) || withoutShared(NATIONAL))('report.html: council timeline and window controls in chromium', () => {
+describe.skipIf(withoutChromium() || withoutShared(NATIONAL))('report.html: council timeline and window controls in chromium', () => {
   let out: string;
   let browser: Browser;
   let page: Page;

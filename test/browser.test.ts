@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Papa from 'papaparse';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, withoutChromium } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+
 const CLI = join(process.cwd(), 'dist/src/cli.js');
 // (no underscores: txt input is read as light markdown, where __x__ is emphasis)
 const HOSTILE = 'Supervision is not always recorded <script>window.pwned=1</script> in case files.';
@@ -42,7 +43,7 @@ Yours sincerely
 type Row = Record<string, string>;
 const readCsv = (p: string) => Papa.parse<Row>(readFileSync(p, 'utf8'), { header: true, skipEmptyLines: true }).data;
 
-describe.skipIf(!existsSync(CHROMIUM))('report.html in chromium', () => {
+describe.skipIf(withoutChromium())('report.html in chromium', () => {
   let out: string;
   let browser: Browser;
   let page: Page;

@@ -68,3 +68,13 @@ export function expectImprovementBullets(items: string[], pdf: string): void {
  * missing ../shared fails the test loudly (CI always has it), never skips it in silence.
  */
 export const withoutShared = (path: string): boolean => !existsSync(path) && process.env.INSPECTION_THEMES_WITHOUT_SHARED === '1';
+
+/** Debian's Chromium, which the browser tests drive with playwright-core (`npm test` installs it: scripts/ensure-system-deps.sh). */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Whether to skip a browser test: only when Chromium is missing and
+ * INSPECTION_THEMES_WITHOUT_CHROMIUM=1 asks for it. Otherwise a missing browser fails the test
+ * loudly instead of skipping it in silence.
+ */
+export const withoutChromium = (): boolean => !existsSync(CHROMIUM) && process.env.INSPECTION_THEMES_WITHOUT_CHROMIUM === '1';

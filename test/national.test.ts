@@ -13,13 +13,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import { FULL_INSPECTION_KINDS } from '../src/vocab/documents.js';
-import { withoutShared } from './helpers.js';
+import { CHROMIUM, withoutChromium, withoutShared } from './helpers.js';
 
 const NATIONAL = resolve(process.cwd(), '../shared/corpus-ofsted-national');
 const CLI = join(process.cwd(), 'dist/src/cli.js');
 const readCsv = (path: string) => Papa.parse<Record<string, string>>(readFileSync(path, 'utf8'), { header: true, skipEmptyLines: true }).data;
 const DAY_MS = 86_400_000;
-const CHROMIUM = '/usr/bin/chromium';
+
 
 /** The heatmap's sort and filter as the test sets them: one region, one theme category, by share. */
 interface HeatmapQuery {
@@ -140,7 +140,7 @@ describe.skipIf(withoutShared(join(NATIONAL, 'manifest.csv')))('the national cor
     changeSpec = JSON.parse(readFileSync(join(out, 'o', 'charts', 'changes.vl.json'), 'utf8'));
     pooledReport = JSON.parse(readFileSync(join(out, 'all', 'run_report.json'), 'utf8'));
     emerging = readCsv(join(out, 'o', 'emerging_terms.csv'));
-    if (existsSync(CHROMIUM)) browser = await openReport(join(out, 'o'), readCsv(join(out, 'o', 'sentences.csv')), heatmapQuery());
+    if (!withoutChromium()) browser = await openReport(join(out, 'o'), readCsv(join(out, 'o', 'sentences.csv')), heatmapQuery());
     rmSync(out, { recursive: true, force: true });
   }, 900_000);
 
@@ -333,7 +333,7 @@ describe.skipIf(withoutShared(join(NATIONAL, 'manifest.csv')))('the national cor
     return { region, category, expected, themes };
   }
 
-  it.skipIf(!existsSync(CHROMIUM))('the heatmap sorts by improvement share and keeps only one region and one theme category', () => {
+  it.skipIf(withoutChromium())('the heatmap sorts by improvement share and keeps only one region and one theme category', () => {
     const r = browser!;
     const q = heatmapQuery();
     expect(q.expected.length).toBeGreaterThan(10);
@@ -345,7 +345,7 @@ describe.skipIf(withoutShared(join(NATIONAL, 'manifest.csv')))('the national cor
     expect(r.summary).toContain(`${q.expected.length} of ${new Set(r.heatmapCells.map((v) => v.council)).size} councils, ${q.themes.length} of 30 themes`);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('report.html opens in chromium, lists the sentences of a heatmap cell and finds sentences by words', () => {
+  it.skipIf(withoutChromium())('report.html opens in chromium, lists the sentences of a heatmap cell and finds sentences by words', () => {
     const r = browser!;
     // For the closing note: how long the national report takes to become interactive, and its size.
     console.log(`national report.html: ${(r.bytes / 1e6).toFixed(1)} MB, interactive after ${(r.loadMs / 1000).toFixed(1)} s (seen by the test after ${(r.seenMs / 1000).toFixed(1)} s), every chart drawn after ${(r.readyMs / 1000).toFixed(1)} s, heatmap cell listed in ${Math.round(r.clickMs)} ms`);
