@@ -92,6 +92,9 @@ describe.skipIf(withoutChromium() || withoutShared(NATIONAL))('report.html: coun
   };
 
   it('opens on the focus council, one column per inspection in date order, with no errors', async () => {
+    // As opened, whatever the other tests picked before this one.
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     expect(await page.inputValue('#timeline-council')).toBe('Darlington');
     const cols = await page.$$eval('#timeline thead th[data-inspection]', (ths) => ths.map((th) => th.getAttribute('data-inspection')));
     const expected = inspections.filter((r) => r.council === 'Darlington').sort((a, b) => (a.inspection_start! < b.inspection_start! ? -1 : 1)).map((r) => r.inspection);
@@ -135,6 +138,8 @@ describe.skipIf(withoutChromium() || withoutShared(NATIONAL))('report.html: coun
       const expected = runs[name].themes.map((r) => `${r.council}|${r.theme}|${r.theme_evaluative}|${Number(r.improvements) + Number(r.mixed)}`);
       expect(shown.sort(), name).toEqual(expected.sort());
     };
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
     await check('latest'); // the default, as the run
     await page.selectOption('#window-period', 'all');
     await page.click('#window-form button');

@@ -92,21 +92,27 @@ describe.skipIf(withoutChromium())('report.html in chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('clicking a heatmap cell lists the sentences behind it, as in sentences.csv', async () => {
+  /** Click the heatmap cell of the hostile sentence's council and first theme (each test that needs it does, so none relies on another's clicks). */
+  async function openHostileCell() {
     const hostile = sentences.find((r) => r.text.includes('<script>'));
     expect(hostile, 'the hostile sentence is in sentences.csv').toBeDefined();
     expect(hostile!.label).not.toBe('neutral');
-    const theme = hostile!.themes.split(';')[0];
+    const theme = hostile!.themes.split(';')[0]!;
     expect(theme).not.toBe('');
     const council = hostile!.council;
-    const expected = sentences.filter((r) => r.council === council && r.label !== 'neutral' && r.duplicate_of === '' && r.themes.split(';').includes(theme)).map((r) => r.sentence_id);
-    expect(expected).toContain(hostile!.sentence_id);
-
     const cell = page.locator(`#chart-heatmap path[aria-label^=${JSON.stringify(`${council}, ${themeName.get(theme)}:`)}]`);
     await expect(cell.count()).resolves.toBe(1);
     // Off-centre (the count label sits in the middle) and inside the focus outline.
     await cell.click({ position: { x: 8, y: 8 } });
+    await expect.poll(() => page.textContent('#drill-title')).toContain(themeName.get(theme));
     await page.waitForSelector('#drill-list li');
+    return { hostile: hostile!, theme, council };
+  }
+
+  it('clicking a heatmap cell lists the sentences behind it, as in sentences.csv', async () => {
+    const { hostile, theme, council } = await openHostileCell();
+    const expected = sentences.filter((r) => r.council === council && r.label !== 'neutral' && r.duplicate_of === '' && r.themes.split(';').includes(theme)).map((r) => r.sentence_id);
+    expect(expected).toContain(hostile.sentence_id);
     const listed = await page.$$eval('#drill-list li', (lis) => lis.map((li) => li.getAttribute('data-sentence-id')));
     expect(listed).toEqual(expected);
     const title = await page.textContent('#drill-title');
@@ -123,6 +129,7 @@ describe.skipIf(withoutChromium())('report.html in chromium', () => {
   });
 
   it('shows a <script> in a sentence as text and never runs it', async () => {
+    await openHostileCell();
     const row = page.locator('#drill-list li', { hasText: 'window.pwned=1' });
     await expect(row.count()).resolves.toBe(1);
     const cellText = await row.locator('.text').textContent();
