@@ -4,8 +4,9 @@
  * it, nor any document of its fold), themes on every evaluative unit, and the improvement share of
  * document x theme cells. The script runs once, in a child process (it takes a minute or two).
  *
- * Floors sit just under what the current code measures (2026-12-02: labels 0.820, Ofsted reports
- * 0.816, council papers 0.816, themes 0.789, cells 0.099, layout text 0.811 vs 0.816 as PDF); the issue on learned labels and themes
+ * Floors sit just under what the current code measures (2026-12-03: labels 0.826, Ofsted reports
+ * 0.822, council papers 0.827, themes 0.797, return home interviews 0.877, strategy discussions
+ * 0.848, cells 0.096, layout text 0.815 vs 0.822 as PDF); the issue on learned labels and themes
  * asks for more (0.86, themes 0.82, cells 0.07). Without ../shared the test is skipped, except in CI,
  * where it fails.
  */
@@ -51,11 +52,11 @@ describe.skipIf(withoutShared(join(EVAL_DIR, 'dev.jsonl')))('accuracy on ../shar
     expect(r.folds).toBe(5);
   });
 
-  it('labels: macro-F1 >= 0.81, above the rules alone by >= 0.04 and AFINN by >= 0.40; mixed found', () => {
-    expect(r.labels.ours.macroF1).toBeGreaterThanOrEqual(0.81);
+  it('labels: macro-F1 >= 0.82, above the rules alone by >= 0.04 and AFINN by >= 0.40; mixed found', () => {
+    expect(r.labels.ours.macroF1).toBeGreaterThanOrEqual(0.82);
     expect(r.labels.ours.macroF1 - r.labels.rulesOnly.macroF1).toBeGreaterThanOrEqual(0.04);
     expect(r.labels.ours.macroF1 - r.labels.afinn.macroF1).toBeGreaterThanOrEqual(0.4);
-    expect(r.labels.ours.f1.M).toBeGreaterThan(0.65);
+    expect(r.labels.ours.f1.M).toBeGreaterThan(0.7);
   });
 
   it('the shipped model family is the best of the three compared', () => {
@@ -65,25 +66,25 @@ describe.skipIf(withoutShared(join(EVAL_DIR, 'dev.jsonl')))('accuracy on ../shar
     expect(r.labels.ours.macroF1).toBe(best);
   });
 
-  it('labels per kind of document: Ofsted reports >= 0.80, council papers >= 0.77', () => {
-    expect(r.byKind.ofsted_report!.ours).toBeGreaterThanOrEqual(0.8);
-    expect(r.byKind.council_paper!.ours).toBeGreaterThanOrEqual(0.77);
+  it('labels per kind of document: Ofsted reports >= 0.815, council papers >= 0.78', () => {
+    expect(r.byKind.ofsted_report!.ours).toBeGreaterThanOrEqual(0.815);
+    expect(r.byKind.council_paper!.ours).toBeGreaterThanOrEqual(0.78);
     expect(Object.keys(r.councilPapers).length).toBe(r.byKind.council_paper!.documents);
   });
 
-  it('themes: micro-F1 >= 0.78 (>= 0.04 above the codebook alone) and the three named themes at their floors', () => {
-    expect(r.themes.micro).toBeGreaterThanOrEqual(0.78);
-    expect(r.themes.micro - r.themes.rulesOnlyMicro).toBeGreaterThanOrEqual(0.04);
-    const floors: Record<string, number> = { supervision_recording: 0.74, strategy_discussions: 0.83, return_home_interviews: 0.82 };
+  it('themes: micro-F1 >= 0.79 (>= 0.05 above the codebook alone) and the three named themes at their floors', () => {
+    expect(r.themes.micro).toBeGreaterThanOrEqual(0.79);
+    expect(r.themes.micro - r.themes.rulesOnlyMicro).toBeGreaterThanOrEqual(0.05);
+    const floors: Record<string, number> = { supervision_recording: 0.74, strategy_discussions: 0.84, return_home_interviews: 0.85 };
     for (const [id, floor] of Object.entries(floors)) {
       expect(r.themes.f1[id]!.support, id).toBeGreaterThan(0);
       expect(r.themes.f1[id]!.f1, id).toBeGreaterThanOrEqual(floor);
     }
   });
 
-  it('cells: the improvement share of document x theme cells (>= 3 findings) is off by <= 0.11 on average', () => {
+  it('cells: the improvement share of document x theme cells (>= 3 findings) is off by <= 0.10 on average', () => {
     expect(r.cells.cells).toBeGreaterThan(1000);
-    expect(r.cells.mae).toBeLessThanOrEqual(0.11);
+    expect(r.cells.mae).toBeLessThanOrEqual(0.10);
     expect(r.cells.empty / r.cells.cells).toBeLessThan(0.02);
   });
 
@@ -91,6 +92,6 @@ describe.skipIf(withoutShared(join(EVAL_DIR, 'dev.jsonl')))('accuracy on ../shar
     expect(r.layoutText).not.toBeNull();
     expect(r.layoutText!.documents).toBe(r.byKind.ofsted_report!.documents);
     expect(r.layoutText!.text).toBeGreaterThanOrEqual(r.layoutText!.pdf - 0.02);
-    expect(r.layoutText!.text).toBeGreaterThanOrEqual(0.79);
+    expect(r.layoutText!.text).toBeGreaterThanOrEqual(0.805);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvalUnit } from '../src/eval/data.js';
-import { evaluateThemes, formatThemeEval } from '../src/eval/themes.js';
+import { bestCutOff, evaluateThemes, formatThemeEval, MIN_CUT_OFF } from '../src/eval/themes.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 
 const cb = loadCodebook();
@@ -37,5 +37,28 @@ describe('evaluateThemes', () => {
     const text = formatThemeEval(r);
     for (const t of cb.themes) expect(text).toContain(t.id);
     expect(text).toMatch(/micro\s+P [0-9.]+\s+R [0-9.]+\s+F1 [0-9.]+/);
+  });
+});
+
+describe('bestCutOff (the theme scorer cut-off chosen on inner CV)', () => {
+  const row = (z: number, gold: boolean) => ({ z, gold });
+
+  it('lowers the cut-off below 0 when held-out positives score just under it, and counts the F1 at that cut-off', () => {
+    // Two positives above 0, two just below it, negatives further down.
+    const held = [row(2, true), row(0.5, true), row(-0.2, true), row(-0.4, true), row(-0.9, false), row(-3, false), row(-5, false)];
+    const c = bestCutOff(held);
+    expect(c.threshold).toBeLessThan(-0.4);
+    expect(c.threshold).toBeGreaterThan(-0.9);
+    expect(c.f1).toBe(1);
+  });
+
+  it('keeps 0 when the sign already gives the best F1, and never goes above 0 or below MIN_CUT_OFF', () => {
+    expect(bestCutOff([row(1, true), row(0.3, true), row(-0.1, false), row(-0.2, false), row(-2, true)]).threshold).toBe(0);
+    // The best cut-off on these rows would be far below MIN_CUT_OFF, or above 0: neither is taken.
+    const far = bestCutOff([row(-20, true), row(-21, true), row(-30, false)]);
+    expect(far.threshold).toBeGreaterThanOrEqual(MIN_CUT_OFF);
+    const high = bestCutOff([row(5, true), row(1, false), row(0.5, false)]);
+    expect(high.threshold).toBeLessThanOrEqual(0);
+    expect(high.f1).toBeCloseTo(0.5, 6);
   });
 });

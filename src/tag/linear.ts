@@ -41,10 +41,16 @@ export interface LinearOptions {
   /** Features seen in fewer training examples are dropped. */
   minCount: number;
   seed: number;
+  /**
+   * Perceptron: trainings over this many shuffle orders (seeds seed, seed+1, ...) whose averaged
+   * weights are averaged again. One order's model depends on which mistakes it met first; the
+   * mean of several is steadier and generalises better.
+   */
+  orders?: number;
 }
 
 export const DEFAULT_LINEAR: LinearOptions = { epochs: 6, learningRate: 0.2, l2: 1e-6, minCount: 2, seed: 1 };
-export const DEFAULT_PERCEPTRON: LinearOptions = { ...DEFAULT_LINEAR, epochs: 10 };
+export const DEFAULT_PERCEPTRON: LinearOptions = { ...DEFAULT_LINEAR, epochs: 10, orders: 10 };
 
 export const WEIGHT_DECIMALS = 4;
 const L = LABEL_CODES.length;
@@ -235,14 +241,31 @@ export function trainLogistic(examples: readonly TrainingExample[], opts: Linear
   return toModel('logistic', names, W);
 }
 
-/** Multi-class averaged perceptron (Collins 2002), averaging done lazily with timestamps. */
+/**
+ * Multi-class averaged perceptron (Collins 2002), averaging done lazily with timestamps; with
+ * `orders`, the mean of the averaged weights of that many trainings in different shuffle orders.
+ */
 export function trainPerceptron(examples: readonly TrainingExample[], opts: LinearOptions = DEFAULT_PERCEPTRON): LinearModel {
   const { names, rows, labels } = indexExamples(examples, opts.minCount);
-  const W = new Float64Array(names.length * L);
-  const U = new Float64Array(names.length * L); // sum of t * update, for the average
-  const rnd = generator(opts.seed);
+  const orders = Math.max(1, opts.orders ?? 1);
+  const mean = new Float64Array(names.length * L);
+  for (let o = 0; o < orders; o++) {
+    const avg = perceptronWeights(rows, labels, names.length, opts.epochs, opts.seed + o);
+    for (let k = 0; k < mean.length; k++) mean[k]! += avg[k]! / orders;
+  }
+  // Confidence: the softmax temperature that fits the training labels best (on the rounded weights).
+  const rounded = toModel('perceptron', names, mean);
+  const raws = examples.map((e) => rounded.raw(e.features));
+  return toModel('perceptron', names, mean, fitTemperature(raws, labels));
+}
+
+/** One averaged-perceptron training over the indexed rows in the shuffle order of `seed`. */
+function perceptronWeights(rows: readonly Int32Array[], labels: Uint8Array, features: number, epochs: number, seed: number): Float64Array {
+  const W = new Float64Array(features * L);
+  const U = new Float64Array(features * L); // sum of t * update, for the average
+  const rnd = generator(seed);
   let t = 1;
-  for (let e = 0; e < opts.epochs; e++) {
+  for (let e = 0; e < epochs; e++) {
     for (const r of shuffled(rows.length, rnd)) {
       const x = rows[r]!;
       const y = labels[r]!;
@@ -269,10 +292,7 @@ export function trainPerceptron(examples: readonly TrainingExample[], opts: Line
   }
   const avg = new Float64Array(W.length);
   for (let k = 0; k < W.length; k++) avg[k] = W[k]! - U[k]! / t;
-  // Confidence: the softmax temperature that fits the training labels best (on the rounded weights).
-  const rounded = toModel('perceptron', names, avg);
-  const raws = examples.map((e) => rounded.raw(e.features));
-  return toModel('perceptron', names, avg, fitTemperature(raws, labels));
+  return avg;
 }
 
 /** natural's naive Bayes over the same features. */
@@ -320,36 +340,42 @@ export function indexFeatures(lists: readonly (readonly string[])[], minCount: n
 
 /**
  * Binary averaged perceptron (one theme against the rest) on the rows of `data` selected by
- * `use` (all by default), positive where `positive[k]`: weights rounded to WEIGHT_DECIMALS, zero
- * weights dropped, features sorted. Score > 0 means positive.
+ * `use` (all by default), positive where `positive[k]`; with `orders`, the mean over that many
+ * shuffle orders. Weights rounded to WEIGHT_DECIMALS, zero weights dropped, features sorted.
+ * Score > 0 means positive.
  */
 export function trainBinaryPerceptron(data: IndexedFeatures, positive: readonly boolean[], opts: LinearOptions = DEFAULT_PERCEPTRON, use?: (k: number) => boolean): Map<string, number> {
   const { names } = data;
   const picked: number[] = [];
   for (let k = 0; k < data.rows.length; k++) if (!use || use(k)) picked.push(k);
-  const W = new Float64Array(names.length);
-  const U = new Float64Array(names.length);
-  const rnd = generator(opts.seed);
-  let t = 1;
-  for (let e = 0; e < opts.epochs; e++) {
-    for (const p of shuffled(picked.length, rnd)) {
-      const r = picked[p]!;
-      const x = data.rows[r]!;
-      const y = positive[r] ? 1 : -1;
-      let s = 0;
-      for (const f of x) s += W[f]!;
-      if (y * s <= 0) {
-        for (const f of x) {
-          W[f]! += y;
-          U[f]! += y * t;
+  const orders = Math.max(1, opts.orders ?? 1);
+  const mean = new Float64Array(names.length);
+  for (let o = 0; o < orders; o++) {
+    const W = new Float64Array(names.length);
+    const U = new Float64Array(names.length);
+    const rnd = generator(opts.seed + o);
+    let t = 1;
+    for (let e = 0; e < opts.epochs; e++) {
+      for (const p of shuffled(picked.length, rnd)) {
+        const r = picked[p]!;
+        const x = data.rows[r]!;
+        const y = positive[r] ? 1 : -1;
+        let s = 0;
+        for (const f of x) s += W[f]!;
+        if (y * s <= 0) {
+          for (const f of x) {
+            W[f]! += y;
+            U[f]! += y * t;
+          }
         }
+        t++;
       }
-      t++;
     }
+    for (let i = 0; i < names.length; i++) mean[i]! += (W[i]! - U[i]! / t) / orders;
   }
   const out = new Map<string, number>();
   names.forEach((f, i) => {
-    const w = round(W[i]! - U[i]! / t);
+    const w = round(mean[i]!);
     if (w !== 0) out.set(f, w);
   });
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -7,7 +7,8 @@
  * How a theme is decided for an evaluative sentence:
  *  - a theme with a trained scorer (at least MIN_POSITIVES annotated examples, and better than the
  *    codebook alone on an inner cross-validation at training time) is given when its score is
- *    positive; the codebook match is one of its strongest features, so editing a theme's phrases
+ *    positive (its bias weight includes the cut-off that gave the best F1 on that inner
+ *    cross-validation, `threshold` in the file); the codebook match is one of its strongest features, so editing a theme's phrases
  *    still changes results;
  *  - any other theme (a theme a researcher added, one too rare in the data, or one whose phrases
  *    did better on their own) is given when the codebook matches, as before;
@@ -73,6 +74,8 @@ export interface ThemeScorer {
   weights: ReadonlyMap<string, number>;
   /** themeRulesHash of the theme as the scorer was trained with it. */
   rules: string;
+  /** The cut-off chosen on inner CV, already folded into the `bias` weight (recorded to show it). */
+  threshold?: number;
 }
 
 export interface ThemeModel {
@@ -132,14 +135,14 @@ export interface ThemeModelFile {
   id: string;
   featureSet: string;
   training: { dataSha256: string; units: number; documents: number };
-  themes: Record<string, { positives: number; use: 'model' | 'codebook'; innerF1: { model: number; codebook: number }; rules: string; weights: Record<string, number> }>;
+  themes: Record<string, { positives: number; use: 'model' | 'codebook'; innerF1: { model: number; codebook: number }; rules: string; threshold?: number; weights: Record<string, number> }>;
 }
 
 export function serializeThemeModel(model: ThemeModel, training: ThemeModelFile['training']): string {
   const themes = [...model.scorers].sort(([a], [b]) => (a < b ? -1 : 1));
   const parts = themes.map(([id, s]) => {
     const w = [...s.weights].map(([f, x]) => `   ${JSON.stringify(f)}: ${JSON.stringify(x)}`).join(',\n');
-    return `  ${JSON.stringify(id)}: {\n   "positives": ${s.positives},\n   "use": ${JSON.stringify(s.use)},\n   "innerF1": ${JSON.stringify(s.innerF1)},\n   "rules": ${JSON.stringify(s.rules)},\n   "weights": {${w ? `\n${w}\n   ` : ''}}\n  }`;
+    return `  ${JSON.stringify(id)}: {\n   "positives": ${s.positives},\n   "use": ${JSON.stringify(s.use)},\n   "innerF1": ${JSON.stringify(s.innerF1)},\n   "rules": ${JSON.stringify(s.rules)},\n${s.threshold !== undefined ? `   "threshold": ${JSON.stringify(s.threshold)},\n` : ''}   "weights": {${w ? `\n${w}\n   ` : ''}}\n  }`;
   });
   const head = JSON.stringify({ format: THEME_MODEL_FORMAT, formatVersion: THEME_MODEL_FORMAT_VERSION, id: model.id, featureSet: THEME_FEATURE_SET, training }, null, 1).replace(/\n}$/, '');
   return `${head},\n "themes": {\n${parts.join(',\n')}\n }\n}\n`;
@@ -150,7 +153,8 @@ export function parseThemeModel(json: string, where = 'theme model'): ThemeModel
   const scorers = new Map<string, ThemeScorer>();
   for (const [id, t] of Object.entries(file.themes ?? {})) {
     if (typeof t?.positives !== 'number' || typeof t.weights !== 'object' || typeof t.rules !== 'string' || (t.use !== 'model' && t.use !== 'codebook')) throw new Error(`${where}: bad entry for theme ${id}: retrain (npm run train)`);
-    scorers.set(id, { positives: t.positives, use: t.use, innerF1: t.innerF1, rules: t.rules, weights: new Map(Object.entries(t.weights)) });
+    if (t.threshold !== undefined && typeof t.threshold !== 'number') throw new Error(`${where}: bad threshold for theme ${id}: retrain (npm run train)`);
+    scorers.set(id, { positives: t.positives, use: t.use, innerF1: t.innerF1, rules: t.rules, weights: new Map(Object.entries(t.weights)), ...(t.threshold !== undefined ? { threshold: t.threshold } : {}) });
   }
   return { id: file.id, scorers };
 }
