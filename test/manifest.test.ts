@@ -91,6 +91,20 @@ describe('manifest validation', () => {
     expect(e.message).toMatch(/line 2: unknown document_type 'inspection' \(one of full_inspection, focused_visit/);
   });
 
+  it('reads a document_type written as words ("Focused visit", "monitoring-visit") as the type it names', async () => {
+    const dir = corpus('file,local_authority,document_type\nkent_2019.txt,Kent,Focused visit\nleeds_2021.txt,Leeds,monitoring-visit\n');
+    const l = await discoverCorpus(dir);
+    expect(l.manifestWarnings).toEqual([]);
+    const { runPipeline } = await import('../src/pipeline/run.js');
+    const out = mkdtempSync(join(tmpdir(), 'it-manifest-out-'));
+    dirs.push(out);
+    const r = await runPipeline({ corpusDir: dir, outDir: out, cacheDir: null, workers: 0 });
+    expect(r.aggregates.documents.map((d) => [d.file, d.meta.documentType])).toEqual([
+      ['kent_2019.txt', 'focused_visit'],
+      ['leeds_2021.txt', 'monitoring_visit'],
+    ]);
+  });
+
   it('refuses a row with the wrong number of fields, and a manifest without a file column', async () => {
     expect((await failure(corpus('file,local_authority\nkent_2019.txt,Kent,extra\n'))).message).toMatch(/line 2: 3 fields, but the header has 2/);
     expect((await failure(corpus('name,local_authority\nkent_2019.txt,Kent\n'))).message).toMatch(/line 1: no 'file' column/);

@@ -8,6 +8,7 @@ import { nearestCouncil, normaliseCouncilName, UNKNOWN_COUNCIL } from '../src/vo
 import { GRADES, JUDGEMENT, parseGrade } from '../src/vocab/grades.js';
 import { EVIDENCE_KINDS } from '../src/vocab/evidence.js';
 import { SKIP_CODES } from '../src/vocab/skips.js';
+import { asDocumentType, DOCUMENT_TYPES, FRAMEWORKS, frameworkOn } from '../src/vocab/documents.js';
 import { DEFAULT_LEXICON_PATH, validateLexicon } from '../src/tag/lexicon.js';
 import { tagSentences } from '../src/tag/index.js';
 import { readFileSync } from 'node:fs';
@@ -103,5 +104,33 @@ describe('skip codes (src/vocab/skips.ts)', () => {
     const listed = [...para.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]!).filter((w) => /^[a-z]+(?:_[a-z]+)*$/.test(w) && !w.startsWith('--'));
     for (const code of SKIP_CODES) expect(listed, code).toContain(code);
     expect(listed.filter((w) => !(SKIP_CODES as readonly string[]).includes(w))).toEqual([]);
+  });
+});
+
+describe('document types and frameworks (src/vocab/documents.ts)', () => {
+  it('the README lists exactly the document types a document can have', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const at = readme.indexOf('`document_type` is one of');
+    expect(at).toBeGreaterThan(0);
+    const list = readme.slice(at, readme.indexOf('(`src/vocab/documents.ts`)', at));
+    const listed = list.replace('`document_type` is one of', '').replace(/[`\s]/g, '').split(',');
+    expect(listed).toEqual([...DOCUMENT_TYPES]);
+  });
+
+  it('reads the spellings a manifest uses, and nothing else', () => {
+    expect(asDocumentType('Focused visit')).toBe('focused_visit');
+    expect(asDocumentType(' full-inspection ')).toBe('full_inspection');
+    expect(asDocumentType('LSCB review')).toBe('lscb_review');
+    expect(asDocumentType('inspection')).toBeUndefined();
+    for (const t of DOCUMENT_TYPES) expect(asDocumentType(t.toUpperCase())).toBe(t);
+  });
+
+  it('dates each framework by the day it came into force', () => {
+    expect(frameworkOn('2013-10-31')).toBe('earlier');
+    expect(frameworkOn('2013-11-01')).toBe('sif');
+    expect(frameworkOn('2017-12-31')).toBe('sif');
+    expect(frameworkOn('2018-01-01')).toBe('ilacs');
+    expect(frameworkOn('March 2018')).toBeUndefined();
+    expect(FRAMEWORKS).toEqual(['earlier', 'sif', 'ilacs']);
   });
 });

@@ -3,7 +3,7 @@ import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { extname, join, posix, resolve } from 'node:path';
 import Papa from 'papaparse';
 import type { SourceFile, SourceFormat } from '../types.js';
-import { DOCUMENT_TYPES } from '../vocab/documents.js';
+import { asDocumentType, DOCUMENT_TYPES } from '../vocab/documents.js';
 import { UserError } from '../util/errors.js';
 import { isInside } from '../util/fs.js';
 import { editDistance } from '../util/distance.js';
@@ -294,7 +294,8 @@ export async function readManifest(path: string, label = 'manifest.csv'): Promis
       if (v && !isIsoDate(v)) errors.push(`line ${line}: bad date '${v}' in column '${col}' (expected YYYY-MM-DD)`);
     }
     const dt = values.document_type;
-    if (dt && !(DOCUMENT_TYPES as readonly string[]).includes(dt)) {
+    // The spellings metadata reads ("Focused visit", "focused-visit") are accepted; anything else is refused here.
+    if (dt && !asDocumentType(dt)) {
       errors.push(`line ${line}: unknown document_type '${dt}' (one of ${DOCUMENT_TYPES.join(', ')})`);
     }
     const prev = rows.get(fname.name);
