@@ -67,6 +67,14 @@ async function openReport(dir: string, sentences: Record<string, string>[], quer
     const found = await page.$$eval('#drill-list li .text', (els) => els.map((e) => e.textContent ?? ''));
     await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
     const readyMs = Number(await page.getAttribute('body', 'data-ready-ms'));
+    // The rising phrases listed, and the first one's example sentences.
+    const risingShown = await page.$$eval('#rising tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-term') ?? ''));
+    let risingListed: (string | null)[] = [];
+    if (risingShown.length) {
+      await page.click(`#rising tbody tr[data-term="${risingShown[0]}"]`);
+      await page.waitForFunction((t) => (document.getElementById('drill-title')?.textContent ?? '').includes(t), risingShown[0]);
+      risingListed = await page.$$eval('#drill-list li', (lis) => lis.map((li) => li.getAttribute('data-sentence-id')));
+    }
     // Sort by share, keep one region and one theme category: the order the page chose, and the cells drawn.
     await page.selectOption('#hm-sort', 'share');
     await page.selectOption('#hm-councils', `region:${query.region}`);
@@ -76,7 +84,7 @@ async function openReport(dir: string, sentences: Record<string, string>[], quer
     const order = ((await page.getAttribute('#chart-heatmap', 'data-councils')) ?? '').split('|');
     const drawn = await page.$$eval('#chart-heatmap path[aria-label]', (ps) => ps.map((p) => p.getAttribute('aria-label') ?? ''));
     const summary = await page.textContent('#hm-summary');
-    return { loadMs, seenMs, readyMs, clickMs, bytes: statSync(join(dir, 'report.html')).size, cell, listed, expected, hits, found, errors, order, drawn, summary, heatmapCells: spec.data.values };
+    return { loadMs, seenMs, readyMs, clickMs, bytes: statSync(join(dir, 'report.html')).size, cell, listed, expected, hits, found, errors, order, drawn, summary, heatmapCells: spec.data.values, risingShown, risingListed };
   } finally {
     await b.close();
   }
@@ -355,5 +363,13 @@ describe.skipIf(withoutShared(join(NATIONAL, 'manifest.csv')))('the national cor
     expect(r.listed).toEqual(r.expected);
     expect(r.hits).toBeGreaterThan(0);
     for (const t of r.found) for (const w of ['cost', 'of', 'living']) expect(t.toLowerCase()).toContain(w);
+  });
+
+  it.skipIf(withoutChromium())('report.html lists the rising phrases of emerging_terms.csv and a click shows their example sentences', () => {
+    const r = browser!;
+    const rising = emerging.filter((e) => e.scope === 'rising');
+    expect(rising.length).toBeGreaterThan(0);
+    expect(r.risingShown).toEqual(rising.map((e) => e.term));
+    expect(r.risingListed).toEqual(rising[0]!.examples!.split(';'));
   });
 });
