@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import Papa from 'papaparse';
 import { aggregate } from '../src/aggregate/index.js';
 import { benchmark } from '../src/aggregate/benchmark.js';
-import { buildCsvs, BENCHMARK_COLUMNS, COUNCIL_THEME_COLUMNS, DOCUMENT_COLUMNS, DUPLICATE_COLUMNS, EMERGING_COLUMNS, SENTENCE_COLUMNS } from '../src/export/index.js';
+import { buildCsvs, BENCHMARK_COLUMNS, COUNCIL_THEME_COLUMNS, DOCUMENT_COLUMNS, DUPLICATE_COLUMNS, EMERGING_COLUMNS, SENTENCE_COLUMNS, SENTENCE_THEME_COLUMNS } from '../src/export/index.js';
 import { fixed, safeCell, toCsv } from '../src/export/csv.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 import { analysedDoc, themed } from './helpers.js';
@@ -87,6 +87,30 @@ describe('CSV exports of a run', () => {
     expect(header('benchmark.csv')).toBe(BENCHMARK_COLUMNS.join(','));
     expect(header('duplicates.csv')).toBe(DUPLICATE_COLUMNS.join(','));
     expect(header('emerging_terms.csv')).toBe(EMERGING_COLUMNS.join(','));
+    expect(header('sentence_themes.csv')).toBe(SENTENCE_THEME_COLUMNS.join(','));
+  });
+
+  it('sentence_themes.csv is the long form of the themes column of sentences.csv: one row per sentence and theme, with its page and terms', () => {
+    const sentences = readCsv(join(outA, 'sentences.csv'));
+    const long = readCsv(join(outA, 'sentence_themes.csv'));
+    const expected = sentences.flatMap((r) => r.themes.split(';').filter(Boolean).map((t) => `${r.sentence_id}|${t}|${r.label}|${r.page}|${r.council}|${r.duplicate_of}`));
+    expect(expected.length).toBeGreaterThan(50);
+    expect(long.map((r) => `${r.sentence_id}|${r.theme}|${r.label}|${r.page}|${r.council}|${r.duplicate_of}`)).toEqual(expected);
+    const codebook = JSON.parse(readFileSync('codebook/codebook.json', 'utf8')) as { themes: { id: string; name: string; category: string }[] };
+    const byId = new Map(codebook.themes.map((t) => [t.id, t]));
+    for (const r of long) {
+      expect(r.theme_name, r.theme).toBe(byId.get(r.theme)!.name);
+      expect(r.category, r.theme).toBe(byId.get(r.theme)!.category);
+    }
+    // The terms are those theme_evidence gives for that sentence and theme.
+    const bySentence = new Map(sentences.map((r) => [r.sentence_id, r]));
+    for (const r of long.slice(0, 40)) expect(bySentence.get(r.sentence_id)!.theme_evidence.split('; ')).toContain(`${r.theme}: ${r.terms}`);
+    // Pages: every sentence has one, from 1 up to its document's page count.
+    const pages = new Map(readCsv(join(outA, 'documents.csv')).map((d) => [d.doc, Number(d.pages)]));
+    for (const r of sentences) {
+      expect(Number(r.page), r.sentence_id).toBeGreaterThanOrEqual(1);
+      expect(Number(r.page), r.sentence_id).toBeLessThanOrEqual(pages.get(r.doc)!);
+    }
   });
 
   it('is byte-identical when run twice', () => {

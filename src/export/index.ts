@@ -8,7 +8,9 @@ import { csvChunks, fixed, toCsv, type Cell } from './csv.js';
 
 export { safeCell, toCsv, csvChunks, fixed } from './csv.js';
 
-export const SENTENCE_COLUMNS = ['doc', 'council', 'ons_code', 'date', 'document_type', 'section', 'sentence_id', 'text', 'label', 'confidence', 'themes', 'evidence', 'theme_evidence', 'inspection', 'duplicate_of', 'is_focus', 'in_window'] as const;
+export const SENTENCE_COLUMNS = ['doc', 'council', 'ons_code', 'date', 'document_type', 'section', 'page', 'sentence_id', 'text', 'label', 'confidence', 'themes', 'evidence', 'theme_evidence', 'inspection', 'duplicate_of', 'is_focus', 'in_window'] as const;
+/** One row per sentence x theme (the long form of sentences.csv's `themes`, for pivots in Power BI, Excel or NVivo datasets). */
+export const SENTENCE_THEME_COLUMNS = ['sentence_id', 'doc', 'council', 'ons_code', 'date', 'inspection', 'page', 'label', 'theme', 'theme_name', 'category', 'category_name', 'terms', 'duplicate_of', 'is_focus', 'in_window'] as const;
 export const DOCUMENT_COLUMNS = ['doc', 'council', 'ons_code', 'region', 'date', 'document_type', 'format', 'pages', 'inspection', 'overall_grade', 'grades', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus', 'framework', 'published', 'inspection_start', 'inspection_end', 'in_window'] as const;
 export const INSPECTION_COLUMNS = ['inspection', 'council', 'ons_code', 'region', 'kind', 'framework', 'inspection_start', 'inspection_end', 'published', 'overall_grade', 'grades', 'documents', 'document_ids', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus', 'in_window'] as const;
 export const COUNCIL_THEME_COLUMNS = ['council', 'ons_code', 'theme', 'theme_name', 'strengths', 'improvements', 'mixed', 'theme_evaluative', 'council_evaluative', 'improvement_share', 'net_balance', 'strength_rate', 'improvement_rate', 'theme_rate', 'documents', 'document_ids', 'is_focus', 'is_peer', 'window', 'improvement_share_low', 'improvement_share_high', 'low_count'] as const;
@@ -24,6 +26,7 @@ const diff = (a: number | null, b: number | null) => (a === null || b === null ?
 
 export interface CsvTables {
   'sentences.csv': string;
+  'sentence_themes.csv': string;
   'documents.csv': string;
   'inspections.csv': string;
   'council_themes.csv': string;
@@ -77,6 +80,7 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
         m.date,
         m.documentType,
         f.sectionPath.join(' > '),
+        f.page,
         f.id,
         f.text,
         f.label,
@@ -90,6 +94,23 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
         agg.inWindow[f.doc] ?? false,
       ] satisfies Cell[];
     }),
+  };
+
+  const categoryOf = new Map(codebook.themes.map((t) => [t.id, t.category]));
+  const categoryName = new Map(codebook.categories.map((c) => [c.id, c.name]));
+  const sentenceThemes: CsvTable = {
+    columns: SENTENCE_THEME_COLUMNS,
+    rows: function* () {
+      for (const f of agg.all.findings) {
+        if (!f.themes.length) continue;
+        const m = metaOf.get(f.doc)!;
+        const council = agg.councilOf[f.doc];
+        for (const t of f.themes) {
+          const category = categoryOf.get(t.theme) ?? '';
+          yield [f.id, f.doc, council, m.onsCode, m.date, agg.inspectionOf[f.doc], f.page, f.label, t.theme, themeName.get(t.theme) ?? t.theme, category, categoryName.get(category) ?? category, t.terms.join('|'), agg.duplicateOf[f.id] ?? '', council === focus, agg.inWindow[f.doc] ?? false] satisfies Cell[];
+        }
+      }
+    },
   };
 
   const documents: CsvTable = {
@@ -247,6 +268,7 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
 
   return {
     'sentences.csv': sentences,
+    'sentence_themes.csv': sentenceThemes,
     'documents.csv': documents,
     'inspections.csv': inspections,
     'council_themes.csv': councilThemes,

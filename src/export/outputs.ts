@@ -23,7 +23,7 @@ export interface OutputOptions {
 }
 
 /**
- * Write every comparison output into outDir: sentences.csv, documents.csv, council_themes.csv,
+ * Write every comparison output into outDir: sentences.csv, sentence_themes.csv, documents.csv, council_themes.csv,
  * inspections.csv, changes.csv, trends.csv, groups.csv, benchmark.csv, duplicates.csv, emerging_terms.csv, charts/*.vl.json|svg|png and report.html.
  * Returns the files written (relative to outDir), in a fixed order; opts.omitted gets those not written.
  */

@@ -751,7 +751,7 @@ function reportPage(core: Omit<ReportData, 'sentences'>, sentenceBlocks: string[
 <p id="summary"></p>
 <p id="window" class="muted">Window: ${escapeHtml(core.window)} (<code>--period ${escapeHtml(core.windowKey)}</code>; every inspection is listed in <a href="inspections.csv">inspections.csv</a>).</p>
 <p id="focus" class="focus"></p>
-<p class="muted">Data: <a href="sentences.csv">sentences.csv</a>, <a href="documents.csv">documents.csv</a>, <a href="inspections.csv">inspections.csv</a>, <a href="council_themes.csv">council_themes.csv</a>, <a href="changes.csv">changes.csv</a>, <a href="trends.csv">trends.csv</a>, <a href="groups.csv">groups.csv</a>, <a href="benchmark.csv">benchmark.csv</a>, <a href="duplicates.csv">duplicates.csv</a>, <a href="emerging_terms.csv">emerging_terms.csv</a>. Improvement share = (areas for improvement + mixed) / evaluative findings on the theme.</p>
+<p class="muted">Data: <a href="sentences.csv">sentences.csv</a>, <a href="sentence_themes.csv">sentence_themes.csv</a>, <a href="documents.csv">documents.csv</a>, <a href="inspections.csv">inspections.csv</a>, <a href="council_themes.csv">council_themes.csv</a>, <a href="changes.csv">changes.csv</a>, <a href="trends.csv">trends.csv</a>, <a href="groups.csv">groups.csv</a>, <a href="benchmark.csv">benchmark.csv</a>, <a href="duplicates.csv">duplicates.csv</a>, <a href="emerging_terms.csv">emerging_terms.csv</a>. Improvement share = (areas for improvement + mixed) / evaluative findings on the theme.</p>
 </header>
 <div class="layout">
 <main>
