@@ -94,6 +94,8 @@ export interface ReportSentence {
   council: string;
   label: string;
   section: string;
+  /** The page the sentence starts on (as in sentences.csv), for citing it. */
+  page: number;
   text: string;
   evidence: string;
   themes: string[];
@@ -161,6 +163,7 @@ export function reportSentences(agg: Aggregates, bench: Benchmark): ReportSenten
       council: agg.councilOf[f.doc]!,
       label: f.label,
       section: f.sectionPath.join(' > '),
+      page: f.page,
       text: f.text,
       evidence: [...f.evidence.map((e) => `${e.kind}: ${e.value}`), ...f.themes.map((t) => `theme ${t.theme}: ${t.terms.join(', ')}`)].join('; '),
       themes: f.themes.map((t) => t.theme),
@@ -343,6 +346,7 @@ const CLIENT_JS = `
       var meta = el('div', null, 'meta');
       meta.appendChild(el('span', labelName[s.label] || s.label, 'label label-' + s.label));
       meta.appendChild(el('span', s.doc, 'doc'));
+      if (s.page) meta.appendChild(el('span', 'p. ' + s.page, 'page muted'));
       meta.appendChild(el('span', [s.council, doc.type, doc.date].filter(Boolean).join(', '), 'muted'));
       li.appendChild(meta);
       if (s.section) li.appendChild(el('div', s.section, 'section muted'));
