@@ -14,7 +14,7 @@ import { codeFingerprints, DEFAULT_CACHE_DIR, DocumentCache, documentKeys, outpu
 import { analysePending, workerCount, workerPath, type PendingDocument } from './schedule.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits.js';
 import { createProgress, type ProgressMode } from './progress.js';
-import { describeFiles, isPlaceholder, stageOutput, type StagedOutput, type WrittenFile } from './output.js';
+import { checkOutput, describeFiles, isPlaceholder, stageOutput, type StagedOutput, type WrittenFile } from './output.js';
 import type { PeerTable } from '../aggregate/peers.js';
 import type { PdfEngine } from '../ingest/pdf.js';
 import type { CorpusListing } from '../ingest/discover.js';
@@ -131,6 +131,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   };
   const log = opts.log ?? (() => {});
   const limits: Limits = { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(opts.limits ?? {}).filter(([, v]) => v !== undefined)) };
+  // The arguments that need no models first, so that a mistyped one fails at once: --out (checked
+  // again, and locked, when it is staged below), the corpus listing and --focus, as far as it can
+  // be checked before the documents say which councils they are about.
+  if (opts.outDir !== undefined) await checkOutput(opts.outDir, { corpusDir: opts.corpusDir });
+  // The run's own output and cache folders may sit inside the corpus folder's tree: never read as documents.
+  const exclude = [...(opts.outDir !== undefined ? [opts.outDir] : []), ...(opts.cacheDir === null ? [] : [opts.cacheDir ?? DEFAULT_CACHE_DIR])];
+  const listing = await time('discover', () => discoverCorpus(opts.corpusDir, { followSymlinks: opts.followSymlinks, exclude }));
+  if (opts.focus !== undefined) checkFocus(opts.focus, listing.files);
   // Imported here, not at the top: the codebook module pulls in natural (slow to load), which
   // `--help` and usage errors do not need.
   const { loadCodebook } = await import('../theme/codebook.js');
@@ -147,12 +155,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<RunResult> {
   const overrides = opts.overridesFile ? readAnnotations(opts.overridesFile, codebook.themes.map((t) => t.id)) : undefined;
   // The analysed layer depends on the codebook and on the models.
   const analysisHash = models.hash ? sha256(`${codebook.hash}|${models.hash}`) : codebook.hash;
-  // The run's own output and cache folders may sit inside the corpus folder's tree: never read as documents.
-  const exclude = [...(opts.outDir !== undefined ? [opts.outDir] : []), ...(opts.cacheDir === null ? [] : [opts.cacheDir ?? DEFAULT_CACHE_DIR])];
-  const listing = await time('discover', () => discoverCorpus(opts.corpusDir, { followSymlinks: opts.followSymlinks, exclude }));
-  // So is --focus, as far as it can be before the documents say which councils they are about.
-  if (opts.focus !== undefined) checkFocus(opts.focus, listing.files);
-  // The output folder is checked and locked before any document is read.
+  // The output folder is locked before any document is read.
   const staged = opts.outDir !== undefined ? await stageOutput(opts.outDir, { corpusDir: opts.corpusDir }) : undefined;
   try {
     return await analyseAndWrite(opts, { t0, stageMs, time, log, limits, codebook, analysisHash, overrides, peers, listing, staged });
