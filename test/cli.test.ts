@@ -121,7 +121,7 @@ describe('CLI: exit codes, limits, cache and progress', () => {
     const d = mkdtempSync(join(tmpdir(), 'it-cli-man-'));
     writeFileSync(join(d, 'a.txt'), REPORT);
     writeFileSync(join(d, 'manifest.csv'), 'file,local_authority\na.txt,Kent\n../../etc/passwd,Nowhere\n');
-    const out = join(d, 'out');
+    const out = join(mkdtempSync(join(tmpdir(), 'it-cli-man-out-')), 'out');
     const r = run(['run', d, '--out', out]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/line 3: file \.\.\/\.\.\/etc\/passwd is outside the corpus folder/);
