@@ -3,7 +3,7 @@
  * Ofsted / council reports (none is taken from the evaluation data).
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { makeSentence } from '../src/segment/sentence.js';
 import { analyseDocument, splitClauses, tagSentence, tagSentences } from '../src/tag/index.js';
 import { DEFAULT_PERCEPTRON, trainPerceptron } from '../src/tag/linear.js';

@@ -10,7 +10,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
 import { withoutShared } from './helpers.js';
 
 const EVAL_DIR = resolve(process.cwd(), '../shared/eval');

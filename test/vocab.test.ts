@@ -15,7 +15,6 @@ import { readFileSync } from 'node:fs';
 import { Gazetteer } from '../src/ingest/gazetteer.js';
 import { findPeerEntry, loadPeers } from '../src/aggregate/peers.js';
 import { councilName } from '../src/aggregate/dedupe.js';
-import { existsSync } from 'node:fs';
 import { analysedDoc, withoutShared } from './helpers.js';
 
 const PEERS = '../shared/reference/la_lookup.csv';

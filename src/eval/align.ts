@@ -48,7 +48,6 @@ export async function pipelineSentences(path: string): Promise<Sentence[]> {
  */
 export function alignUnits(doc: string, kind: EvalDocKind, units: EvalUnit[], pipeline: Sentence[]): AlignedDoc {
   const match = segmentationAgreement(units, new Map([[doc, pipeline]]));
-  const at = new Map<number, number>();
   // misses carry the sentence they sit in (within_one, merged, split start, furniture); identical units map via exact lookups.
   const byUnit = new Map<number, number | undefined>();
   for (const m of match.misses) byUnit.set(m.i, m.sentence);

@@ -30,7 +30,7 @@ export class BayesModel {
   private readonly logPrior: Record<LabelCode, number>;
   private readonly labels: LabelCode[];
 
-  constructor(private readonly bayes: Bayes) {
+  constructor(bayes: Bayes) {
     const b = bayes as unknown as BayesInternals;
     Object.keys(b.features).forEach((f, i) => this.index.set(f, i));
     const c = b.classifier;
