@@ -215,19 +215,17 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
  * ties go to the cut-off nearest 0.
  */
 export function bestCutOff(held: readonly { z: number; gold: boolean }[]): { threshold: number; f1: number } {
-  const sorted = [...held].sort((a, b) => b.z - a.z);
   const positives = held.filter((h) => h.gold).length;
+  const above = held.filter((h) => h.z > 0);
+  const tpAtZero = above.filter((h) => h.gold).length;
+  let best = { threshold: 0, f1: binaryF1(tpAtZero, above.length - tpAtZero, positives - tpAtZero) };
+  // Lower the cut-off one held-out score at a time, counting what falls above it.
+  const sorted = [...held].sort((a, b) => b.z - a.z);
   let tp = 0;
   let fp = 0;
-  const atZero = (() => {
-    let a = 0;
-    let b = 0;
-    for (const h of held) if (h.z > 0) h.gold ? a++ : b++;
-    return binaryF1(a, b, positives - a);
-  })();
-  let best = { threshold: 0, f1: atZero };
   for (let i = 0; i < sorted.length; i++) {
-    sorted[i]!.gold ? tp++ : fp++;
+    if (sorted[i]!.gold) tp++;
+    else fp++;
     const next = sorted[i + 1]?.z ?? -Infinity;
     const here = sorted[i]!.z;
     if (next === here) continue;

@@ -247,16 +247,22 @@ export function trainLogistic(examples: readonly TrainingExample[], opts: Linear
  */
 export function trainPerceptron(examples: readonly TrainingExample[], opts: LinearOptions = DEFAULT_PERCEPTRON): LinearModel {
   const { names, rows, labels } = indexExamples(examples, opts.minCount);
-  const orders = Math.max(1, opts.orders ?? 1);
-  const mean = new Float64Array(names.length * L);
-  for (let o = 0; o < orders; o++) {
-    const avg = perceptronWeights(rows, labels, names.length, opts.epochs, opts.seed + o);
-    for (let k = 0; k < mean.length; k++) mean[k]! += avg[k]! / orders;
-  }
+  const mean = meanOfOrders(names.length * L, opts, (seed) => perceptronWeights(rows, labels, names.length, opts.epochs, seed));
   // Confidence: the softmax temperature that fits the training labels best (on the rounded weights).
   const rounded = toModel('perceptron', names, mean);
   const raws = examples.map((e) => rounded.raw(e.features));
   return toModel('perceptron', names, mean, fitTemperature(raws, labels));
+}
+
+/** The mean of the weights of `opts.orders` trainings (1 by default), in the shuffle orders of seeds seed, seed+1, ... */
+function meanOfOrders(size: number, opts: LinearOptions, train: (seed: number) => Float64Array): Float64Array {
+  const orders = Math.max(1, opts.orders ?? 1);
+  const mean = new Float64Array(size);
+  for (let o = 0; o < orders; o++) {
+    const w = train(opts.seed + o);
+    for (let k = 0; k < size; k++) mean[k]! += w[k]! / orders;
+  }
+  return mean;
 }
 
 /** One averaged-perceptron training over the indexed rows in the shuffle order of `seed`. */
@@ -348,35 +354,38 @@ export function trainBinaryPerceptron(data: IndexedFeatures, positive: readonly 
   const { names } = data;
   const picked: number[] = [];
   for (let k = 0; k < data.rows.length; k++) if (!use || use(k)) picked.push(k);
-  const orders = Math.max(1, opts.orders ?? 1);
-  const mean = new Float64Array(names.length);
-  for (let o = 0; o < orders; o++) {
-    const W = new Float64Array(names.length);
-    const U = new Float64Array(names.length);
-    const rnd = generator(opts.seed + o);
-    let t = 1;
-    for (let e = 0; e < opts.epochs; e++) {
-      for (const p of shuffled(picked.length, rnd)) {
-        const r = picked[p]!;
-        const x = data.rows[r]!;
-        const y = positive[r] ? 1 : -1;
-        let s = 0;
-        for (const f of x) s += W[f]!;
-        if (y * s <= 0) {
-          for (const f of x) {
-            W[f]! += y;
-            U[f]! += y * t;
-          }
-        }
-        t++;
-      }
-    }
-    for (let i = 0; i < names.length; i++) mean[i]! += (W[i]! - U[i]! / t) / orders;
-  }
+  const mean = meanOfOrders(names.length, opts, (seed) => binaryPerceptronWeights(data.rows, picked, positive, names.length, opts.epochs, seed));
   const out = new Map<string, number>();
   names.forEach((f, i) => {
     const w = round(mean[i]!);
     if (w !== 0) out.set(f, w);
   });
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** One binary averaged-perceptron training over the picked rows in the shuffle order of `seed`. */
+function binaryPerceptronWeights(rows: readonly Int32Array[], picked: readonly number[], positive: readonly boolean[], features: number, epochs: number, seed: number): Float64Array {
+  const W = new Float64Array(features);
+  const U = new Float64Array(features);
+  const rnd = generator(seed);
+  let t = 1;
+  for (let e = 0; e < epochs; e++) {
+    for (const p of shuffled(picked.length, rnd)) {
+      const r = picked[p]!;
+      const x = rows[r]!;
+      const y = positive[r] ? 1 : -1;
+      let s = 0;
+      for (const f of x) s += W[f]!;
+      if (y * s <= 0) {
+        for (const f of x) {
+          W[f]! += y;
+          U[f]! += y * t;
+        }
+      }
+      t++;
+    }
+  }
+  const avg = new Float64Array(features);
+  for (let i = 0; i < features; i++) avg[i] = W[i]! - U[i]! / t;
+  return avg;
 }

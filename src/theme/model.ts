@@ -8,8 +8,8 @@
  *  - a theme with a trained scorer (at least MIN_POSITIVES annotated examples, and better than the
  *    codebook alone on an inner cross-validation at training time) is given when its score is
  *    positive (its bias weight includes the cut-off that gave the best F1 on that inner
- *    cross-validation, `threshold` in the file); the codebook match is one of its strongest features, so editing a theme's phrases
- *    still changes results;
+ *    cross-validation, `threshold` in the file); the codebook match is one of its strongest
+ *    features, so editing a theme's phrases still changes results;
  *  - any other theme (a theme a researcher added, one too rare in the data, or one whose phrases
  *    did better on their own) is given when the codebook matches, as before;
  *  - implications (supervision_recording -> supervision) are applied afterwards.
