@@ -32,6 +32,8 @@ interface RunCliOptions {
   framework?: Framework;
   minFindings: number;
   pdfEngine: PdfEngine;
+  qdpx: boolean;
+  xlsx: boolean;
 }
 
 /** Exit code of the `run` command (EXIT_SKIPPED when documents were skipped). */
@@ -103,6 +105,8 @@ program
   .option('--period <window>', "inspections to compare: latest (each council's latest full inspection and the visits since), all, or <from>..<to> (dates or years, e.g. 2018..2025)", asArg(parsePeriod), parsePeriod('latest'))
   .option('--framework <name>', 'compare only the inspections of one framework: earlier, sif or ilacs', asArg(parseFramework))
   .option('--min-findings <n>', 'council x theme cells with fewer evaluative findings are marked and left out of ranks and medians', positiveInt, DEFAULT_MIN_FINDINGS)
+  .option('--no-qdpx', 'do not write project.qdpx (the REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder)')
+  .option('--no-xlsx', 'do not write inspection-themes.xlsx (the Excel workbook)')
   .action(async (corpusDir: string, opts: RunCliOptions) => {
     boundHeapGrowth();
     const log = opts.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
@@ -123,6 +127,8 @@ program
       window: { period: opts.period, ...(opts.framework ? { framework: opts.framework } : {}) },
       minFindings: opts.minFindings,
       pdfEngine: opts.pdfEngine,
+      qdpx: opts.qdpx,
+      xlsx: opts.xlsx,
     });
     const r = result.report;
     if (!opts.quiet) {

@@ -148,6 +148,15 @@ export interface Sentence {
   isQuote: boolean;
   isHeading: boolean;
   page: number;
+  /** 1-based number of the block (paragraph, heading, list item, table row) the sentence is in. */
+  block: number;
+  /**
+   * Where the sentence sits in the document's extracted text (segment/text.ts documentText, the
+   * text written to project.qdpx's Sources/): 0-based offsets in Unicode characters (code points),
+   * end exclusive, so that text = [...documentText].slice(start, end).join('').
+   */
+  start: number;
+  end: number;
   /** Lower-cased word tokens (natural's word tokenizer). */
   tokens: string[];
   /** Porter stems of the tokens (natural), same length as tokens. */
@@ -305,6 +314,8 @@ export interface RunReport {
   overrides?: { file: string; sha256: string; rows: number; applied: number; unmatched: { line: number; sentenceId?: string; text?: string }[] };
   /** Output files not written, and why (a chart over the PNG size limit has its SVG only). */
   omitted: OmittedOutput[];
+  /** The files this run wrote into the output folder (relative paths, sorted; run_report.json last). */
+  outputs?: string[];
 }
 
 /** An output file the run did not write, and why (a chart too large for a PNG). */

@@ -118,13 +118,13 @@ describe.skipIf(withoutChromium())('report.html in chromium', () => {
     const title = await page.textContent('#drill-title');
     expect(title).toContain(council);
     expect(title).toContain(themeName.get(theme));
-    // Each listed row shows its document, page (to cite it) and label.
-    const shown = await page.$$eval('#drill-list li', (lis) => lis.map((li) => ['.doc', '.page', '.label', '.text'].map((c) => li.querySelector(c)?.textContent)));
+    // Each listed row shows its document, page and place in the text (to cite it) and label.
+    const shown = await page.$$eval('#drill-list li', (lis) => lis.map((li) => ['.doc', '.page', '.place', '.label', '.text'].map((c) => li.querySelector(c)?.textContent)));
     const byId = new Map(sentences.map((r) => [r.sentence_id, r]));
     const labelName: Record<string, string> = { strength: 'Strength', improvement: 'Area for improvement', mixed: 'Mixed' };
     listed.forEach((id, i) => {
       const r = byId.get(id!)!;
-      expect(shown[i]).toEqual([r.doc, `p. ${r.page}`, labelName[r.label], r.text]);
+      expect(shown[i]).toEqual([r.doc, `p. ${r.page}`, `¶ ${r.block}, characters ${r.char_start}–${r.char_end}`, labelName[r.label], r.text]);
     });
   });
 

@@ -161,6 +161,26 @@ describe('CLI: exit codes, limits, cache and progress', () => {
     expect(readFileSync(join(cwd, 'o4', 'sentences.csv'), 'utf8')).toBe(readFileSync(join(cwd, 'o1', 'sentences.csv'), 'utf8'));
   });
 
+  it('leaves out project.qdpx and inspection-themes.xlsx with --no-qdpx and --no-xlsx, and says in run_report.json what it wrote', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'it-cli-noout-'));
+    const corpusDir = join(process.cwd(), 'corpus');
+    const outputs = () => JSON.parse(readFileSync(join(cwd, 'o', 'run_report.json'), 'utf8')).outputs as string[];
+    expect(runIn(cwd, ['run', corpusDir, '--out', 'o', '--cache-dir', 'c', '--quiet']).status).toBe(0);
+    const full = outputs();
+    expect(full).toEqual(expect.arrayContaining(['project.qdpx', 'inspection-themes.xlsx', 'sentences.csv', 'report.html']));
+    const qdpx = readFileSync(join(cwd, 'o', 'project.qdpx'));
+    const csv = readFileSync(join(cwd, 'o', 'council_themes.csv'), 'utf8');
+    // Into the same folder, from the same cache: the outputs cache must not answer with the full set.
+    expect(runIn(cwd, ['run', corpusDir, '--out', 'o', '--cache-dir', 'c', '--quiet', '--no-qdpx', '--no-xlsx']).status).toBe(0);
+    expect(existsSync(join(cwd, 'o', 'project.qdpx'))).toBe(false);
+    expect(existsSync(join(cwd, 'o', 'inspection-themes.xlsx'))).toBe(false);
+    expect(outputs()).toEqual(full.filter((f) => f !== 'project.qdpx' && f !== 'inspection-themes.xlsx'));
+    expect(readFileSync(join(cwd, 'o', 'council_themes.csv'), 'utf8')).toBe(csv);
+    expect(runIn(cwd, ['run', corpusDir, '--out', 'o', '--cache-dir', 'c', '--quiet', '--no-xlsx']).status).toBe(0);
+    expect(outputs()).toEqual(full.filter((f) => f !== 'inspection-themes.xlsx'));
+    expect(readFileSync(join(cwd, 'o', 'project.qdpx')).equals(qdpx)).toBe(true);
+  });
+
   it('prints plain progress lines on stderr when it is not a terminal, nothing on stdout', () => {
     const r = run(['run', 'corpus', '--out', mkdtempSync(join(tmpdir(), 'it-cli-prog-')), '--no-cache']);
     expect(r.status).toBe(0);

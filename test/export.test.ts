@@ -78,7 +78,11 @@ describe('CSV exports of a run', () => {
 
   it('writes every output, with a fixed header row', () => {
     const names = files(outA);
-    for (const f of ['sentences.csv', 'documents.csv', 'council_themes.csv', 'benchmark.csv', 'duplicates.csv', 'emerging_terms.csv', 'report.html']) expect(names).toContain(f);
+    for (const f of ['sentences.csv', 'sentence_themes.csv', 'documents.csv', 'council_themes.csv', 'benchmark.csv', 'duplicates.csv', 'emerging_terms.csv', 'report.html', 'project.qdpx', 'inspection-themes.xlsx', 'briefing-hampshire.html']) expect(names).toContain(f);
+    // run_report.json lists every file the run wrote, itself last.
+    const listed = JSON.parse(readFileSync(join(outA, 'run_report.json'), 'utf8')).outputs as string[];
+    expect(listed.at(-1)).toBe('run_report.json');
+    expect([...listed].sort()).toEqual(names.filter((f) => f !== '.inspection-themes-files.json'));
     for (const c of ['heatmap', 'balance', 'prevalence', 'profile']) for (const ext of ['vl.json', 'svg', 'png']) expect(names).toContain(join('charts', `${c}.${ext}`));
     const header = (f: string) => readFileSync(join(outA, f), 'utf8').split('\n')[0];
     expect(header('sentences.csv')).toBe(SENTENCE_COLUMNS.join(','));

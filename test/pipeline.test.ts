@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runPipeline } from '../src/pipeline/run.js';
 import { applySentenceLimit, splitLongText } from '../src/segment/long-sentences.js';
+import { documentText } from '../src/segment/text.js';
 import { OUTPUT_MANIFEST, stageOutput } from '../src/pipeline/output.js';
 import { createProgress } from '../src/pipeline/progress.js';
 import type { SegmentedDocument, Sentence } from '../src/types.js';
@@ -48,11 +49,17 @@ describe('sentence length limit (between segment and tag)', () => {
   });
 
   it('renumbers sentence ids and re-tokenises the pieces; short documents are returned untouched', () => {
-    const s = (index: number, text: string): Sentence => ({
-      id: `d.txt#${index}`, doc: 'd.txt', index, text, sectionPath: ['Findings'], blockKind: 'paragraph',
-      isListItem: false, isQuote: false, isHeading: false, page: 1, tokens: text.toLowerCase().split(/\W+/).filter(Boolean), stems: [],
-    });
+    let at = 0;
+    const s = (index: number, text: string): Sentence => {
+      const start = index ? at + 2 : 0;
+      at = start + text.length;
+      return {
+        id: `d.txt#${index}`, doc: 'd.txt', index, text, sectionPath: ['Findings'], blockKind: 'paragraph', block: index + 1, start, end: at,
+        isListItem: false, isQuote: false, isHeading: false, page: 1, tokens: text.toLowerCase().split(/\W+/).filter(Boolean), stems: [],
+      };
+    };
     const doc = { id: 'd.txt', file: 'd.txt', sentences: [s(0, 'Leaders know their services well.'), s(1, RUN_ON), s(2, 'Plans are not specific enough.')] } as unknown as SegmentedDocument;
+    const before = documentText(doc.sentences);
     expect(applySentenceLimit(doc, 5000, nlp).doc).toBe(doc);
     const { doc: out, hit } = applySentenceLimit(doc, 400, nlp);
     expect(hit).toMatchObject({ file: 'd.txt', limit: 'maxSentenceChars', count: 1, longest: RUN_ON.length });
@@ -64,6 +71,10 @@ describe('sentence length limit (between segment and tag)', () => {
     expect(piece.tokens.length).toBe(piece.stems.length);
     expect(piece.tokens[0]).toBe('area');
     expect(piece.sectionPath).toEqual(['Findings']);
+    // The pieces keep their places: the text rebuilt from them is the text before, and each cuts out of it.
+    const after = documentText(out.sentences);
+    expect(after).toBe(before);
+    for (const x of out.sentences) expect(after.slice(x.start, x.end)).toBe(x.text);
   });
 });
 

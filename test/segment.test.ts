@@ -5,7 +5,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { join, resolve } from 'node:path';
 import { ingest } from '../src/ingest/index.js';
-import { segment, splitSentences } from '../src/segment/index.js';
+import { documentText, segment, splitSentences } from '../src/segment/index.js';
 import { segmentationAgreement } from '../src/eval/segment-agreement.js';
 import { formatAgreement, measureEvalAgreement, type EvalAgreement } from '../src/eval/segment-agreement-data.js';
 import type { IngestedDocument, SegmentedDocument, TextBlock } from '../src/types.js';
@@ -99,6 +99,21 @@ describe('segment', () => {
       ['Conclusions', 2, 2],
     ]);
     expect(seg).not.toHaveProperty('blocks');
+  });
+
+  it('places every sentence in the extracted text by block and code point, so it can be cited and cut out exactly', () => {
+    const text = documentText(seg.sentences);
+    expect(seg.sentences.map((s) => s.block)).toEqual([1, 2, 3, 3, 4, 5, 5, 6, 6, 6, 7, 8]);
+    expect(text.split('\n\n')).toEqual(blocks.map((b) => seg.sentences.filter((s) => s.block === blocks.indexOf(b) + 1).map((s) => s.text).join(' ')));
+    for (const s of seg.sentences) expect(text.slice(s.start, s.end)).toBe(s.text);
+    // Characters outside the Basic Multilingual Plane count once, as QDA tools and Python count them.
+    const astral = segment(docOf([
+      { kind: 'heading', text: 'Children’s voice 🙂', level: 1, page: 1 },
+      { kind: 'paragraph', text: 'Young people said 𝒕𝒉𝒆𝒚 feel heard. Plans are reviewed.', page: 1 },
+    ]));
+    const points = [...documentText(astral.sentences)];
+    expect(astral.sentences.map((s) => [s.start, s.end])).toEqual([[0, 18], [20, 54], [55, 74]]);
+    for (const s of astral.sentences) expect(points.slice(s.start, s.end).join('')).toBe(s.text);
   });
 
   it('puts the bullets of a real report under its "What needs to improve?" heading', async () => {

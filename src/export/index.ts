@@ -8,7 +8,7 @@ import { csvChunks, fixed, toCsv, type Cell } from './csv.js';
 
 export { safeCell, toCsv, csvChunks, fixed } from './csv.js';
 
-export const SENTENCE_COLUMNS = ['doc', 'council', 'ons_code', 'date', 'document_type', 'section', 'page', 'sentence_id', 'text', 'label', 'confidence', 'themes', 'evidence', 'theme_evidence', 'inspection', 'duplicate_of', 'is_focus', 'in_window'] as const;
+export const SENTENCE_COLUMNS = ['doc', 'council', 'ons_code', 'date', 'document_type', 'section', 'page', 'block', 'char_start', 'char_end', 'sentence_id', 'text', 'label', 'confidence', 'themes', 'evidence', 'theme_evidence', 'inspection', 'duplicate_of', 'is_focus', 'in_window'] as const;
 /** One row per sentence x theme (the long form of sentences.csv's `themes`, for pivots in Power BI, Excel or NVivo datasets). */
 export const SENTENCE_THEME_COLUMNS = ['sentence_id', 'doc', 'council', 'ons_code', 'date', 'inspection', 'page', 'label', 'theme', 'theme_name', 'category', 'category_name', 'terms', 'duplicate_of', 'is_focus', 'in_window'] as const;
 export const DOCUMENT_COLUMNS = ['doc', 'council', 'ons_code', 'region', 'date', 'document_type', 'format', 'pages', 'inspection', 'overall_grade', 'grades', 'sentences', 'strength', 'improvement', 'mixed', 'neutral', 'evaluative', 'duplicates', 'is_focus', 'framework', 'published', 'inspection_start', 'inspection_end', 'in_window'] as const;
@@ -81,6 +81,9 @@ export function csvTables(agg: Aggregates, codebook: Codebook, bench: Benchmark,
         m.documentType,
         f.sectionPath.join(' > '),
         f.page,
+        f.block,
+        f.start,
+        f.end,
         f.id,
         f.text,
         f.label,

@@ -5,6 +5,9 @@ import type { Codebook } from '../theme/codebook.js';
 import { emergingTerms } from '../aggregate/emerging.js';
 import { startCharts, writeChartFiles, writeReport, type ChartRenderer } from '../render/start.js';
 import { writeCsvs } from './index.js';
+import { writeQdpx } from './qdpx.js';
+import { writeXlsx } from './xlsx.js';
+import { writeBriefing } from '../render/briefing.js';
 import type { OmittedOutput } from '../types.js';
 
 export interface OutputOptions {
@@ -20,11 +23,17 @@ export interface OutputOptions {
   omitted?: OmittedOutput[];
   /** Renders a chart's SVG and PNG elsewhere (the pipeline's worker pool); default: this thread. */
   chartRenderer?: ChartRenderer;
+  /** Write project.qdpx (REFI-QDA project; default true). */
+  qdpx?: boolean;
+  /** Write inspection-themes.xlsx (default true). */
+  xlsx?: boolean;
 }
 
 /**
  * Write every comparison output into outDir: sentences.csv, sentence_themes.csv, documents.csv, council_themes.csv,
- * inspections.csv, changes.csv, trends.csv, groups.csv, benchmark.csv, duplicates.csv, emerging_terms.csv, charts/*.vl.json|svg|png and report.html.
+ * inspections.csv, changes.csv, trends.csv, groups.csv, benchmark.csv, duplicates.csv, emerging_terms.csv, project.qdpx
+ * (unless qdpx is false), inspection-themes.xlsx (unless xlsx is false), charts/*.vl.json|svg|png, report.html
+ * and, with a focus council, briefing-<council>.html.
  * Returns the files written (relative to outDir), in a fixed order; opts.omitted gets those not written.
  */
 export async function writeOutputs(agg: Aggregates, codebook: Codebook, outDir: string, opts: OutputOptions = {}): Promise<string[]> {
@@ -43,6 +52,14 @@ export async function writeOutputs(agg: Aggregates, codebook: Codebook, outDir: 
   lap('emerging terms');
   const written = await writeCsvs(agg, codebook, outDir, bench, emerging);
   lap('CSVs');
+  if (opts.qdpx !== false) {
+    written.push(await writeQdpx(agg, codebook, bench, outDir));
+    lap('project.qdpx');
+  }
+  if (opts.xlsx !== false) {
+    written.push(await writeXlsx(agg, codebook, bench, outDir, emerging));
+    lap('inspection-themes.xlsx');
+  }
   // The chart files before the report: the report says which charts have no PNG.
   const chartFiles = await writeChartFiles(charts, outDir);
   written.push(...chartFiles.written);
@@ -50,5 +67,10 @@ export async function writeOutputs(agg: Aggregates, codebook: Codebook, outDir: 
   lap('waiting for charts');
   written.push(await writeReport(agg, codebook, bench, charts.defs, outDir, emerging, chartFiles.noPng));
   lap('report.html');
+  const briefing = await writeBriefing(agg, codebook, bench, outDir);
+  if (briefing) {
+    written.push(briefing);
+    lap('briefing');
+  }
   return written;
 }

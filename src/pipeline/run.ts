@@ -67,6 +67,10 @@ export interface PipelineOptions {
   minFindings?: number;
   /** Engine that reads PDFs (default 'pdfium'; a PDF PDFium cannot open is tried with pdfjs). */
   pdfEngine?: PdfEngine;
+  /** Write project.qdpx, the REFI-QDA project (default true; `--no-qdpx`). */
+  qdpx?: boolean;
+  /** Write inspection-themes.xlsx (default true; `--no-xlsx`). */
+  xlsx?: boolean;
 }
 
 /** Timings and cache figures of a run. Not written to run_report.json (outputs stay byte-identical). */
@@ -189,7 +193,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
   const fp = codeFingerprints();
   const progress = await createProgress({ mode: opts.progress ?? 'none' });
   const window = opts.window ?? LATEST_INSPECTION;
-  const writerOptions = { focus: opts.focus, peers, overrides: overrides?.sha256, window, minFindings: opts.minFindings ?? DEFAULT_MIN_FINDINGS };
+  const writerOptions = { focus: opts.focus, peers, overrides: overrides?.sha256, window, minFindings: opts.minFindings ?? DEFAULT_MIN_FINDINGS, qdpx: opts.qdpx !== false, xlsx: opts.xlsx !== false };
 
   // Phase 1 (main thread): size check, hash, cache look-up. Reads bytes, never parses; an analysed
   // entry is only found here (loaded below, unless the outputs layer answers the whole run).
@@ -390,8 +394,9 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
 /** Write run_report.json beside the files and swap the staged folder in; returns the files written. */
 async function commitOutputs(opts: PipelineOptions, staged: StagedOutput, files: WrittenFile[], report: RunReport, log: (line: string) => void): Promise<string[]> {
   for (const o of report.omitted) log(`note: ${o.file} not written: ${o.reason}`);
+  report.outputs = [...files.map((f) => f.path), 'run_report.json'];
   await writeFileAtomic(join(staged.tmp, 'run_report.json'), JSON.stringify(report, null, 2) + '\n');
   const kept = await staged.commit(files);
   for (const k of kept) if (!isPlaceholder(k.path) || k.as) log(`kept ${k.path} in ${opts.outDir} (${k.reason})${k.as ? ` as ${k.as}` : ''}`);
-  return [...files.map((f) => f.path), 'run_report.json'];
+  return report.outputs;
 }

@@ -96,6 +96,10 @@ export interface ReportSentence {
   section: string;
   /** The page the sentence starts on (as in sentences.csv), for citing it. */
   page: number;
+  /** Its block (paragraph) number and its characters in the document's extracted text (as in sentences.csv). */
+  block: number;
+  start: number;
+  end: number;
   text: string;
   evidence: string;
   themes: string[];
@@ -164,6 +168,9 @@ export function reportSentences(agg: Aggregates, bench: Benchmark): ReportSenten
       label: f.label,
       section: f.sectionPath.join(' > '),
       page: f.page,
+      block: f.block,
+      start: f.start,
+      end: f.end,
       text: f.text,
       evidence: [...f.evidence.map((e) => `${e.kind}: ${e.value}`), ...f.themes.map((t) => `theme ${t.theme}: ${t.terms.join(', ')}`)].join('; '),
       themes: f.themes.map((t) => t.theme),
@@ -347,6 +354,11 @@ const CLIENT_JS = `
       meta.appendChild(el('span', labelName[s.label] || s.label, 'label label-' + s.label));
       meta.appendChild(el('span', s.doc, 'doc'));
       if (s.page) meta.appendChild(el('span', 'p. ' + s.page, 'page muted'));
+      if (s.block) {
+        var place = el('span', '¶ ' + s.block + ', characters ' + s.start + '–' + s.end, 'place muted');
+        place.title = 'Paragraph (block) number and characters in the extracted text of ' + s.doc + ' (Sources/ in project.qdpx), as in sentences.csv';
+        meta.appendChild(place);
+      }
       meta.appendChild(el('span', [s.council, doc.type, doc.date].filter(Boolean).join(', '), 'muted'));
       li.appendChild(meta);
       if (s.section) li.appendChild(el('div', s.section, 'section muted'));

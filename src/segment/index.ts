@@ -1,8 +1,10 @@
 import type { IngestedDocument, SegmentedDocument, Section, Sentence, TextBlock } from '../types.js';
 import { stems, tokenize } from '../nlp/tokens.js';
 import { splitSentences } from './sentences.js';
+import { BLOCK_SEPARATOR, SENTENCE_SEPARATOR, codePointLength } from './text.js';
 
 export { splitSentences } from './sentences.js';
+export { documentText, codePointLength } from './text.js';
 
 /** Quoted spans: ‘…’, “…”, "…" and '…' (an apostrophe inside a word does not close a quote). */
 const QUOTE_SPANS = /‘(?:[^’]|’(?=\p{L}))*’|“[^”]*”|"[^"]*"|(?<!\p{L})'(?:[^']|'(?=\p{L}))*'(?!\p{L})/gu;
@@ -26,9 +28,17 @@ export function segment(doc: IngestedDocument): SegmentedDocument {
   const sentences: Sentence[] = [];
   let path: string[] = [];
   let levels: number[] = [];
+  // Place in the extracted text (segment/text.ts): blocks a blank line apart, sentences a space.
+  let at = 0;
+  let blockNo = 0;
+  let firstInBlock = true;
   const push = (block: TextBlock, text: string, isQuote: boolean) => {
     const tokens = tokenize(text);
     const index = sentences.length;
+    if (index > 0) at += firstInBlock ? BLOCK_SEPARATOR.length : SENTENCE_SEPARATOR.length;
+    firstInBlock = false;
+    const start = at;
+    at += codePointLength(text);
     sentences.push({
       id: `${doc.id}#${index}`,
       doc: doc.id,
@@ -40,11 +50,16 @@ export function segment(doc: IngestedDocument): SegmentedDocument {
       isQuote,
       isHeading: block.kind === 'heading',
       page: block.page,
+      block: blockNo,
+      start,
+      end: at,
       tokens,
       stems: stems(tokens),
     });
   };
   for (const block of doc.blocks) {
+    blockNo++;
+    firstInBlock = true;
     if (block.kind === 'heading') {
       const level = block.level ?? 1;
       // Keep the enclosing headings of a lower level; a heading replaces its level and deeper ones.

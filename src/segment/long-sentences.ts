@@ -5,6 +5,7 @@
  */
 import type { SegmentedDocument, Sentence } from '../types.js';
 import type { LimitHit } from '../limits.js';
+import { codePointLength } from './text.js';
 
 const MIN_CUT_FRACTION = 0.5;
 
@@ -61,10 +62,15 @@ export function applySentenceLimit(doc: SegmentedDocument, maxChars: number, nlp
     }
     count++;
     longest = Math.max(longest, s.text.length);
+    // Each piece is a trimmed slice of the sentence: found in order, it keeps its place in the text.
+    let from = 0;
     for (const text of splitLongText(s.text, maxChars)) {
       const index = sentences.length;
       const tokens = nlp.tokenize(text);
-      sentences.push({ ...s, index, id: `${s.doc}#${index}`, text, tokens, stems: nlp.stems(tokens) });
+      const at = s.text.indexOf(text, from);
+      from = at + text.length;
+      const start = s.start + codePointLength(s.text.slice(0, at));
+      sentences.push({ ...s, index, id: `${s.doc}#${index}`, text, start, end: start + codePointLength(text), tokens, stems: nlp.stems(tokens) });
       pieces++;
     }
   }

@@ -1,5 +1,6 @@
 import type { BlockKind, Sentence } from '../types.js';
 import { stems, tokenize } from '../nlp/tokens.js';
+import { codePointLength } from './text.js';
 
 export interface SentenceInit {
   doc: string;
@@ -11,6 +12,9 @@ export interface SentenceInit {
   blockKind?: BlockKind;
   isQuote?: boolean;
   page?: number;
+  /** Place in the document's extracted text (segment/text.ts); default: block 1, from 0. */
+  block?: number;
+  start?: number;
 }
 
 /** Build a Sentence record (tokens and stems included) from its text and place. */
@@ -28,6 +32,9 @@ export function makeSentence(init: SentenceInit): Sentence {
     isQuote: init.isQuote ?? false,
     isHeading: blockKind === 'heading',
     page: init.page ?? 1,
+    block: init.block ?? 1,
+    start: init.start ?? 0,
+    end: (init.start ?? 0) + codePointLength(init.text),
     tokens,
     stems: stems(tokens),
   };
