@@ -24,14 +24,13 @@ import type { Benchmark } from '../aggregate/benchmark.js';
 import type { Codebook } from '../theme/codebook.js';
 import type { AnalysedDocument, DocumentFinding, Label } from '../types.js';
 import { documentText } from '../segment/text.js';
-import { EVALUATIVE_LABELS, LABEL_NAMES } from '../vocab/labels.js';
+import { EVALUATIVE_LABELS, LABEL_COLOURS, LABEL_NAMES } from '../vocab/labels.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { writeFileAtomic } from '../util/fs.js';
 
 export const QDPX_FILE = 'project.qdpx';
 /** Zip entries' time stamp, in local time so the bytes do not depend on the time zone (fflate writes DOS local times). */
 const ENTRY_TIME = new Date(2000, 0, 1, 0, 0, 0);
-const LABEL_COLOURS: Readonly<Record<Exclude<Label, 'neutral'>, string>> = { strength: '#1a9850', improvement: '#d73027', mixed: '#7b3294' };
 
 /** A GUID derived from what it names (RFC 4122 layout, version 5 style bits over SHA-256). */
 export function contentGuid(...parts: string[]): string {
@@ -142,7 +141,7 @@ export function qdpxChunks(agg: Aggregates, codebook: Codebook, bench: Pick<Benc
   // Codes: the labels, then the themes by category.
   put('<CodeBook><Codes>\n');
   put(`<Code guid="${contentGuid('code', 'labels')}" name="Label" isCodable="false"><Description>Strength, area for improvement or mixed, as the sentence's label (neutral sentences are not coded)</Description>\n`);
-  for (const l of EVALUATIVE_LABELS) put(`<Code guid="${labelCode[l]}" name="${xml(LABEL_NAMES[l])}" isCodable="true" color="${LABEL_COLOURS[l as keyof typeof LABEL_COLOURS]}"/>\n`);
+  for (const l of EVALUATIVE_LABELS) put(`<Code guid="${labelCode[l]}" name="${xml(LABEL_NAMES[l])}" isCodable="true" color="${LABEL_COLOURS[l]}"/>\n`);
   put('</Code>\n');
   for (const c of codebook.categories) {
     const themes = codebook.themes.filter((t) => t.category === c.id);

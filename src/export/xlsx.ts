@@ -143,7 +143,8 @@ const ENTRY_TIME = new Date(2000, 0, 1, 0, 0, 0);
 
 /** The workbook as xlsx bytes, re-packed in entry order with fixed time stamps (byte-identical for the same tables). */
 export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Uint8Array> {
-  const raw = new Uint8Array(await wb.xlsx.writeBuffer());
+  // Stored, not deflated: the entries are compressed once, below.
+  const raw = new Uint8Array(await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as ExcelJS.XlsxWriteOptions));
   const entries = unzipSync(raw);
   const files: Zippable = {};
   // [Content_Types].xml first, as Excel expects; then the entries in the order ExcelJS wrote them.

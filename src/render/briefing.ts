@@ -20,7 +20,7 @@ import type { Benchmark, BenchmarkRow } from '../aggregate/benchmark.js';
 import { inspectionsByCouncil, type ChangeRow } from '../aggregate/over-time.js';
 import type { Codebook } from '../theme/codebook.js';
 import type { CouncilSummary, DocumentFinding, Label } from '../types.js';
-import { LABEL_NAMES } from '../vocab/labels.js';
+import { LABEL_COLOURS, LABEL_NAMES } from '../vocab/labels.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { renderSvg } from './charts.js';
@@ -124,9 +124,9 @@ tr, .theme, blockquote, figure { break-inside: avoid; page-break-inside: avoid; 
 .worse { color: #b2182b; font-weight: bold; }
 .better { color: #1b7837; font-weight: bold; }
 blockquote { margin: 1mm 0 1.5mm; padding: 1mm 2.5mm; border-left: 3px solid #999; background: #fafafa; }
-blockquote.q-strength { border-color: #1a9850; }
-blockquote.q-improvement { border-color: #d73027; }
-blockquote.q-mixed { border-color: #7b3294; }
+blockquote.q-strength { border-color: ${LABEL_COLOURS.strength}; }
+blockquote.q-improvement { border-color: ${LABEL_COLOURS.improvement}; }
+blockquote.q-mixed { border-color: ${LABEL_COLOURS.mixed}; }
 .tag { font-weight: bold; font-size: 8.5pt; text-transform: uppercase; letter-spacing: .02em; }
 cite { display: block; font-style: normal; color: #555; font-size: 8.5pt; }
 figure { margin: 2mm 0; }

@@ -22,6 +22,7 @@ import { FRAMEWORKS, INSPECTION_KIND_NAMES } from '../vocab/documents.js';
 import type { Codebook } from '../theme/codebook.js';
 import type { ChartDef } from './specs.js';
 import { IMPROVEMENT_COLOUR, MIXED_COLOUR, STRENGTH_COLOUR } from './specs.js';
+import { LABEL_NAMES } from '../vocab/labels.js';
 
 const require = createRequire(import.meta.url);
 
@@ -318,7 +319,7 @@ const CLIENT_JS = `
   }
   var themeName = {};
   data.themes.forEach(function (t) { themeName[t.id] = t.name; });
-  var labelName = { strength: 'Strength', improvement: 'Area for improvement', mixed: 'Mixed', neutral: 'Neutral' };
+  var labelName = ${JSON.stringify(LABEL_NAMES)};
   function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined && text !== null) e.textContent = String(text); if (cls) e.className = cls; return e; }
   function setText(id, text) { document.getElementById(id).textContent = text; }
 

@@ -7,13 +7,14 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Aggregates } from '../aggregate/index.js';
 import type { Benchmark } from '../aggregate/benchmark.js';
 import type { Codebook } from '../theme/codebook.js';
+import { LABEL_COLOURS, LABEL_NAMES } from '../vocab/labels.js';
 
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 export const FONT = 'Liberation Sans, Arial, Helvetica, sans-serif';
-export const STRENGTH_COLOUR = '#2166ac';
-export const IMPROVEMENT_COLOUR = '#e66101';
-export const MIXED_COLOUR = '#fdb863';
-const NEUTRAL_GREY = '#bdbdbd';
+export const STRENGTH_COLOUR = LABEL_COLOURS.strength;
+export const IMPROVEMENT_COLOUR = LABEL_COLOURS.improvement;
+export const MIXED_COLOUR = LABEL_COLOURS.mixed;
+const NEUTRAL_GREY = LABEL_COLOURS.neutral;
 
 /** How a click on a chart item selects the sentences behind it (read by report.html). */
 /** What clicking a mark lists; 'none': the chart's sentences are in a CSV it names (they may lie outside the window). */
@@ -200,9 +201,9 @@ export function heatmapSpec(agg: Aggregates, codebook: Codebook, bench: Benchmar
 export function balanceSpec(agg: Aggregates, codebook: Codebook, bench: Benchmark): ChartDef {
   const ctx = context(agg, codebook, bench);
   const labels = [
-    { key: 'strength', name: 'Strength', colour: STRENGTH_COLOUR, sign: -1, order: 0 },
-    { key: 'improvement', name: 'Area for improvement', colour: IMPROVEMENT_COLOUR, sign: 1, order: 1 },
-    { key: 'mixed', name: 'Mixed', colour: MIXED_COLOUR, sign: 1, order: 2 },
+    { key: 'strength', name: LABEL_NAMES.strength, colour: STRENGTH_COLOUR, sign: -1, order: 0 },
+    { key: 'improvement', name: LABEL_NAMES.improvement, colour: IMPROVEMENT_COLOUR, sign: 1, order: 1 },
+    { key: 'mixed', name: LABEL_NAMES.mixed, colour: MIXED_COLOUR, sign: 1, order: 2 },
   ];
   const values = agg.councilThemes.flatMap((r) => {
     const theme = ctx.themeFull.get(r.theme) ?? r.theme;
