@@ -15,7 +15,7 @@ import { aggregate } from '../src/aggregate/index.js';
 import { benchmark } from '../src/aggregate/benchmark.js';
 import { parsePeers } from '../src/aggregate/peers.js';
 import { safeCell } from '../src/export/csv.js';
-import { buildWorkbook, workbookBytes, XLSX_SHEETS } from '../src/export/xlsx.js';
+import { xlsxBytes, XLSX_SHEETS } from '../src/export/xlsx.js';
 import { loadCodebook } from '../src/theme/codebook.js';
 import type { AnalysedDocument, DocumentMeta, LabelCode } from '../src/types.js';
 import { analysedDoc, themed } from './helpers.js';
@@ -183,7 +183,7 @@ describe('inspection-themes.xlsx of documents written for the test', () => {
     const agg = aggregate(docs, codebook);
     const bench = benchmark(agg, { focus: 'Barnsley', peers, minFindings: 1 });
     const path = join(mkdtempSync(join(tmpdir(), 'it-xlsx-unit-')), 'w.xlsx');
-    writeFileSync(path, await workbookBytes(buildWorkbook(agg, codebook, bench)));
+    writeFileSync(path, await xlsxBytes(agg, codebook, bench));
     const py = openpyxl(path);
     const all = Object.values(py.detail).flatMap((s) => s.rows.flat());
     expect(all.filter((c) => c[0] === 'f')).toEqual([]);
@@ -195,7 +195,7 @@ describe('inspection-themes.xlsx of documents written for the test', () => {
     const fills = new Map(bm.rows.slice(1).map((r) => [r[councilAt]![1], r[0]![2]]));
     expect(Object.fromEntries(fills)).toEqual({ Barnsley: 'FFFFF2CC', Doncaster: 'FFDDEBF7', Rotherham: 'FFDDEBF7', Leeds: null });
     // The same tables give the same bytes.
-    const again = await workbookBytes(buildWorkbook(aggregate(docs, codebook), codebook, benchmark(aggregate(docs, codebook), { focus: 'Barnsley', peers, minFindings: 1 })));
+    const again = await xlsxBytes(aggregate(docs, codebook), codebook, benchmark(aggregate(docs, codebook), { focus: 'Barnsley', peers, minFindings: 1 }));
     expect(Buffer.from(again).equals(readFileSync(path))).toBe(true);
   });
 });

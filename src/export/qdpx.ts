@@ -16,9 +16,9 @@
  * place), entries have a fixed time stamp, and nothing depends on the clock: the same corpus gives
  * the same file. The XML is made and compressed one document at a time.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { join } from 'node:path';
-import { Zip, ZipDeflate, strToU8 } from 'fflate';
+import { Zip, strToU8 } from 'fflate';
 import type { Aggregates } from '../aggregate/index.js';
 import type { Benchmark } from '../aggregate/benchmark.js';
 import type { Codebook } from '../theme/codebook.js';
@@ -27,6 +27,7 @@ import { documentText } from '../segment/text.js';
 import { EVALUATIVE_LABELS, LABEL_COLOURS, LABEL_NAMES } from '../vocab/labels.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { MAX_PENDING_BYTES, NativeDeflateEntry } from './zip-entry.js';
 
 export const QDPX_FILE = 'project.qdpx';
 /** Zip entries' time stamp, in local time so the bytes do not depend on the time zone (fflate writes DOS local times). */
@@ -34,7 +35,7 @@ const ENTRY_TIME = new Date(2000, 0, 1, 0, 0, 0);
 
 /** A GUID derived from what it names (RFC 4122 layout, version 5 style bits over SHA-256). */
 export function contentGuid(...parts: string[]): string {
-  const h = createHash('sha256').update(`${TOOL_NAME}\u0000${parts.join('\u0000')}`).digest('hex');
+  const h = hash('sha256', `${TOOL_NAME}\u0000${parts.join('\u0000')}`, 'hex');
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -101,6 +102,9 @@ export interface QdpxOptions {
   name?: string;
 }
 
+/** Sentences whose XML is joined into one piece of the project file (a long document is made in many). */
+const PUT_SENTENCES = 2000;
+
 /** The source text file of a document inside the zip. */
 const sourcePath = (guid: string) => `Sources/${guid}.txt`;
 
@@ -115,22 +119,37 @@ function evidenceNote(f: DocumentFinding, duplicateOf: string | undefined): stri
 }
 
 /**
- * The project as zip chunks (compressed one document at a time). Every evaluative sentence of
- * every document (in or out of the comparison window) is coded.
+ * The project as zip chunks (made one document at a time, compressed by zlib on its threads while
+ * the next document's XML is made; see zip-entry.ts). Every evaluative sentence of every document
+ * (in or out of the comparison window) is coded.
  */
-export function qdpxChunks(agg: Aggregates, codebook: Codebook, bench: Pick<Benchmark, 'focus' | 'focusPeers'>, opts: QdpxOptions = {}): Uint8Array[] {
+export async function qdpxChunks(agg: Aggregates, codebook: Codebook, bench: Pick<Benchmark, 'focus' | 'focusPeers'>, opts: QdpxOptions = {}): Promise<Uint8Array[]> {
   const chunks: Uint8Array[] = [];
   let failure: Error | undefined;
-  const zip = new Zip((err, data) => {
-    if (err) failure = err;
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const zip = new Zip((err, data, final) => {
+    if (err) failure ??= err;
     else chunks.push(data);
+    if (final || err) finished();
   });
+  // Entries whose data zlib may still hold. While they hold more than MAX_PENDING_BYTES, the
+  // writer waits for the oldest, so memory stays bounded however fast the XML is made.
+  const live: NativeDeflateEntry[] = [];
+  const keepUp = async () => {
+    for (;;) {
+      const open = live.filter((e) => !e.settled);
+      live.splice(0, live.length, ...open);
+      if (open.reduce((n, e) => n + e.pendingBytes, 0) <= MAX_PENDING_BYTES) return;
+      await open.find((e) => e.pendingBytes > 0)!.drained();
+    }
+  };
   const user = contentGuid('user', TOOL_NAME);
   const labelCode = Object.fromEntries(EVALUATIVE_LABELS.map((l) => [l, contentGuid('code', 'label', l)])) as Record<Label, string>;
   const themeCode = new Map(codebook.themes.map((t) => [t.id, contentGuid('code', 'theme', t.id)]));
   const docs = agg.all.documents;
   const sourceGuid = new Map(docs.map((d) => [d.id, contentGuid('source', d.id, d.sha256)]));
-  const qde = entry('project.qde');
+  const qde = entry('project.qde', live);
   zip.add(qde);
   const put = (s: string) => qde.push(strToU8(s));
 
@@ -202,6 +221,11 @@ export function qdpxChunks(agg: Aggregates, codebook: Codebook, bench: Pick<Benc
       const codes = [labelCode[f.label], ...f.themes.map((t) => themeCode.get(t.theme)).filter((g): g is string => !!g)];
       const codings = codes.map((code) => `<Coding guid="${contentGuid('coding', guid, f.id, code)}" creatingUser="${user}"><CodeRef targetGUID="${code}"/><NoteRef targetGUID="${note}"/></Coding>`).join('');
       parts.push(`<PlainTextSelection guid="${contentGuid('selection', guid, f.id)}" name="${xml(f.id)}" startPosition="${f.start}" endPosition="${f.end}">${codings}</PlainTextSelection>\n`);
+      if (parts.length === PUT_SENTENCES) {
+        put(parts.join(''));
+        parts.length = 0;
+        await keepUp();
+      }
     }
     put(parts.join(''));
     put(
@@ -220,6 +244,7 @@ export function qdpxChunks(agg: Aggregates, codebook: Codebook, bench: Pick<Benc
       ].join(''),
     );
     put('</TextSource>\n');
+    await keepUp();
   }
   if (docs.length) put('</Sources>\n');
 
@@ -232,27 +257,35 @@ export function qdpxChunks(agg: Aggregates, codebook: Codebook, bench: Pick<Benc
     for (const f of d.findings) {
       if (!coded(f)) continue;
       parts.push(`<Note guid="${contentGuid('note', guid, f.id)}" name="${xml(`Evidence: ${f.id}`)}"><PlainTextContent>${xmlText(evidenceNote(f, agg.duplicateOf[f.id]))}</PlainTextContent></Note>\n`);
+      if (parts.length === PUT_SENTENCES) {
+        put(parts.join(''));
+        parts.length = 0;
+        await keepUp();
+      }
     }
     put(parts.join(''));
+    await keepUp();
   }
   if (anyCoded) put('</Notes>\n');
   put('</Project>\n');
   qde.push(new Uint8Array(0), true);
 
   for (const d of docs) {
-    const text = entry(sourcePath(sourceGuid.get(d.id)!));
+    const text = entry(sourcePath(sourceGuid.get(d.id)!), live);
     zip.add(text);
     text.push(strToU8(documentText(d.findings)), true);
+    await keepUp();
   }
   zip.end();
+  await done;
   if (failure) throw failure;
   return chunks;
 }
 
 /** A compressed zip entry with the fixed time stamp. */
-function entry(name: string): ZipDeflate {
-  const e = new ZipDeflate(name, { level: 6 });
-  e.mtime = ENTRY_TIME;
+function entry(name: string, live: NativeDeflateEntry[]): NativeDeflateEntry {
+  const e = new NativeDeflateEntry(name, 6, ENTRY_TIME);
+  live.push(e);
   return e;
 }
 
@@ -262,6 +295,6 @@ function cmpDates(a: string, b: string): number {
 
 /** Stage 6c: write project.qdpx into outDir (atomically); returns its name. */
 export async function writeQdpx(agg: Aggregates, codebook: Codebook, bench: Pick<Benchmark, 'focus' | 'focusPeers'>, outDir: string, opts: QdpxOptions = {}): Promise<string> {
-  await writeFileAtomic(join(outDir, QDPX_FILE), qdpxChunks(agg, codebook, bench, opts));
+  await writeFileAtomic(join(outDir, QDPX_FILE), await qdpxChunks(agg, codebook, bench, opts));
   return QDPX_FILE;
 }

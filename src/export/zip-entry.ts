@@ -1,0 +1,105 @@
+/**
+ * A zip entry (for fflate's streaming `Zip`) compressed by Node's own zlib on its thread pool
+ * instead of fflate's JavaScript deflate: about twice as fast per byte, and off the main thread,
+ * which goes on building the next part of the file meanwhile.
+ *
+ * The data pushed is gathered into pieces of exactly PIECE_BYTES, wherever the pushes cut it (so
+ * the caller must not change a chunk after pushing it); each piece is compressed on its own
+ * (raw deflate, ended with a sync flush, the last piece with the final block), so pieces can be
+ * compressed at once on several threads and their outputs, joined in order, are one valid deflate
+ * stream (each piece's back-references stay inside it). Pieces and their outputs depend only on
+ * the bytes pushed, never on timing: the same data gives the same zip, for one zlib build (Node
+ * versions may bundle different zlib releases, which may compress the same bytes differently).
+ */
+import { ZipPassThrough } from 'fflate';
+import { constants, crc32, deflateRaw } from 'node:zlib';
+
+/** Uncompressed bytes per independently compressed piece (the ratio is within 0.5% of one stream's). */
+export const PIECE_BYTES = 1 << 20;
+/** Uncompressed bytes handed to zlib and not yet back, above which a writer should wait (drained). */
+export const MAX_PENDING_BYTES = 8 * PIECE_BYTES;
+
+export class NativeDeflateEntry extends ZipPassThrough {
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
+  #pending = 0;
+  #chain: Promise<void> = Promise.resolve();
+  #ended = false;
+  #crc = 0;
+
+  constructor(
+    filename: string,
+    readonly level: number,
+    mtime: Date,
+  ) {
+    super(filename);
+    this.compression = 8;
+    this.mtime = mtime;
+  }
+
+  /** Uncompressed bytes handed to zlib and not yet back (drained() waits for them). */
+  get pendingBytes(): number {
+    return this.#pending;
+  }
+
+  /** Whether the last piece has been pushed and compressed. */
+  get settled(): boolean {
+    return this.#ended && this.#pending === 0;
+  }
+
+  /** As fflate's, with zlib's CRC-32 (native) in place of its JavaScript one. */
+  override push(chunk: Uint8Array, final = false): void {
+    if (!this.ondata) throw new Error(`${this.filename}: add the entry to a Zip before pushing data`);
+    this.#crc = crc32(chunk, this.#crc);
+    this.size += chunk.length;
+    if (final) this.crc = this.#crc;
+    this.process(chunk, final);
+  }
+
+  /** Gathers the data into pieces of exactly PIECE_BYTES (the last one shorter), wherever the pushes cut it. */
+  override process(chunk: Uint8Array, final: boolean): void {
+    if (final) this.#ended = true;
+    if (chunk.length) {
+      this.#held.push(chunk);
+      this.#heldBytes += chunk.length;
+    }
+    // A full piece goes once data beyond it has come, so which piece is the last never depends on the pushes.
+    while (this.#heldBytes > PIECE_BYTES) {
+      const all = Buffer.concat(this.#held, this.#heldBytes);
+      this.#held = all.length > PIECE_BYTES ? [all.subarray(PIECE_BYTES)] : [];
+      this.#heldBytes = all.length - PIECE_BYTES;
+      this.#compress(all.subarray(0, PIECE_BYTES), false);
+    }
+    if (final) {
+      const last = Buffer.concat(this.#held, this.#heldBytes);
+      this.#held = [];
+      this.#heldBytes = 0;
+      this.#compress(last, true);
+    }
+  }
+
+  /** Hands one piece to zlib; its output goes to the zip after the pieces before it. */
+  #compress(piece: Uint8Array, final: boolean): void {
+    this.#pending += piece.length;
+    const compressed = new Promise<Uint8Array>((resolve, reject) =>
+      deflateRaw(piece, { level: this.level, finishFlush: final ? constants.Z_FINISH : constants.Z_SYNC_FLUSH }, (err, out) => (err ? reject(err) : resolve(out))),
+    );
+    // Handled where the chain reaches it; this keeps a failure there from counting as unhandled meanwhile.
+    compressed.catch(() => undefined);
+    // Outputs go to the zip in the order of the pieces, whatever order zlib finishes them in.
+    this.#chain = this.#chain
+      .then(() => compressed)
+      .then(
+        (out) => {
+          this.#pending -= piece.length;
+          this.ondata(null, out as Uint8Array<ArrayBuffer>, final);
+        },
+        (err: Error) => this.ondata(Object.assign(new Error(`${this.filename}: ${err.message}`), { code: 0 }), new Uint8Array(0), final),
+      );
+  }
+
+  /** Settles when every piece handed to zlib so far has been compressed and passed on. */
+  drained(): Promise<void> {
+    return this.#chain;
+  }
+}
