@@ -52,7 +52,8 @@ async function child(argsJson: string): Promise<void> {
   const a = JSON.parse(argsJson) as { corpus: string; out: string; cacheDir: string; workers?: number; maxPages?: number };
   const { runPipeline } = await import('../src/pipeline/run.js');
   // As the CLI's `run` does.
-  (await import('../src/util/heap.js')).boundHeapGrowth();
+  const heap = await import('../src/util/heap.js');
+  heap.boundHeapGrowth();
   const stagePeakRss: Record<string, number> = {};
   let stage = 'startup';
   const sample = () => {
@@ -70,6 +71,7 @@ async function child(argsJson: string): Promise<void> {
     onStage: (s) => {
       sample();
       stage = s;
+      heap.boundHeapGrowthForStage(s);
       sample();
     },
   });

@@ -5,7 +5,7 @@ import { runPipeline, DEFAULT_CACHE_DIR, DEFAULT_LIMITS } from './pipeline/run.j
 import { EXIT_INTERNAL, EXIT_OK, EXIT_SKIPPED, EXIT_USAGE } from './util/exit-codes.js';
 import { UserError } from './util/errors.js';
 import { VERSION } from './version.js';
-import { boundHeapGrowth } from './util/heap.js';
+import { boundHeapGrowth, boundHeapGrowthForStage } from './util/heap.js';
 import { PROJECT_CODEBOOK } from './util/paths.js';
 import { parseFramework, parsePeriod, type Period } from './aggregate/window.js';
 import { DEFAULT_MIN_FINDINGS } from './aggregate/interval.js';
@@ -129,6 +129,7 @@ program
       pdfEngine: opts.pdfEngine,
       qdpx: opts.qdpx,
       xlsx: opts.xlsx,
+      onStage: boundHeapGrowthForStage,
     });
     const r = result.report;
     if (!opts.quiet) {

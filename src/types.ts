@@ -291,7 +291,9 @@ export interface RunReport {
   tool: string;
   version: string;
   corpus: string;
+  /** Documents read and analysed (skipped ones are in `skipped`). */
   documents: number;
+  /** Sentences of those documents; labelCounts splits them by label. */
   sentences: number;
   skipped: SkippedDocument[];
   warnings: { file: string; message: string }[];
@@ -307,7 +309,7 @@ export interface RunReport {
   /** Engine that read the PDFs (`--pdf-engine`); a PDF it could not open and pdfjs could has a warning saying so. */
   pdfEngine: 'pdfium' | 'pdfjs';
   /** The comparison window (`--period`, `--framework`): which inspections the counts, charts and report cover. */
-  window: { period: string; label: string; inspections: number; documents: number };
+  window: { period: string; label: string; inspections: number; documents: number; sentences: number };
   /** Model folder used (`--model`), when not the shipped models. */
   model?: string;
   /** The overrides file (`--overrides`): rows, sentences recoded, and rows that matched no sentence. */

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import Papa from 'papaparse';
 import { runPipeline } from '../src/pipeline/run.js';
 import { applySentenceLimit, splitLongText } from '../src/segment/long-sentences.js';
 import { documentText } from '../src/segment/text.js';
@@ -301,5 +302,26 @@ describe('progress', () => {
     p.tick(3);
     p.stop();
     expect(s.text()).toMatch(/analysing\s+\[.*\] \d\/4 documents/);
+  });
+});
+
+describe('run_report.json counts', () => {
+  it('counts every sentence read, and the comparison window apart', async () => {
+    // Two full inspections of one council: the default window ("latest") compares the later one only.
+    const national = join(process.cwd(), '../shared/corpus-ofsted-national');
+    const c = tmp();
+    for (const f of ['barking-and-dagenham_2014-07-07.pdf', 'barking-and-dagenham_2019-04-01.pdf']) copyFileSync(join(national, f), join(c, f));
+    const out = join(tmp(), 'out');
+    const r = await runPipeline({ corpusDir: c, outDir: out, cacheDir: null, workers: 0, progress: 'none', qdpx: false, xlsx: false });
+    const report = JSON.parse(readFileSync(join(out, 'run_report.json'), 'utf8'));
+    const rows = Papa.parse<Record<string, string>>(readFileSync(join(out, 'sentences.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+    expect(report.documents).toBe(2);
+    expect(report.sentences).toBe(rows.length);
+    expect(Object.values(report.labelCounts as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(rows.length);
+    expect(report.window.documents).toBe(1);
+    expect(report.window.sentences).toBe(rows.filter((x) => x.in_window === 'true').length);
+    expect(report.window.sentences).toBeGreaterThan(0);
+    expect(report.window.sentences).toBeLessThan(report.sentences);
+    expect(r.stats.sentences).toBe(report.sentences);
   });
 });

@@ -64,18 +64,27 @@ export class NativeDeflateEntry extends ZipPassThrough {
       this.#heldBytes += chunk.length;
     }
     // A full piece goes once data beyond it has come, so which piece is the last never depends on the pushes.
-    while (this.#heldBytes > PIECE_BYTES) {
-      const all = Buffer.concat(this.#held, this.#heldBytes);
-      this.#held = all.length > PIECE_BYTES ? [all.subarray(PIECE_BYTES)] : [];
-      this.#heldBytes = all.length - PIECE_BYTES;
-      this.#compress(all.subarray(0, PIECE_BYTES), false);
+    while (this.#heldBytes > PIECE_BYTES) this.#compress(this.#take(PIECE_BYTES), false);
+    if (final) this.#compress(this.#take(this.#heldBytes), true);
+  }
+
+  /** The first n held bytes, removed from the held chunks (copied only when they span chunks). */
+  #take(n: number): Uint8Array {
+    const parts: Uint8Array[] = [];
+    for (let need = n; need > 0; ) {
+      const c = this.#held[0]!;
+      if (c.length <= need) {
+        parts.push(c);
+        this.#held.shift();
+        need -= c.length;
+      } else {
+        parts.push(c.subarray(0, need));
+        this.#held[0] = c.subarray(need);
+        need = 0;
+      }
     }
-    if (final) {
-      const last = Buffer.concat(this.#held, this.#heldBytes);
-      this.#held = [];
-      this.#heldBytes = 0;
-      this.#compress(last, true);
-    }
+    this.#heldBytes -= n;
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, n);
   }
 
   /** Hands one piece to zlib; its output goes to the zip after the pieces before it. */

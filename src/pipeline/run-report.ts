@@ -34,7 +34,7 @@ export interface OutputsSummary {
 
 export function parseSummary(v: unknown): OutputsSummary | undefined {
   const s = v as Partial<OutputsSummary> | null;
-  if (!s || typeof s !== 'object' || typeof s.documents !== 'number' || typeof s.sentences !== 'number' || !Array.isArray(s.documentWarnings) || !Array.isArray(s.limitsHit) || !s.window || !s.labelCounts || !s.dropped) return undefined;
+  if (!s || typeof s !== 'object' || typeof s.documents !== 'number' || typeof s.sentences !== 'number' || !Array.isArray(s.documentWarnings) || !Array.isArray(s.limitsHit) || !s.window || typeof s.window.sentences !== 'number' || !s.labelCounts || !s.dropped) return undefined;
   return s as OutputsSummary;
 }
 

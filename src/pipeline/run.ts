@@ -333,16 +333,16 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
   try {
     const { forced, aggregates } = await time('aggregate', () => aggregateDocuments(documents));
     const labelCounts = Object.fromEntries(LABELS.map((l) => [l, 0])) as Record<Label, number>;
-    for (const f of aggregates.findings) labelCounts[f.label]++;
+    for (const f of aggregates.all.findings) labelCounts[f.label]++;
     const summary: OutputsSummary = {
       documents: documents.length,
-      sentences: aggregates.findings.length,
+      sentences: aggregates.all.findings.length,
       documentWarnings: folded.documentWarnings,
       dropped: folded.dropped,
       labelCounts,
       duplicates: aggregates.duplicates.length,
       limitsHit: folded.limitsHit,
-      window: { period: aggregates.window.key, label: aggregates.window.label, inspections: aggregates.window.inspections, documents: aggregates.window.documents },
+      window: { period: aggregates.window.key, label: aggregates.window.label, inspections: aggregates.window.inspections, documents: aggregates.window.documents, sentences: aggregates.findings.length },
       ...(forced ? { overrides: { applied: forced.applied, unmatched: forced.unmatched.map((a) => ({ line: a.line, sentenceId: a.sentenceId, text: a.text })) } } : {}),
     };
     printMessages(log, listing, limits, folded, summary.limitsHit);
@@ -383,7 +383,7 @@ async function analyseAndWrite(opts: PipelineOptions, ctx: RunContext): Promise<
       cache: { ...folded.cacheStats, outputs: outputsRestored },
       workers,
       documents: documents.length,
-      sentences: aggregates.findings.length,
+      sentences: aggregates.all.findings.length,
     };
     return { aggregates, codebook, report, written, stats };
   } finally {
