@@ -14,11 +14,12 @@
  *
  * Every GUID is derived from content (the codebook entry, the document's bytes, the sentence's
  * place), entries have a fixed time stamp, and nothing depends on the clock: the same corpus gives
- * the same file. The XML is made and compressed one document at a time.
+ * the same file. The XML is made a document (or 2,000 sentences) at a time and compressed on zlib's
+ * threads meanwhile (zip-entry.ts).
  */
 import { hash } from 'node:crypto';
 import { join } from 'node:path';
-import { Zip, strToU8 } from 'fflate';
+import { strToU8 } from 'fflate';
 import type { Aggregates } from '../aggregate/index.js';
 import type { Benchmark } from '../aggregate/benchmark.js';
 import type { Codebook } from '../theme/codebook.js';
@@ -27,11 +28,9 @@ import { documentText } from '../segment/text.js';
 import { EVALUATIVE_LABELS, LABEL_COLOURS, LABEL_NAMES } from '../vocab/labels.js';
 import { TOOL_NAME, VERSION } from '../version.js';
 import { writeFileAtomic } from '../util/fs.js';
-import { MAX_PENDING_BYTES, NativeDeflateEntry } from './zip-entry.js';
+import { ZipWriter } from './zip-entry.js';
 
 export const QDPX_FILE = 'project.qdpx';
-/** Zip entries' time stamp, in local time so the bytes do not depend on the time zone (fflate writes DOS local times). */
-const ENTRY_TIME = new Date(2000, 0, 1, 0, 0, 0);
 
 /** A GUID derived from what it names (RFC 4122 layout, version 5 style bits over SHA-256). */
 export function contentGuid(...parts: string[]): string {
@@ -124,33 +123,13 @@ function evidenceNote(f: DocumentFinding, duplicateOf: string | undefined): stri
  * (in or out of the comparison window) is coded.
  */
 export async function qdpxChunks(agg: Aggregates, codebook: Codebook, bench: Pick<Benchmark, 'focus' | 'focusPeers'>, opts: QdpxOptions = {}): Promise<Uint8Array[]> {
-  const chunks: Uint8Array[] = [];
-  let failure: Error | undefined;
-  let finished!: () => void;
-  const done = new Promise<void>((resolve) => (finished = resolve));
-  const zip = new Zip((err, data, final) => {
-    if (err) failure ??= err;
-    else chunks.push(data);
-    if (final || err) finished();
-  });
-  // Entries whose data zlib may still hold. While they hold more than MAX_PENDING_BYTES, the
-  // writer waits for the oldest, so memory stays bounded however fast the XML is made.
-  const live: NativeDeflateEntry[] = [];
-  const keepUp = async () => {
-    for (;;) {
-      const open = live.filter((e) => !e.settled);
-      live.splice(0, live.length, ...open);
-      if (open.reduce((n, e) => n + e.pendingBytes, 0) <= MAX_PENDING_BYTES) return;
-      await open.find((e) => e.pendingBytes > 0)!.drained();
-    }
-  };
+  const zip = new ZipWriter();
   const user = contentGuid('user', TOOL_NAME);
   const labelCode = Object.fromEntries(EVALUATIVE_LABELS.map((l) => [l, contentGuid('code', 'label', l)])) as Record<Label, string>;
   const themeCode = new Map(codebook.themes.map((t) => [t.id, contentGuid('code', 'theme', t.id)]));
   const docs = agg.all.documents;
   const sourceGuid = new Map(docs.map((d) => [d.id, contentGuid('source', d.id, d.sha256)]));
-  const qde = entry('project.qde', live);
-  zip.add(qde);
+  const qde = zip.entry('project.qde');
   const put = (s: string) => qde.push(strToU8(s));
 
   put('<?xml version="1.0" encoding="utf-8"?>\n');
@@ -224,7 +203,7 @@ export async function qdpxChunks(agg: Aggregates, codebook: Codebook, bench: Pic
       if (parts.length === PUT_SENTENCES) {
         put(parts.join(''));
         parts.length = 0;
-        await keepUp();
+        await zip.keepUp();
       }
     }
     put(parts.join(''));
@@ -244,7 +223,7 @@ export async function qdpxChunks(agg: Aggregates, codebook: Codebook, bench: Pic
       ].join(''),
     );
     put('</TextSource>\n');
-    await keepUp();
+    await zip.keepUp();
   }
   if (docs.length) put('</Sources>\n');
 
@@ -260,33 +239,22 @@ export async function qdpxChunks(agg: Aggregates, codebook: Codebook, bench: Pic
       if (parts.length === PUT_SENTENCES) {
         put(parts.join(''));
         parts.length = 0;
-        await keepUp();
+        await zip.keepUp();
       }
     }
     put(parts.join(''));
-    await keepUp();
+    await zip.keepUp();
   }
   if (anyCoded) put('</Notes>\n');
   put('</Project>\n');
   qde.push(new Uint8Array(0), true);
 
   for (const d of docs) {
-    const text = entry(sourcePath(sourceGuid.get(d.id)!), live);
-    zip.add(text);
+    const text = zip.entry(sourcePath(sourceGuid.get(d.id)!));
     text.push(strToU8(documentText(d.findings)), true);
-    await keepUp();
+    await zip.keepUp();
   }
-  zip.end();
-  await done;
-  if (failure) throw failure;
-  return chunks;
-}
-
-/** A compressed zip entry with the fixed time stamp. */
-function entry(name: string, live: NativeDeflateEntry[]): NativeDeflateEntry {
-  const e = new NativeDeflateEntry(name, 6, ENTRY_TIME);
-  live.push(e);
-  return e;
+  return zip.finish();
 }
 
 function cmpDates(a: string, b: string): number {

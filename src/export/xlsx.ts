@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { unzipSync } from 'fflate';
 import type { Aggregates } from '../aggregate/index.js';
 import type { Benchmark } from '../aggregate/benchmark.js';
 import type { EmergingTerm } from '../aggregate/emerging.js';
@@ -24,6 +24,7 @@ import { writeFileAtomic } from '../util/fs.js';
 import { Fixed, type Cell } from './csv.js';
 import { csvTables, type CsvTables } from './index.js';
 import { TOOL_NAME, VERSION } from '../version.js';
+import { zipFiles } from './zip-entry.js';
 
 export const XLSX_FILE = 'inspection-themes.xlsx';
 
@@ -159,16 +160,11 @@ export async function xlsxBytes(agg: Aggregates, codebook: Codebook, bench: Benc
   return repack(Buffer.concat(parts));
 }
 
-/** Fixed local-time stamp for the re-packed entries (fflate writes DOS local times). */
-const ENTRY_TIME = new Date(2000, 0, 1, 0, 0, 0);
-
-/** A stored zip re-packed deflated, in entry order ([Content_Types].xml first, as Excel expects), with fixed time stamps. */
-function repack(raw: Uint8Array): Uint8Array {
+/** A stored zip re-packed deflated (zip-entry.ts), in entry order with [Content_Types].xml first, as Excel expects. */
+function repack(raw: Uint8Array): Promise<Uint8Array> {
   const entries = unzipSync(raw);
-  const files: Zippable = {};
   const names = Object.keys(entries).sort((a, b) => (a === '[Content_Types].xml' ? -1 : b === '[Content_Types].xml' ? 1 : 0));
-  for (const name of names) files[name] = [entries[name]!, { level: 6, mtime: ENTRY_TIME }];
-  return zipSync(files);
+  return zipFiles(names.map((name) => [name, entries[name]!] as const));
 }
 
 /** Stage 6d: write inspection-themes.xlsx into outDir (atomically); returns its name. */

@@ -11,7 +11,7 @@
  * the bytes pushed, never on timing: the same data gives the same zip, for one zlib build (Node
  * versions may bundle different zlib releases, which may compress the same bytes differently).
  */
-import { ZipPassThrough } from 'fflate';
+import { Zip, ZipPassThrough } from 'fflate';
 import { constants, crc32, deflateRaw } from 'node:zlib';
 
 /** Uncompressed bytes per independently compressed piece (the ratio is within 0.5% of one stream's). */
@@ -111,4 +111,66 @@ export class NativeDeflateEntry extends ZipPassThrough {
   drained(): Promise<void> {
     return this.#chain;
   }
+}
+
+/** Zip entries' time stamp, in local time so the bytes do not depend on the time zone (fflate writes DOS local times). */
+export const ZIP_ENTRY_TIME = new Date(2000, 0, 1, 0, 0, 0);
+
+/**
+ * A zip made entry by entry (fflate's streaming Zip of NativeDeflateEntry entries, level 6, fixed
+ * time stamps), with the memory bound: `keepUp()` waits while the entries hold more than
+ * MAX_PENDING_BYTES for zlib, so a writer that awaits it now and then never runs far ahead.
+ */
+export class ZipWriter {
+  readonly #chunks: Uint8Array[] = [];
+  readonly #live: NativeDeflateEntry[] = [];
+  readonly #zip: Zip;
+  readonly #done: Promise<void>;
+  #failure: Error | undefined;
+
+  constructor() {
+    let finished!: () => void;
+    this.#done = new Promise<void>((resolve) => (finished = resolve));
+    this.#zip = new Zip((err, data, final) => {
+      if (err) this.#failure ??= err;
+      else this.#chunks.push(data);
+      if (final || err) finished();
+    });
+  }
+
+  /** A new entry, added to the zip: push its data, the last push final. */
+  entry(name: string): NativeDeflateEntry {
+    const e = new NativeDeflateEntry(name, 6, ZIP_ENTRY_TIME);
+    this.#zip.add(e);
+    this.#live.push(e);
+    return e;
+  }
+
+  /** Resolves once the entries hold at most MAX_PENDING_BYTES waiting for zlib. */
+  async keepUp(): Promise<void> {
+    for (;;) {
+      const open = this.#live.filter((e) => !e.settled);
+      this.#live.splice(0, this.#live.length, ...open);
+      if (open.reduce((n, e) => n + e.pendingBytes, 0) <= MAX_PENDING_BYTES) return;
+      await open.find((e) => e.pendingBytes > 0)!.drained();
+    }
+  }
+
+  /** Ends the zip (every entry must have had its final push); its bytes, in chunks. */
+  async finish(): Promise<Uint8Array[]> {
+    this.#zip.end();
+    await this.#done;
+    if (this.#failure) throw this.#failure;
+    return this.#chunks;
+  }
+}
+
+/** A zip of whole files, in the order given. */
+export async function zipFiles(files: Iterable<readonly [string, Uint8Array]>): Promise<Uint8Array> {
+  const zip = new ZipWriter();
+  for (const [name, bytes] of files) {
+    zip.entry(name).push(bytes, true);
+    await zip.keepUp();
+  }
+  return Buffer.concat(await zip.finish());
 }
